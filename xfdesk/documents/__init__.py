@@ -1,0 +1,1 @@
+"""Official documents: DOCX templates, rendering, 文号 numbering, printing."""

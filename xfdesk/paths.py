@@ -1,0 +1,70 @@
+"""Where things live: the data folder (home), the shipped reference data and templates."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+SHIPPED_DATA_DIR = PROJECT_DIR / "data"
+SHIPPED_TEMPLATES_DIR = PROJECT_DIR / "templates"
+
+ENV_HOME = "XFDESK_HOME"
+ENV_DATABASE_URL = "XFDESK_DATABASE_URL"
+
+
+def default_home() -> Path:
+    """``XFDESK_HOME`` if set, else ``xfdesk`` in the user's home folder (``C:\\Users\\<name>\\xfdesk`` on Windows)."""
+    env = os.environ.get(ENV_HOME)
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / "xfdesk"
+
+
+class Home:
+    """The office's data folder: database, its backups, office-edited reference data and templates, output."""
+
+    def __init__(self, root: Path | str | None = None):
+        self.root = Path(root).expanduser().resolve() if root else default_home().resolve()
+
+    @property
+    def database(self) -> Path:
+        return self.root / "xfdesk.db"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def drafts(self) -> Path:
+        return self.root / "drafts"
+
+    @property
+    def data(self) -> Path:
+        """Office copies of the reference data; a file here wins over the shipped one of the same name."""
+        return self.root / "data"
+
+    @property
+    def templates(self) -> Path:
+        """Office copies of the templates; a template here wins over the shipped one of the same name."""
+        return self.root / "templates"
+
+    def data_file(self, name: str) -> Path:
+        own = self.data / name
+        return own if own.exists() else SHIPPED_DATA_DIR / name
+
+    def template_file(self, name: str) -> Path:
+        own = self.templates / name
+        return own if own.exists() else SHIPPED_TEMPLATES_DIR / name
+
+    def database_url(self) -> str:
+        return os.environ.get(ENV_DATABASE_URL) or f"sqlite:///{self.database}"
+
+    def ensure(self) -> None:
+        for folder in (self.root, self.backups, self.output, self.drafts, self.data, self.templates):
+            folder.mkdir(parents=True, exist_ok=True)

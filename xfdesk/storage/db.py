@@ -1,0 +1,146 @@
+"""Engine, sessions and migrations.
+
+SQLite runs in WAL mode with ``synchronous=FULL`` (a power cut must not lose a saved registration), foreign keys on
+and a busy timeout. Write transactions on SQLite start with ``BEGIN IMMEDIATE`` so that two desks saving at once queue
+on the lock instead of failing halfway. Before migrations run, the database file is copied to ``backups/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from xfdesk.paths import Home
+
+BUSY_TIMEOUT_MS = 15_000
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+KEEP_BACKUPS = 20
+
+
+class Database:
+    """One database of one office: the engine plus read and write sessions."""
+
+    def __init__(self, url: str, home: Home | None = None):
+        self.url = url
+        self.home = home
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
+                                                           "check_same_thread": False})
+            _configure_sqlite(self.engine)
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True)
+        self._write_engine = self.engine.execution_options(xfdesk_write=True)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back entirely on any exception."""
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling defers it and breaks locking).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        immediate = conn.get_execution_options().get("xfdesk_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def open_database(home: Home, *, migrate: bool = True) -> Database:
+    """Open the office database, creating and migrating it (after a backup copy) when needed."""
+    home.ensure()
+    db = Database(home.database_url(), home)
+    if migrate:
+        upgrade(db)
+    return db
+
+
+def backup_sqlite(db: Database, reason: str = "migrate") -> Path | None:
+    """Copy the SQLite database (consistently, through SQLite's backup API) into ``backups/``."""
+    if not db.is_sqlite or db.home is None or not db.home.database.exists():
+        return None
+    db.home.backups.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = db.home.backups / f"xfdesk-{stamp}-{reason}.db"
+    src = sqlite3.connect(db.home.database)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    old = sorted(db.home.backups.glob("xfdesk-*.db"))
+    for stale in old[:-KEEP_BACKUPS]:
+        stale.unlink(missing_ok=True)
+    return target
+
+
+def _alembic_config(db: Database):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
+    return cfg
+
+
+def current_revision(db: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(db: Database) -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config(db)).get_current_head()
+
+
+def upgrade(db: Database) -> bool:
+    """Bring the schema to the newest revision; returns True when migrations ran. Backs up first."""
+    current = current_revision(db)
+    head = head_revision(db)
+    if current == head:
+        return False
+    if current is not None:
+        backup_sqlite(db, "before-migrate")
+    from alembic import command
+
+    cfg = _alembic_config(db)
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return True
