@@ -10,7 +10,8 @@ import datetime as dt
 from typing import Any, Optional
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import event as sa_event
+from sqlmodel import Field, Session, SQLModel
 
 
 def now() -> dt.datetime:
@@ -273,3 +274,15 @@ class CalendarYear(SQLModel, table=True):
 class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=60)
     value: Any = Field(default=None, sa_column=Column(JSON))
+
+
+class EventLogIsAppendOnly(Exception):
+    pass
+
+
+# The event log is evidence: refuse any update or delete of a stored Event at flush time.
+@sa_event.listens_for(Session, "before_flush")
+def _refuse_event_changes(session: Session, _ctx, _instances) -> None:  # noqa: ANN001
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Event) and (obj in session.deleted or session.is_modified(obj)):
+            raise EventLogIsAppendOnly("办理记录只能追加，不能修改或删除")
