@@ -1,0 +1,124 @@
+"""登记: register one contact (来访) with its petitioners and one matter per demand (分诉求登记).
+
+Everything is validated before anything is written; numbers ``XF-<year>-<6 digits>`` are taken inside the same
+transaction, so a failed save leaves no trace and no gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from xfdesk.domain.glossary import Flag, MatterKind
+from xfdesk.domain.lifecycle import Status
+from xfdesk.domain.names import name_initials
+from xfdesk.domain.numbering import MATTER_SERIES, matter_number
+from xfdesk.domain.records import ContactInput, PetitionerInput
+from xfdesk.domain.validation import ValidationFailed, validate_contact
+from xfdesk.services import reference
+from xfdesk.services.events import record_event
+from xfdesk.services.lifecycle import refresh_due_on, start_deadline
+from xfdesk.storage.models import Contact, ContactPetitioner, Matter, Petitioner, now
+from xfdesk.storage.numbering import next_number
+
+GROUP_HEADCOUNT = 5  # 集体访: five or more people (domain §2)
+
+
+@dataclass
+class Registration:
+    contact_id: int
+    petitioner_ids: list[int] = field(default_factory=list)
+    matter_ids: list[int] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+
+
+def check_contact(ctx, contact: ContactInput) -> None:  # noqa: ANN001
+    """Validate (and normalise in place); raises ValidationFailed with every error found."""
+    errors = validate_contact(contact, categories=reference.categories(ctx.home) or None,
+                              now=dt.datetime.combine(ctx.today(), dt.datetime.now().time()))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def register_contact(ctx, operator, contact: ContactInput) -> Registration:  # noqa: ANN001
+    """The user action 保存登记: one transaction for the contact, its people and its matters."""
+    check_contact(ctx, contact)
+    with ctx.db.write() as session:
+        return register_contact_in(session, ctx, operator, contact, validated=True)
+
+
+def register_contact_in(session: Session, ctx, operator, contact: ContactInput, *,  # noqa: ANN001
+                        validated: bool = False) -> Registration:
+    """Register inside the caller's transaction (import registers a whole file in one)."""
+    if not validated:
+        check_contact(ctx, contact)
+    row = Contact(received_at=contact.received_at.replace(microsecond=0, tzinfo=None), channel=contact.channel,
+                  headcount=contact.headcount, clerk=contact.clerk, note=contact.note)
+    session.add(row)
+    session.flush()
+    result = Registration(contact_id=row.id)
+
+    for position, p in enumerate(contact.petitioners):
+        person = _petitioner(session, p)
+        result.petitioner_ids.append(person.id)
+        session.add(ContactPetitioner(contact_id=row.id, petitioner_id=person.id,
+                                      representative=p.representative, position=position))
+
+    main_index = next((i for i, p in enumerate(contact.petitioners) if p.representative), 0)
+    main_id = result.petitioner_ids[main_index]
+    received_on = row.received_at.date()
+    year = received_on.year
+    for m in contact.matters:
+        seq = next_number(session, MATTER_SERIES, year)
+        matter = Matter(
+            number=matter_number(year, seq), year=year, seq=seq, contact_id=row.id, petitioner_id=main_id,
+            summary=m.summary, details=m.details, category=m.category, location=m.location, kind=m.kind or None,
+            status=Status.REGISTERED.value, received_on=received_on, repeat_of_id=m.repeat_of_id,
+        )
+        for flag in m.flags:
+            setattr(matter, Flag(flag).value, True)
+        matter.is_group = matter.is_group or contact.headcount >= GROUP_HEADCOUNT
+        matter.is_repeat = matter.is_repeat or m.repeat_of_id is not None
+        matter.is_restricted = matter.is_restricted or m.kind == MatterKind.ACCUSATION
+        session.add(matter)
+        session.flush()
+        for name in ("notice", "dispatch"):
+            start_deadline(session, ctx, matter, name, received_on)
+        refresh_due_on(session, matter)
+        record_event(session, operator, "register", matter_id=matter.id, contact_id=row.id,
+                     to_status=matter.status, note=m.summary,
+                     data={"channel": contact.channel, "headcount": contact.headcount,
+                           **({"repeat_of": m.repeat_of_id} if m.repeat_of_id else {})},
+                     at=max(row.received_at, now()) if received_on == ctx.today() else row.received_at)
+        result.matter_ids.append(matter.id)
+        result.numbers.append(matter.number)
+    return result
+
+
+def _petitioner(session: Session, p: PetitionerInput) -> Petitioner:
+    """The existing person (chosen by the clerk, or the same ID number) or a new one; known fields are updated."""
+    person = session.get(Petitioner, p.existing_id) if p.existing_id else None
+    if person is None and p.id_number:
+        person = session.exec(select(Petitioner).where(Petitioner.id_number == p.id_number)).first()
+    if person is None:
+        person = Petitioner(name=p.name, name_initials=name_initials(p.name), gender=p.gender,
+                        id_number=p.id_number or None, phone=p.phone or None, address=p.address,
+                        village=p.village, is_organisation=p.is_organisation)
+    else:
+        # a returning person: keep what we knew, take what is new (a changed phone, a newly given ID)
+        for attr in ("gender", "id_number", "phone"):
+            value = getattr(p, attr)
+            if value:
+                setattr(person, attr, value)
+        for attr in ("address", "village"):
+            value = getattr(p, attr)
+            if value:
+                setattr(person, attr, value)
+        if p.name and p.name != person.name:
+            person.name = p.name
+            person.name_initials = name_initials(p.name)
+    session.add(person)
+    session.flush()
+    return person
