@@ -55,10 +55,12 @@ def sample_contact(*, name: str = "张三", village: str = "大畲村", id_numbe
                    received_at: dt.datetime | None = None, channel: str = "走访", headcount: int = 1,
                    category: str = "邻里纠纷", kind: str | None = None, clerk: str = "王芳",
                    existing_id: int | None = None) -> ContactInput:
+    id_number = id_number or make_id_number()
+    gender = ("男" if int(id_number[16]) % 2 else "女") if id_number[16].isdigit() else None
     return ContactInput(
         received_at=received_at or dt.datetime.combine(TODAY, dt.time(9, 30)),
         channel=channel, clerk=clerk, headcount=headcount,
-        petitioners=[PetitionerInput(name=name, gender="男", id_number=id_number or make_id_number(),
+        petitioners=[PetitionerInput(name=name, gender=gender, id_number=id_number,
                                      phone=phone, address=f"琴江镇{village}3组", village=village,
                                      representative=headcount >= 5, existing_id=existing_id)],
         matters=[MatterInput(summary=s, details=f"{s}。详细情况……", category=category, location=village, kind=kind)

@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlalchemy import event as sa_event
+from pydantic import NaiveDatetime
 from sqlmodel import Field, Session, SQLModel
 
 
@@ -32,20 +33,20 @@ class Petitioner(SQLModel, table=True):
     village: str = Field(default="", max_length=50, index=True)
     is_organisation: bool = False
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    created_at: dt.datetime = Field(default_factory=now)
+    created_at: NaiveDatetime = Field(default_factory=now)
 
 
 class Contact(SQLModel, table=True):
     """One reception event (来访/来信/来电/网上/领导接访/下访)."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    received_at: dt.datetime = Field(index=True)
+    received_at: NaiveDatetime = Field(index=True)
     channel: str = Field(max_length=10)
     headcount: int = 1
     clerk: str = Field(max_length=50)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     reception_day_id: Optional[int] = Field(default=None, foreign_key="receptionday.id")
-    created_at: dt.datetime = Field(default_factory=now)
+    created_at: NaiveDatetime = Field(default_factory=now)
 
 
 class ContactPetitioner(SQLModel, table=True):
@@ -95,8 +96,8 @@ class Matter(SQLModel, table=True):
     extension_days: int = 0
     due_on: Optional[dt.date] = Field(default=None, index=True)  # nearest open duty deadline (for lists)
     closed_on: Optional[dt.date] = None
-    created_at: dt.datetime = Field(default_factory=now)
-    updated_at: dt.datetime = Field(default_factory=now)
+    created_at: NaiveDatetime = Field(default_factory=now)
+    updated_at: NaiveDatetime = Field(default_factory=now)
 
 
 class Deadline(SQLModel, table=True):
@@ -135,7 +136,7 @@ class Event(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     matter_id: Optional[int] = Field(default=None, foreign_key="matter.id", index=True)
     contact_id: Optional[int] = Field(default=None, foreign_key="contact.id")
-    at: dt.datetime = Field(default_factory=now, index=True)
+    at: NaiveDatetime = Field(default_factory=now, index=True)
     actor: str = Field(max_length=50)
     role: str = Field(default="clerk", max_length=10)
     action: str = Field(max_length=30, index=True)
@@ -198,7 +199,7 @@ class Appointment(SQLModel, table=True):
     slot: int = 0
     state: str = Field(default="booked", max_length=12)  # booked | attended | absent | cancelled
     instruction: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # 领导批示
-    created_at: dt.datetime = Field(default_factory=now)
+    created_at: NaiveDatetime = Field(default_factory=now)
 
 
 class FollowUp(SQLModel, table=True):
@@ -241,7 +242,7 @@ class Document(SQLModel, table=True):
     unit_id: Optional[int] = Field(default=None, foreign_key="unit.id")
     file_path: str = Field(default="", max_length=500)
     operator: str = Field(max_length=50)
-    issued_at: dt.datetime = Field(default_factory=now)
+    issued_at: NaiveDatetime = Field(default_factory=now)
     void: bool = False
     void_reason: str = Field(default="", max_length=500)
 
@@ -267,7 +268,7 @@ class CalendarYear(SQLModel, table=True):
     """A year the office entered itself, with when and from which file."""
 
     year: int = Field(primary_key=True)
-    imported_at: dt.datetime = Field(default_factory=now)
+    imported_at: NaiveDatetime = Field(default_factory=now)
     source_file: str = Field(default="", max_length=500)
 
 
