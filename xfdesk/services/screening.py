@@ -1,0 +1,178 @@
+"""甄别: the screening queue, the routes the record suggests, and the decision (one transaction with its event).
+
+The decision event (action = the route: accept, not_accept, …) carries the kind, the reason code and text, the legal
+basis, and the suggestions that were shown with whether the clerk took them — so the audit trail shows both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from xfdesk.domain import screening as rules
+from xfdesk.domain.deadlines import days_left
+from xfdesk.domain.glossary import Flag, FLAG_LABELS, MatterKind
+from xfdesk.domain.lifecycle import Action, Status
+from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
+from xfdesk.services import reference
+from xfdesk.services.lifecycle import find_for_update, refresh_due_on, start_deadline, transition
+from xfdesk.storage.models import ContactPetitioner, Deadline, Event, Matter, Petitioner, Review
+
+FAST_TRACK_CLOCKS = ("fast_meet", "fast_facts", "fast_reply")  # 初访速办: limits in the rule profile
+
+
+def load_reasons(ctx) -> rules.ReasonList:  # noqa: ANN001
+    """The office's reasons list (data/reasons.toml; the office's own copy wins)."""
+    return rules.reasons_from_mapping(reference.read_data(ctx.home, "reasons.toml"))
+
+
+# ── the queue ───────────────────────────────────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    number: str
+    summary: str
+    received_on: dt.date
+    notice_due: dt.date | None
+    days_left: int | None
+    petitioner: str  # RESTRICTED_NAME for a clerk when the matter is restricted
+    village: str
+    flags: tuple[str, ...]
+    kind: str | None
+
+
+def screening_queue(ctx, operator, *, limit: int = 500) -> list[QueueRow]:  # noqa: ANN001
+    """Registered, unscreened matters, oldest first, with the 15-day notice deadline."""
+    today = ctx.today()
+    with ctx.db.read() as session:
+        rows = session.exec(
+            select(Matter, Petitioner)
+            .join(Petitioner, Petitioner.id == Matter.petitioner_id)
+            .where(Matter.status == Status.REGISTERED.value)
+            .order_by(Matter.received_on, Matter.id).limit(limit)
+        ).all()
+        ids = [m.id for m, _ in rows]
+        notices = {d.matter_id: d.due_on for d in session.exec(
+            select(Deadline).where(col(Deadline.matter_id).in_(ids), Deadline.name == "notice"))} if ids else {}
+    out = []
+    for m, p in rows:
+        visible = may_see_identity(operator.role, m.is_restricted)
+        due = notices.get(m.id)
+        out.append(QueueRow(m.id, m.number, m.summary, m.received_on, due,
+                            days_left(due, today) if due else None,
+                            p.name if visible else RESTRICTED_NAME, p.village if visible else "",
+                            tuple(FLAG_LABELS[f] for f in Flag if getattr(m, f.value)), m.kind))
+    return out
+
+
+# ── suggestions ─────────────────────────────────────────────────────────────────────────────────────────────
+def _petitioner_matter_ids(session: Session, matter: Matter) -> set[int]:
+    """Every matter of the petitioner: as the main petitioner, or as one of the people of a contact."""
+    contact_ids = select(ContactPetitioner.contact_id).where(ContactPetitioner.petitioner_id == matter.petitioner_id)
+    ids = set(session.exec(select(Matter.id).where(Matter.petitioner_id == matter.petitioner_id)))
+    ids |= set(session.exec(select(Matter.id).where(col(Matter.contact_id).in_(contact_ids))))
+    ids.discard(matter.id)
+    return ids
+
+
+def load_history(session: Session, matter: Matter) -> tuple[rules.Candidate, list[rules.PastMatter]]:
+    """The matter and its petitioner's other matters, as the pure rules want them."""
+    candidate = rules.Candidate(matter.id, matter.number, matter.summary, matter.received_on, matter.contact_id,
+                                matter.is_litigation, matter.is_skip_level, matter.repeat_of_id)
+    ids = _petitioner_matter_ids(session, matter)
+    if not ids:
+        return candidate, []
+    deadlines: dict[int, list[rules.PastDeadline]] = {}
+    for d in session.exec(select(Deadline).where(col(Deadline.matter_id).in_(ids))):
+        deadlines.setdefault(d.matter_id, []).append(rules.PastDeadline(d.name, d.kind, d.start_on, d.due_on,
+                                                                         d.state))
+    reviews: dict[int, list[rules.PastReview]] = {}
+    for r in session.exec(select(Review).where(col(Review.matter_id).in_(ids))):
+        reviews.setdefault(r.matter_id, []).append(rules.PastReview(r.level, r.requested_on, r.concluded_on,
+                                                                     r.result))
+    history = [
+        rules.PastMatter(m.id, m.number, m.summary, m.status, m.received_on, m.contact_id, m.is_litigation,
+                         m.closed_on, tuple(deadlines.get(m.id, ())), tuple(reviews.get(m.id, ())))
+        for m in session.exec(select(Matter).where(col(Matter.id).in_(ids)).order_by(Matter.received_on))
+    ]
+    return candidate, history
+
+
+def suggestions_for(ctx, matter_ref: int | str) -> list[rules.Suggestion]:  # noqa: ANN001
+    """The routes the record supports for this matter, with their evidence (empty when nothing applies)."""
+    with ctx.db.read() as session:
+        matter = find_for_update(session, matter_ref)
+        return rules.suggest(*load_history(session, matter))
+
+
+def is_first_time(session: Session, matter: Matter) -> bool:
+    """初访: the petitioner has no matter from an earlier contact and this one is not marked as a repeat."""
+    if matter.is_repeat or matter.repeat_of_id is not None:
+        return False
+    for other in session.exec(select(Matter).where(col(Matter.id).in_(_petitioner_matter_ids(session, matter)))):
+        if other.contact_id != matter.contact_id:
+            return False
+    return True
+
+
+# ── the decision ────────────────────────────────────────────────────────────────────────────────────────────
+def screen_matter(ctx, operator, matter_ref: int | str, *, kind: str | None, route: Action | str,  # noqa: ANN001
+                  reason_code: str, reason_text: str = "", forwarded_to: str | None = None,
+                  legal_channel: str | None = None, suggestions: Sequence[rules.Suggestion] | None = None,
+                  on: dt.date | None = None) -> Event:
+    """Record the 甄别 decision. ``suggestions``: what the clerk was shown (None: computed now, so the record holds
+    them either way). Raises ScreeningRefused/TransitionRefused with a Chinese message; nothing is written then."""
+    reasons = load_reasons(ctx)
+    with ctx.db.write() as session:
+        matter = find_for_update(session, matter_ref)
+        if matter.status != Status.REGISTERED.value:
+            # the table would refuse too; say it in screening words
+            raise rules.ScreeningRefused(f"事项 {matter.number} 已经甄别过，不能再次甄别")
+        shown = list(suggestions) if suggestions is not None else rules.suggest(*load_history(session, matter))
+        decision = rules.check_decision(reasons, kind=kind, route=route, reason_code=reason_code,
+                                        reason_text=reason_text, forwarded_to=forwarded_to,
+                                        legal_channel=legal_channel, suggestions=shown)
+        changes: dict = {"kind": decision.kind.value, "route_basis": decision.reason.basis,
+                         "forwarded_to": decision.forwarded_to}
+        if decision.restricted:
+            changes["is_restricted"] = True
+        fast = (decision.route == Action.ACCEPT and ctx.settings.fast_track and is_first_time(session, matter))
+        if fast:
+            changes["is_fast_track"] = True
+        data = {
+            "kind": decision.kind.value,
+            "reason_code": decision.reason.code,
+            "reason_label": decision.reason.label,
+            "reason_text": decision.reason_text,
+            "basis": decision.reason.basis,
+            "suggestions": [s.to_data() for s in shown],
+            "suggestion_outcome": decision.suggestion_outcome,
+        }
+        if decision.forwarded_to:
+            data["forwarded_to"] = decision.forwarded_to
+        if decision.legal_channel:
+            data["legal_channel"] = decision.legal_channel
+        if fast:
+            data["fast_track"] = True
+        event = transition(session, ctx, operator, matter, decision.route, reason=decision.note, on=on,
+                           data=data, changes=changes)
+        if fast:
+            start_fast_track(session, ctx, matter, on or ctx.today())
+        return event
+
+
+def start_fast_track(session: Session, ctx, matter: Matter, start_on: dt.date) -> list[Deadline]:  # noqa: ANN001
+    """Start the 速办 clocks (见面/查清/答复) that are not running yet; the profile decides their lengths."""
+    running = set(session.exec(select(Deadline.name).where(Deadline.matter_id == matter.id,
+                                                           Deadline.state == "open")))
+    started = [d for name in FAST_TRACK_CLOCKS if name not in running
+               if (d := start_deadline(session, ctx, matter, name, start_on)) is not None]
+    refresh_due_on(session, matter)
+    return started
+
+
+def kind_choices() -> list[str]:
+    return [k.value for k in MatterKind]

@@ -1,0 +1,181 @@
+"""督办: the board of open matters by responsible unit (due soon, overdue with days late) and the 督办 issued.
+
+``issue_supervision`` records the 督办 as an event ``supervise`` in one transaction, then issues the 督办函 through the
+documents service (its own transaction with its 文号); if the letter cannot be made (no template, printer…) the
+督办 stays recorded and the message says so — the letter can be issued again from the matter's documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import col, select
+
+from xfdesk.domain.deadlines import days_left
+from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status, TransitionRefused
+from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
+from xfdesk.services.events import record_event
+from xfdesk.services.lifecycle import find_for_update
+from xfdesk.storage.models import Event, Matter, Petitioner, Unit, now
+
+SUPERVISE = "supervise"
+NO_UNIT = "（未交办）"
+LETTER_KIND = "supervision_letter"
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    id: int
+    number: str
+    summary: str
+    status_label: str
+    due_on: dt.date
+    days_left: int  # negative: overdue
+    petitioner: str
+    unit: str
+    supervisions: int
+    last_supervised: dt.date | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left)
+
+
+@dataclass
+class UnitGroup:
+    unit_id: int | None
+    unit: str
+    rows: list[BoardRow] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> int:
+        return sum(r.overdue for r in self.rows)
+
+    @property
+    def due_soon(self) -> int:
+        return sum(not r.overdue for r in self.rows)
+
+
+def supervision_board(ctx, operator, *, within_days: int | None = None) -> list[UnitGroup]:  # noqa: ANN001
+    """Open matters due within ``within_days`` (default: the setting ``due_soon_days``) or overdue, by unit;
+    units with the most overdue first, each unit's matters most late first."""
+    today = ctx.today()
+    within = ctx.settings.due_soon_days if within_days is None else within_days
+    if within < 0:
+        raise TransitionRefused("天数不能为负数")
+    horizon = today + dt.timedelta(days=within)
+    open_values = [s.value for s in OPEN_STATUSES if s != Status.REGISTERED]
+    with ctx.db.read() as session:
+        rows = session.exec(
+            select(Matter, Petitioner, Unit)
+            .join(Petitioner, Petitioner.id == Matter.petitioner_id)
+            .join(Unit, Unit.id == Matter.unit_id, isouter=True)
+            .where(col(Matter.status).in_(open_values), col(Matter.due_on).is_not(None), Matter.due_on <= horizon)
+            .order_by(Matter.due_on, Matter.id)
+        ).all()
+        ids = [m.id for m, _, _ in rows]
+        issued: dict[int, list[dt.datetime]] = {}
+        if ids:
+            for matter_id, at in session.exec(select(Event.matter_id, Event.at).where(
+                    Event.action == SUPERVISE, col(Event.matter_id).in_(ids))):
+                issued.setdefault(matter_id, []).append(at)
+    groups: dict[int | None, UnitGroup] = {}
+    for m, p, unit in rows:
+        visible = may_see_identity(operator.role, m.is_restricted)
+        times = issued.get(m.id, [])
+        group = groups.setdefault(m.unit_id, UnitGroup(m.unit_id, unit.name if unit else NO_UNIT))
+        group.rows.append(BoardRow(m.id, m.number, m.summary, STATUS_LABELS[Status(m.status)], m.due_on,
+                                   days_left(m.due_on, today), p.name if visible else RESTRICTED_NAME,
+                                   group.unit, len(times), max(times).date() if times else None))
+    return sorted(groups.values(), key=lambda g: (-g.overdue, min(r.days_left for r in g.rows), g.unit))
+
+
+@dataclass(frozen=True)
+class SupervisionResult:
+    event_id: int
+    document_id: int | None
+    document_number: str | None
+    message: str  # what to tell the user (the letter's 文号, or why it could not be made)
+
+
+def _cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def issue_supervision(ctx, operator, matter_ref: int | str, *, note: str, due_on: dt.date,  # noqa: ANN001
+                      letter: bool = True) -> SupervisionResult:
+    """督办 a matter's responsible unit: the requirement (``note``) and the date to report back by (``due_on``)."""
+    text = (note or "").strip()
+    if not text:
+        raise TransitionRefused("请填写督办要求")
+    today = ctx.today()
+    if due_on < today:
+        raise TransitionRefused("反馈期限不能早于今天")
+    with ctx.db.write() as session:
+        matter = find_for_update(session, matter_ref)
+        if Status(matter.status) not in OPEN_STATUSES or matter.status == Status.REGISTERED.value:
+            raise TransitionRefused(f"事项当前状态为“{STATUS_LABELS[Status(matter.status)]}”，无需督办")
+        if matter.unit_id is None:
+            raise TransitionRefused("事项尚未交办责任单位，不能督办")
+        unit = session.get(Unit, matter.unit_id)
+        data: dict[str, Any] = {"unit_id": unit.id, "unit": unit.name, "due_on": due_on.isoformat()}
+        if matter.due_on is not None:
+            data["matter_due_on"] = matter.due_on.isoformat()
+            data["days_left"] = days_left(matter.due_on, today)
+        event = record_event(session, operator, SUPERVISE, matter_id=matter.id, note=text, data=data,
+                             at=dt.datetime.combine(today, now().time()))
+        session.flush()
+        event_id, matter_id, unit_id = event.id, matter.id, unit.id
+    if not letter:
+        return SupervisionResult(event_id, None, None, "督办已记录")
+    try:
+        from xfdesk.services.documents import issue_document
+    except ImportError:
+        return SupervisionResult(event_id, None, None, "督办已记录；文书模块尚未安装，督办函请稍后出具")
+    try:
+        doc = issue_document(ctx, operator, LETTER_KIND, matter_id=matter_id, unit_id=unit_id,
+                             extra={"督办要求": text, "反馈期限": _cn_date(due_on)})
+    except Exception as exc:  # noqa: BLE001 — the 督办 stands; the letter can be issued again later
+        return SupervisionResult(event_id, None, None, f"督办已记录，但督办函未能生成：{exc}")
+    number = getattr(doc, "number_text", None)
+    return SupervisionResult(event_id, getattr(doc, "id", None), number, f"督办已记录，督办函 {number or ''}已生成")
+
+
+@dataclass(frozen=True)
+class IssuedSupervision:
+    event_id: int
+    matter_id: int
+    number: str
+    summary: str
+    unit: str
+    issued_on: dt.date
+    actor: str
+    note: str
+    due_on: dt.date | None
+    answered: bool  # the matter has moved on (replied, resolved …) since
+
+
+def issued_supervisions(ctx, *, matter_ref: int | str | None = None, unit_id: int | None = None,  # noqa: ANN001
+                        limit: int = 200) -> list[IssuedSupervision]:
+    """The 督办 issued, newest first (optionally for one matter or one unit)."""
+    with ctx.db.read() as session:
+        q = (select(Event, Matter).join(Matter, Matter.id == Event.matter_id)
+             .where(Event.action == SUPERVISE).order_by(col(Event.at).desc(), col(Event.id).desc()))
+        if matter_ref is not None:
+            q = q.where(Event.matter_id == find_for_update(session, matter_ref).id)
+        if unit_id is not None:
+            q = q.where(Matter.unit_id == unit_id)
+        rows = session.exec(q.limit(limit)).all()
+    out = []
+    for ev, m in rows:
+        due = ev.data.get("due_on")
+        out.append(IssuedSupervision(ev.id, m.id, m.number, m.summary, ev.data.get("unit", ""), ev.at.date(),
+                                     ev.actor, ev.note, dt.date.fromisoformat(due) if due else None,
+                                     Status(m.status) not in OPEN_STATUSES))
+    return out
