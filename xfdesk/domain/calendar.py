@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -180,7 +181,8 @@ def parse_calendar_file(text: str) -> dict[int, YearSchedule]:
     workdays: dict[int, set[dt.date]] = {}
     names: dict[int, dict[dt.date, str]] = {}
     for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip().replace("\u3000", " ")
+        # NFKC: full-width digits, dashes and spaces typed in a Chinese IME read as ASCII; a BOM is not content
+        line = unicodedata.normalize("NFKC", raw.replace("\ufeff", "")).split("#", 1)[0].strip()
         if not line:
             continue
         m = _LINE.match(line)
@@ -199,6 +201,9 @@ def parse_calendar_file(text: str) -> dict[int, YearSchedule]:
             other = workdays if target is holidays else holidays
             if day in other.get(day.year, set()):
                 raise CalendarFileError(f"第{lineno}行：{day.isoformat()} 既标为“休”又标为“班”")
+            if target is workdays and day.weekday() < 5:  # a makeup workday is always a weekend day: a typo
+                raise CalendarFileError(f"第{lineno}行：{day.isoformat()} 是星期{'一二三四五'[day.weekday()]}，"
+                                        "本来就是工作日，调休上班日应在周六或周日")
             target.setdefault(day.year, set()).add(day)
             names.setdefault(day.year, {})[day] = m.group(4).strip()
             day += dt.timedelta(days=1)
