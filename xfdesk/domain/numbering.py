@@ -17,3 +17,27 @@ def matter_number(year: int, seq: int) -> str:
 def parse_matter_number(text: str) -> tuple[int, int] | None:
     m = _MATTER_NUMBER.match(text.strip().upper())
     return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def document_number(pattern: str, year: int, seq: int, **names: str) -> str:
+    """A 文号 from an office pattern such as ``{机关简称}信告〔{年}〕{号}号`` → ``琴信告〔2026〕12号``.
+
+    ``{年}`` is the year, ``{号}`` the sequence number without leading zeros (GB/T 9704); any other ``{名}`` comes
+    from ``names``. An unknown placeholder is a ValueError naming it, so a typo in the pattern never prints.
+    """
+    if seq < 1:
+        raise ValueError("文号序号必须从1开始")
+    values = {"年": str(year), "号": str(seq), **{k: str(v) for k, v in names.items()}}
+
+    def fill(m: re.Match) -> str:
+        key = m.group(1).strip()
+        if key not in values:
+            raise ValueError(f"文号格式“{pattern}”中有未知的占位符“{{{key}}}”（可用：{'、'.join(values)}）")
+        return values[key]
+
+    if "{号}" not in pattern.replace(" ", ""):
+        raise ValueError(f"文号格式“{pattern}”缺少序号占位符“{{号}}”")
+    return _PLACEHOLDER.sub(fill, pattern)

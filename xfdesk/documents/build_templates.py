@@ -1,0 +1,656 @@
+"""Build the shipped template set in ``templates/`` (one DOCX per kind), after GB/T 9704-2012.
+
+Run ``python -m xfdesk.documents.build_templates [FOLDER]`` to rebuild them. Offices copy a template into
+``<home>/templates/``, edit it in Word or WPS (their own 机关 name, layout, wording) and that copy wins.
+
+Layout: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; title 方正小标宋简体 二号 (22 pt); body
+仿宋_GB2312 三号 (16 pt) at a fixed 28 pt line pitch; 文号 line; date as 2026年11月21日; signature and seal area; page
+number "— 1 —" in the footer. Chinese fonts are set through ``w:eastAsia`` on the document defaults, on every style
+and on every run, because python-docx's ``font.name`` only sets the Latin fonts.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from xfdesk.documents.kinds import KINDS_BY_KEY
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+PAGE_NUMBER_FONT = "宋体"
+TITLE_SIZE = Pt(22)  # 二号
+BODY_SIZE = Pt(16)  # 三号
+TABLE_SIZE = Pt(14)  # 四号: forms keep the long values on few lines
+LINE_PITCH = Pt(28)  # GB/T 9704: 22 lines a page
+
+STYLE_TITLE = "公文标题"
+STYLE_NUMBER = "文号"
+STYLE_BODY = "公文正文"
+STYLE_PLAIN = "顶格正文"
+STYLE_SIGNATURE = "落款"
+STYLE_TABLE = "表格文字"
+STYLE_NOTE = "附注"
+STYLE_HEADING = "一级标题"
+
+# -- fonts ---------------------------------------------------------------------------------------------------------
+
+def set_run_fonts(rpr_parent, font: str, size: Pt | None = None, bold: bool | None = None) -> None:  # noqa: ANN001
+    """Set Latin and East Asian fonts on a style or run (``rpr_parent`` has ``.font`` and ``.element``)."""
+    rpr_parent.font.name = font
+    if size is not None:
+        rpr_parent.font.size = size
+    if bold is not None:
+        rpr_parent.font.bold = bold
+    rpr = rpr_parent.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), font)
+    for theme_attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme_attr), None)
+
+
+def _set_doc_defaults(document) -> None:  # noqa: ANN001
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    for child in list(rpr):
+        if child.tag in (qn("w:rFonts"), qn("w:lang")):
+            rpr.remove(child)
+    fonts = OxmlElement("w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), BODY_FONT)
+    rpr.insert(0, fonts)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    rpr.append(lang)
+
+
+def _paragraph_style(document, name: str, *, font: str, size: Pt, align=None, bold: bool = False,  # noqa: ANN001
+                     first_line_chars: float = 0, line: Pt | None = LINE_PITCH, space_before: Pt = Pt(0),
+                     space_after: Pt = Pt(0), right_chars: float = 0, keep_with_next: bool = False):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    style.quick_style = True
+    set_run_fonts(style, font, size, bold)
+    pf = style.paragraph_format
+    if align is not None:
+        pf.alignment = align
+    if line is not None:
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = line
+    else:
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    pf.space_before = space_before
+    pf.space_after = space_after
+    pf.keep_with_next = keep_with_next
+    ppr = style.element.get_or_add_pPr()
+    if first_line_chars or right_chars:
+        # Indents in characters (w:firstLineChars / w:rightChars, hundredths): they follow the font size.
+        ind = OxmlElement("w:ind")
+        if first_line_chars:
+            ind.set(qn("w:firstLineChars"), str(int(first_line_chars * 100)))
+            ind.set(qn("w:firstLine"), str(int(first_line_chars * size.pt * 20)))
+        if right_chars:
+            ind.set(qn("w:rightChars"), str(int(right_chars * 100)))
+            ind.set(qn("w:right"), str(int(right_chars * size.pt * 20)))
+        ppr.append(ind)
+    return style
+
+
+def new_document():  # noqa: ANN201
+    """An empty A4 document with the GB/T 9704 page, fonts and the styles the templates use."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), Mm(25)
+    _set_doc_defaults(document)
+    normal = document.styles["Normal"]
+    set_run_fonts(normal, BODY_FONT, BODY_SIZE)
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    normal.paragraph_format.line_spacing = LINE_PITCH
+    normal.paragraph_format.space_after = Pt(0)
+    for name in ("Header", "Footer", "Table Grid"):
+        if name in [s.name for s in document.styles]:
+            set_run_fonts(document.styles[name], BODY_FONT)
+
+    _paragraph_style(document, STYLE_TITLE, font=TITLE_FONT, size=TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER,
+                     line=Pt(36), keep_with_next=True)
+    _paragraph_style(document, STYLE_NUMBER, font=BODY_FONT, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT,
+                     space_before=Pt(6), space_after=Pt(14))
+    _paragraph_style(document, STYLE_BODY, font=BODY_FONT, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                     first_line_chars=2)
+    _paragraph_style(document, STYLE_PLAIN, font=BODY_FONT, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _paragraph_style(document, STYLE_HEADING, font=HEADING_FONT, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                     first_line_chars=2, keep_with_next=True)
+    _paragraph_style(document, STYLE_SIGNATURE, font=BODY_FONT, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT,
+                     right_chars=2)
+    _paragraph_style(document, STYLE_TABLE, font=BODY_FONT, size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT,
+                     line=None)
+    _paragraph_style(document, STYLE_NOTE, font=BODY_FONT, size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                     line=Pt(22))
+    _page_number_footer(section)
+    return document
+
+
+def _page_number_footer(section) -> None:  # noqa: ANN001
+    """GB/T 9704 page number: 4号 宋体, "— 1 —", centred."""
+    footer = section.footer
+    p = footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(p, "— ", PAGE_NUMBER_FONT, TABLE_SIZE)
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), " PAGE ")
+    inner = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    fonts = OxmlElement("w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), PAGE_NUMBER_FONT)
+    rpr.append(fonts)
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "28")
+    rpr.append(size)
+    inner.append(rpr)
+    text = OxmlElement("w:t")
+    text.text = "1"
+    inner.append(text)
+    field.append(inner)
+    p._p.append(field)
+    _run(p, " —", PAGE_NUMBER_FONT, TABLE_SIZE)
+
+
+def _run(paragraph, text: str, font: str, size: Pt, bold: bool | None = None):  # noqa: ANN001, ANN202
+    run = paragraph.add_run(text)
+    set_run_fonts(run, font, size, bold)
+    return run
+
+
+_STYLE_FONTS = {
+    STYLE_TITLE: (TITLE_FONT, TITLE_SIZE),
+    STYLE_NUMBER: (BODY_FONT, BODY_SIZE),
+    STYLE_BODY: (BODY_FONT, BODY_SIZE),
+    STYLE_PLAIN: (BODY_FONT, BODY_SIZE),
+    STYLE_HEADING: (HEADING_FONT, BODY_SIZE),
+    STYLE_SIGNATURE: (BODY_FONT, BODY_SIZE),
+    STYLE_TABLE: (BODY_FONT, TABLE_SIZE),
+    STYLE_NOTE: (BODY_FONT, TABLE_SIZE),
+}
+
+
+def para(container, text: str, style: str = STYLE_BODY, *, bold: bool | None = None):  # noqa: ANN001, ANN201
+    """A paragraph in ``style`` whose one run also carries the style's fonts (so WPS keeps them)."""
+    p = container.add_paragraph(style=style)
+    font, size = _STYLE_FONTS[style]
+    if text:
+        _run(p, text, font, size, bold)
+    return p
+
+
+# -- building blocks -------------------------------------------------------------------------------------------------
+
+def header_block(document, title: str, *, number: bool = True, authority: bool = True) -> None:  # noqa: ANN001
+    """机关名称 and the title in 小标宋 二号, then the 文号 line."""
+    if authority:
+        para(document, "{{ 机关名称 }}", STYLE_TITLE)
+    para(document, title, STYLE_TITLE)
+    if number:
+        para(document, "{{ 文号 }}", STYLE_NUMBER)
+    else:
+        para(document, "", STYLE_NUMBER)
+
+
+def signature_block(document, *, signer: str = "{{ 机关名称 }}", seal: str = "（印章）") -> None:  # noqa: ANN001
+    """Space for the seal, the signing body and the date (right-aligned, two characters from the margin)."""
+    para(document, "", STYLE_PLAIN)
+    para(document, "", STYLE_PLAIN)
+    para(document, f"{signer}{seal}", STYLE_SIGNATURE)
+    para(document, "{{ 发文日期 }}", STYLE_SIGNATURE)
+
+
+def contact_note(document) -> None:  # noqa: ANN001
+    para(document, "", STYLE_NOTE)
+    para(document, "经办人：{{ 经办人 }}　　联系电话：{{ 信访部门电话 }}　　地址：{{ 信访部门地址 }}", STYLE_NOTE)
+
+
+def receipt_block(document, what: str) -> None:  # noqa: ANN001
+    """送达回执 at the foot of a notice to the petitioner."""
+    para(document, f"（本{what}一式两份，一份送达信访人，一份存档。）", STYLE_NOTE)
+    para(document, "信访人签收：＿＿＿＿＿＿＿＿　　签收日期：＿＿＿＿年＿＿月＿＿日", STYLE_NOTE)
+
+
+def _cell_text(cell, text: str, *, bold: bool = False, align=None) -> None:  # noqa: ANN001
+    p = cell.paragraphs[0]
+    p.style = STYLE_TABLE
+    if align is not None:
+        p.alignment = align
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            p = cell.add_paragraph(style=STYLE_TABLE)
+        if line:
+            _run(p, line, BODY_FONT, TABLE_SIZE, bold or None)
+
+
+def form_table(document, rows: Sequence[Sequence[str]], widths_mm: Sequence[float]):  # noqa: ANN001, ANN201
+    """A bordered form. Each row lists cells label, value, label, value …; a row shorter than the grid spans its
+    last cell to the end (for long values: 诉求, 详细情况). Labels are bold and centred."""
+    columns = len(widths_mm)
+    table = document.add_table(rows=0, cols=columns)
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for spec in rows:
+        row = table.add_row()
+        cells = row.cells
+        if len(spec) < columns:
+            merged = cells[len(spec) - 1].merge(cells[columns - 1])
+            cells = list(cells[:len(spec) - 1]) + [merged]
+        for i, text in enumerate(spec):
+            is_label = i % 2 == 0
+            _cell_text(cells[i], text, bold=is_label,
+                       align=WD_ALIGN_PARAGRAPH.CENTER if is_label else WD_ALIGN_PARAGRAPH.LEFT)
+    _set_widths(table, widths_mm)
+    return table
+
+
+def list_table(document, headers: Sequence[str], row_cells: Sequence[str], list_field: str,  # noqa: ANN001, ANN201
+               widths_mm: Sequence[float], loop_var: str = "行"):
+    """A table with a header row and one row per item of ``list_field`` (docxtpl ``{%tr for %}`` rows)."""
+    table = document.add_table(rows=0, cols=len(headers))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    head = table.add_row()
+    for cell, text in zip(head.cells, headers):
+        _cell_text(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _repeat_header(head)
+    start = table.add_row()
+    _cell_text(start.cells[0], f"{{%tr for {loop_var} in {list_field} %}}")
+    body = table.add_row()
+    for cell, text in zip(body.cells, row_cells):
+        _cell_text(cell, text)
+    end = table.add_row()
+    _cell_text(end.cells[0], "{%tr endfor %}")
+    _set_widths(table, widths_mm)
+    return table
+
+
+def _repeat_header(row) -> None:  # noqa: ANN001
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def _set_widths(table, widths_mm: Sequence[float]) -> None:  # noqa: ANN001
+    for row in table.rows:
+        for idx, cell in enumerate(row.cells):
+            # merged cells repeat: give each grid cell its column width, the merge keeps the sum
+            if idx < len(widths_mm):
+                cell.width = Mm(widths_mm[idx])
+    for idx, col in enumerate(table.columns):
+        if idx < len(widths_mm):
+            col.width = Mm(widths_mm[idx])
+
+
+# -- the templates ---------------------------------------------------------------------------------------------------
+
+MATTER_INTRO = ("你（你们）于{{ 来访日期 }}以{{ 来访形式 }}形式提出的信访事项（事项编号：{{ 事项编号 }}）收悉。"
+                "你反映的主要问题是：{{ 诉求摘要 }}。")
+
+
+def build_registration_form(document) -> None:  # noqa: ANN001
+    header_block(document, "信访事项登记表")
+    w = (30, 48, 30, 48)
+    form_table(document, [
+        ("事项编号", "{{ 事项编号 }}", "登记时间", "{{ 来访时间 }}"),
+        ("信访人", "{{ 信访人姓名 }}", "性别", "{{ 信访人性别 }}"),
+        ("身份证号", "{{ 信访人身份证号 }}", "联系电话", "{{ 信访人电话 }}"),
+        ("住址", "{{ 信访人住址 }}"),
+        ("所属村（社区）", "{{ 所属村 }}", "问题属地", "{{ 问题属地 }}"),
+        ("来访形式", "{{ 来访形式 }}", "来访人数", "{{ 来访人数 }}"),
+        ("其他信访人", "{{ 其他信访人 }}"),
+        ("问题类别", "{{ 问题类别 }}", "事项性质", "{{ 事项性质 }}"),
+        ("事项标记", "{{ 事项标记 }}"),
+        ("诉求摘要", "{{ 诉求摘要 }}"),
+        ("事实和理由", "{{ 详细情况 }}"),
+        ("既往信访", "{{ 既往信访 }}"),
+        ("甄别意见", "{{ 办理状态 }}　{{ 甄别理由 }}"),
+        ("责任单位", "{{ 责任单位 }}", "包案领导", "{{ 包案领导 }}"),
+        ("登记人", "{{ 登记人 }}", "填表日期", "{{ 发文日期 }}"),
+    ], w)
+    para(document, "", STYLE_NOTE)
+    para(document, "信访人（代表）确认签名：＿＿＿＿＿＿＿＿　　接待人签名：＿＿＿＿＿＿＿＿", STYLE_NOTE)
+    para(document, "注：身份证号、联系电话属于个人信息，仅用于办理本信访事项（《中华人民共和国个人信息保护法》）。",
+         STYLE_NOTE)
+
+
+def build_acceptance_notice(document) -> None:  # noqa: ANN001
+    header_block(document, "信访事项受理告知书")
+    para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
+    para(document, MATTER_INTRO)
+    para(document, "经审查，根据《信访工作条例》第二十二条、第二十三条的规定，该信访事项属于本机关职权范围，"
+                   "本机关决定予以受理，受理日期为{{ 受理日期 }}。受理理由：{{ 甄别理由 }}")
+    para(document, "依照{{ 办理期限依据 }}的规定，本机关将自受理之日起{{ 办理期限 }}内办结，办结期限至"
+                   "{{ 办结期限 }}；情况复杂需要延长办理期限的，将书面告知你延期理由。办理结果将以书面形式答复你。")
+    para(document, "办理期间，请你依法有序表达诉求，遵守《信访工作条例》第二十六条的规定。"
+                   "如需了解办理进展，可向{{ 信访部门 }}查询。")
+    para(document, "特此告知。")
+    signature_block(document)
+    contact_note(document)
+    receipt_block(document, "告知书")
+
+
+def build_non_acceptance_notice(document) -> None:  # noqa: ANN001
+    header_block(document, "信访事项不予受理告知书")
+    para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
+    para(document, MATTER_INTRO)
+    para(document, "经审查，该信访事项属于下列情形：{{ 甄别理由 }}")
+    para(document, "依据：{{ 甄别依据 }}")
+    para(document, "根据以上规定，本机关决定对该信访事项不予受理。")
+    para(document, "你反映的问题，请依照法律、法规规定的途径，向{{ 转送去向 }}提出。法律途径有法定的期限"
+                   "（如诉讼时效、申请行政复议的期限），请你及时提出，以免超过期限影响你的权利。")
+    para(document, "特此告知。")
+    signature_block(document)
+    contact_note(document)
+    receipt_block(document, "告知书")
+
+
+def build_non_reacceptance_notice(document) -> None:  # noqa: ANN001
+    header_block(document, "信访事项不再受理告知书")
+    para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
+    para(document, MATTER_INTRO)
+    para(document, "经审查，该信访事项属于下列情形：{{ 甄别理由 }}")
+    para(document, "依据：{{ 甄别依据 }}")
+    para(document, "根据《信访工作条例》第三十六条第三款的规定，信访人对复核意见不服，仍然以同一事实和理由提出投诉请求的，"
+                   "各级党委和政府信访部门和其他机关、单位不再受理。本机关决定对该信访事项不再受理。")
+    para(document, "你如有新的事实和理由，可以另行提出；涉及诉讼权利救济的，请依法向有关政法机关提出。")
+    para(document, "特此告知。")
+    signature_block(document)
+    contact_note(document)
+    receipt_block(document, "告知书")
+
+
+def build_legal_channel_notice(document) -> None:  # noqa: ANN001
+    header_block(document, "导入法定途径告知书")
+    para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
+    para(document, MATTER_INTRO)
+    para(document, "经审查，你反映的问题应当通过{{ 转送去向 }}等法定途径解决。理由：{{ 甄别理由 }}")
+    para(document, "依据：{{ 甄别依据 }}")
+    para(document, "根据《信访工作条例》第二十八条第二款、第三十一条的规定，该事项导入相应法定程序处理，"
+                   "请你依法向有权处理的机关提出。")
+    para(document, "法定途径均有期限：申请行政复议一般应当自知道该行政行为之日起60日内提出，"
+                   "向人民法院提起诉讼应当在法律规定的诉讼时效或者起诉期限内提出，申请仲裁应当在仲裁时效内提出。"
+                   "请你及时提出，以免超过期限影响你的权利。")
+    para(document, "特此告知。")
+    signature_block(document)
+    contact_note(document)
+    receipt_block(document, "告知书")
+
+
+def build_transfer_form(document) -> None:  # noqa: ANN001
+    header_block(document, "信访事项转送（交办）单")
+    para(document, "{{ 转送单位 }}：", STYLE_PLAIN)
+    para(document, "根据《信访工作条例》第二十二条的规定，现将下列信访事项转送（交办）你单位，请依法依规办理。"
+                   "属于你单位职权范围的，请自收到之日起15日内书面告知信访人接收情况以及处理途径和程序；"
+                   "不属于你单位职权范围的，请自收到之日起5个工作日内提出异议，并详细说明理由（第二十三条）。")
+    form_table(document, [
+        ("事项编号", "{{ 事项编号 }}", "交办日期", "{{ 交办日期 }}"),
+        ("信访人", "{{ 信访人姓名 }}", "联系电话", "{{ 信访人电话 }}"),
+        ("住址", "{{ 信访人住址 }}"),
+        ("来访日期", "{{ 来访日期 }}", "来访形式", "{{ 来访形式 }}"),
+        ("问题类别", "{{ 问题类别 }}", "问题属地", "{{ 问题属地 }}"),
+        ("诉求摘要", "{{ 诉求摘要 }}"),
+        ("事实和理由", "{{ 详细情况 }}"),
+        ("办结期限", "{{ 办结期限 }}"),
+        ("办理要求", "{{ 办理要求 }}"),
+    ], (30, 48, 30, 48))
+    para(document, "", STYLE_NOTE)
+    para(document, "注：对检举控告类事项，不得将信访人的检举、揭发材料以及有关情况透露或者转给被检举、揭发的人员"
+                   "或者单位（《信访工作条例》第三十条）。", STYLE_NOTE)
+    signature_block(document, signer="{{ 信访部门 }}")
+    contact_note(document)
+
+
+def build_extension_notice(document) -> None:  # noqa: ANN001
+    header_block(document, "信访事项延期办理告知书")
+    para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
+    para(document, "你（你们）反映的“{{ 诉求摘要 }}”信访事项（事项编号：{{ 事项编号 }}），本机关已于{{ 受理日期 }}受理，"
+                   "原定办结期限为{{ 原办结期限 }}。")
+    para(document, "因{{ 延期理由 }}，该事项不能在原定期限内办结。根据《信访工作条例》第三十四条的规定，经{{ 批准人 }}批准，"
+                   "办理期限延长{{ 延期天数 }}日，办结期限延至{{ 办结期限 }}。办理结果将以书面形式答复你。")
+    para(document, "特此告知。")
+    signature_block(document)
+    contact_note(document)
+    receipt_block(document, "告知书")
+
+
+def build_handling_opinion(document) -> None:  # noqa: ANN001
+    header_block(document, "信访事项处理意见书")
+    para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
+    para(document, "你（你们）于{{ 来访日期 }}提出的信访事项（事项编号：{{ 事项编号 }}），本机关已于{{ 受理日期 }}受理。"
+                   "经调查核实，根据《信访工作条例》第三十二条的规定，现将处理意见答复如下：")
+    para(document, "一、投诉请求", STYLE_HEADING)
+    para(document, "{{ 诉求摘要 }}")
+    para(document, "{{ 详细情况 }}")
+    para(document, "二、事实和理由", STYLE_HEADING)
+    para(document, "{{ 事实和理由 }}")
+    para(document, "三、处理意见", STYLE_HEADING)
+    para(document, "对你的请求，本机关意见为：{{ 处理结果 }}。{{ 处理意见 }}")
+    para(document, "四、法律法规依据", STYLE_HEADING)
+    para(document, "{{ 处理依据 }}")
+    para(document, "如你对本处理意见不服，可以自收到本意见书之日起{{ 复查期限 }}内，向{{ 上一级机关 }}书面请求复查"
+                   "（{{ 复查依据 }}）。逾期未请求复查的，视为接受本处理意见。")
+    signature_block(document)
+    contact_note(document)
+    receipt_block(document, "意见书")
+
+
+def build_review_opinion(document) -> None:  # noqa: ANN001
+    header_block(document, "信访事项复查意见书")
+    para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
+    para(document, "你（你们）不服对信访事项（事项编号：{{ 事项编号 }}，诉求：{{ 诉求摘要 }}）的处理意见，"
+                   "于{{ 复查申请日期 }}请求复查。根据《信访工作条例》第三十五条的规定，{{ 复查机关 }}进行了复查，"
+                   "现提出复查意见如下：")
+    para(document, "复查结论：{{ 复查结论 }}。", STYLE_HEADING)
+    para(document, "{{ 复查意见 }}")
+    para(document, "如你对本复查意见不服，可以自收到本意见书之日起{{ 复核期限 }}内，向{{ 上一级机关 }}书面请求复核"
+                   "（{{ 复核依据 }}）。")
+    signature_block(document, signer="{{ 复查机关 }}")
+    contact_note(document)
+    receipt_block(document, "意见书")
+
+
+def build_re_review_opinion(document) -> None:  # noqa: ANN001
+    header_block(document, "信访事项复核意见书")
+    para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
+    para(document, "你（你们）不服对信访事项（事项编号：{{ 事项编号 }}，诉求：{{ 诉求摘要 }}）的复查意见，"
+                   "于{{ 复核申请日期 }}请求复核。根据《信访工作条例》第三十六条的规定，{{ 复核机关 }}进行了复核，"
+                   "现提出复核意见如下：")
+    para(document, "复核结论：{{ 复核结论 }}。", STYLE_HEADING)
+    para(document, "{{ 复核意见 }}")
+    para(document, "本复核意见为信访程序的最终意见。根据《信访工作条例》第三十六条第三款的规定，你对复核意见不服，"
+                   "仍然以同一事实和理由提出投诉请求的，各级党委和政府信访部门和其他机关、单位不再受理。")
+    signature_block(document, signer="{{ 复核机关 }}")
+    contact_note(document)
+    receipt_block(document, "意见书")
+
+
+def build_supervision_letter(document) -> None:  # noqa: ANN001
+    header_block(document, "信访事项督办函")
+    para(document, "{{ 督办单位 }}：", STYLE_PLAIN)
+    para(document, "{{ 交办日期 }}交你单位办理的信访事项（事项编号：{{ 事项编号 }}，信访人：{{ 信访人姓名 }}，"
+                   "反映问题：{{ 诉求摘要 }}），办结期限为{{ 办结期限 }}（距期限{{ 剩余天数 }}日），至今未报送办理结果。")
+    para(document, "根据《信访工作条例》第四十条的规定，现予督办。督办要求：{{ 督办要求 }}")
+    para(document, "请你单位于{{ 反馈期限 }}前将办理情况和结果书面报送{{ 信访部门 }}。对推诿、敷衍、拖延的，"
+                   "将依照《信访工作条例》第四十五条的规定提出追责建议。")
+    signature_block(document, signer="{{ 信访部门 }}")
+    contact_note(document)
+
+
+def build_follow_up_record(document) -> None:  # noqa: ANN001
+    header_block(document, "信访事项回访记录")
+    form_table(document, [
+        ("事项编号", "{{ 事项编号 }}", "回访日期", "{{ 回访日期 }}"),
+        ("信访人", "{{ 信访人姓名 }}", "联系电话", "{{ 信访人电话 }}"),
+        ("诉求摘要", "{{ 诉求摘要 }}"),
+        ("责任单位", "{{ 责任单位 }}", "办理状态", "{{ 办理状态 }}"),
+        ("回访方式", "{{ 回访方式 }}", "满意程度", "{{ 满意程度 }}"),
+        ("回访情况", "{{ 回访情况 }}"),
+        ("回访人", "{{ 回访人 }}", "记录日期", "{{ 发文日期 }}"),
+    ], (30, 48, 30, 48))
+    para(document, "", STYLE_NOTE)
+    para(document, "注：信访人表示不满意的，可以申请复查（自收到书面答复之日起30日内，《信访工作条例》第三十五条），"
+                   "或者由本机关重新办理。", STYLE_NOTE)
+
+
+def build_leader_reception_notice(document) -> None:  # noqa: ANN001
+    header_block(document, "领导接访通知书")
+    para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
+    para(document, "你反映的“{{ 诉求摘要 }}”问题（事项编号：{{ 事项编号 }}），经安排，定于{{ 接访日期 }}（{{ 接访星期 }}）"
+                   "{{ 接访时间 }}，由{{ 约见领导 }}在{{ 接访地点 }}接待你。")
+    para(document, "请你携带本人身份证件和有关材料准时到达。多人反映共同诉求的，请推选不超过5名代表"
+                   "（《信访工作条例》第二十条）。如不能按时到达，请提前与{{ 信访部门 }}联系（电话：{{ 信访部门电话 }}）"
+                   "另行约定时间。")
+    para(document, "特此通知。")
+    signature_block(document, signer="{{ 信访部门 }}")
+    receipt_block(document, "通知书")
+
+
+ROW_HEADERS_UNIT = ("序号", "时间", "事项编号", "信访人", "诉求摘要")
+ROW_CELLS_UNIT = ("{{ 行.序号 }}", "{{ 行.接访时间 }}", "{{ 行.事项编号 }}", "{{ 行.信访人 }}", "{{ 行.诉求摘要 }}")
+
+
+def build_unit_attendance_notice(document) -> None:  # noqa: ANN001
+    header_block(document, "参与接访通知书")
+    para(document, "{{ 单位名称 }}：", STYLE_PLAIN)
+    para(document, "定于{{ 接访日期 }}（{{ 接访星期 }}）在{{ 接访地点 }}举行领导接访日活动，接访领导：{{ 接访领导 }}。"
+                   "下列{{ 事项件数 }}件信访事项涉及你单位职责，请你单位负责人携带有关材料准时参加，"
+                   "并提前核实情况、提出初步处理意见。")
+    list_table(document, ROW_HEADERS_UNIT, ROW_CELLS_UNIT, "事项列表", (14, 20, 36, 26, 60))
+    para(document, "", STYLE_NOTE)
+    para(document, "注：检举控告类事项不列信访人身份，不得将检举、揭发材料以及有关情况透露或者转给被检举、揭发的人员"
+                   "或者单位（《信访工作条例》第三十条）。", STYLE_NOTE)
+    signature_block(document, signer="{{ 信访部门 }}")
+    contact_note(document)
+
+
+def build_leader_brief(document) -> None:  # noqa: ANN001
+    header_block(document, "接待信访人通知书（接访呈报单）")
+    para(document, "{{ 接访领导 }}：", STYLE_PLAIN)
+    para(document, "{{ 接访日期 }}（{{ 接访星期 }}）在{{ 接访地点 }}的领导接访日已预约{{ 事项件数 }}件信访事项，"
+                   "现将信访人、诉求和既往信访情况呈报如下，请审阅。")
+    list_table(document, ("序号", "时间", "信访人", "诉求摘要", "既往信访及标记", "责任单位"),
+               ("{{ 行.序号 }}", "{{ 行.接访时间 }}", "{{ 行.信访人 }}\n{{ 行.所属村 }}",
+                "{{ 行.事项编号 }}\n{{ 行.诉求摘要 }}", "{{ 行.既往信访 }}\n{{ 行.事项标记 }}", "{{ 行.责任单位 }}"),
+               "事项列表", (11, 16, 24, 50, 34, 21))
+    signature_block(document, signer="{{ 信访部门 }}", seal="")
+    para(document, "领导批示：", STYLE_PLAIN)
+    para(document, "", STYLE_PLAIN)
+    para(document, "", STYLE_PLAIN)
+
+
+def build_supervision_notice(document) -> None:  # noqa: ANN001
+    header_block(document, "督办通知书")
+    para(document, "{{ 单位名称 }}：", STYLE_PLAIN)
+    para(document, "{{ 接访日期 }}，{{ 约见领导 }}在领导接访日接待了信访人{{ 信访人姓名 }}（事项编号：{{ 事项编号 }}），"
+                   "信访人反映：{{ 诉求摘要 }}。")
+    para(document, "领导批示：{{ 领导批示 }}", STYLE_HEADING)
+    para(document, "根据《信访工作条例》第四十条的规定，请你单位按照领导批示抓紧办理，于{{ 办结期限 }}前办结，"
+                   "并于{{ 反馈期限 }}前将办理情况和结果书面报送{{ 信访部门 }}。")
+    signature_block(document, signer="{{ 信访部门 }}")
+    contact_note(document)
+
+
+def build_reception_schedule(document) -> None:  # noqa: ANN001
+    header_block(document, "领导接访安排表")
+    para(document, "（{{ 起止日期 }}）", STYLE_NUMBER).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    list_table(document, ("日期", "星期", "接访领导", "接访地点", "预约件数", "备注"),
+               ("{{ 行.日期 }}", "{{ 行.星期 }}", "{{ 行.接访领导 }}", "{{ 行.接访地点 }}", "{{ 行.预约件数 }}",
+                "{{ 行.备注 }}"),
+               "安排", (32, 18, 40, 34, 16, 16), loop_var="行")
+    para(document, "", STYLE_NOTE)
+    para(document, "接访日逢法定节假日顺延至其后第一个工作日。来访群众请携带身份证件；联系电话：{{ 信访部门电话 }}。",
+         STYLE_NOTE)
+    signature_block(document, signer="{{ 信访部门 }}", seal="")
+
+
+BUILDERS = {
+    "registration_form": build_registration_form,
+    "acceptance_notice": build_acceptance_notice,
+    "non_acceptance_notice": build_non_acceptance_notice,
+    "non_reacceptance_notice": build_non_reacceptance_notice,
+    "legal_channel_notice": build_legal_channel_notice,
+    "transfer_form": build_transfer_form,
+    "extension_notice": build_extension_notice,
+    "handling_opinion": build_handling_opinion,
+    "review_opinion": build_review_opinion,
+    "re_review_opinion": build_re_review_opinion,
+    "supervision_letter": build_supervision_letter,
+    "follow_up_record": build_follow_up_record,
+    "leader_reception_notice": build_leader_reception_notice,
+    "unit_attendance_notice": build_unit_attendance_notice,
+    "leader_brief": build_leader_brief,
+    "supervision_notice": build_supervision_notice,
+    "reception_schedule": build_reception_schedule,
+}
+
+
+def build_template(key: str):  # noqa: ANN201
+    document = new_document()
+    BUILDERS[key](document)
+    props = document.core_properties
+    props.title = KINDS_BY_KEY[key].name
+    props.author = "xfdesk"
+    props.comments = "xfdesk 文书模板：字段写在双花括号中，可用字段见 xfdesk doc fields"
+    return document
+
+
+def build_all(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for key, kind in KINDS_BY_KEY.items():
+        path = folder / kind.file_name
+        build_template(key).save(path)
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    from xfdesk.paths import SHIPPED_TEMPLATES_DIR
+
+    argv = sys.argv[1:] if argv is None else argv
+    folder = Path(argv[0]) if argv else SHIPPED_TEMPLATES_DIR
+    for path in build_all(folder):
+        print(f"已生成 {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,354 @@
+"""Filling DOCX templates safely: docxtpl inside a sandboxed, autoescaping, strict Jinja2 environment.
+
+Offices edit the templates in Word or WPS, so before anything is filled the template is checked against its kind's
+field catalogue: an unknown or misspelt field, a syntax error, full-width ``｛｛`` braces typed by an IME, or any
+attempt to call code is reported in Chinese, by name, instead of printing a blank or running it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from xfdesk.documents.fields import field_names, list_fields
+from xfdesk.documents.kinds import DocumentKind
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_W = f"{{{W_NS}}}"
+
+# Filters a template may use: plain text shaping only. Everything else (and any call) is refused at check time.
+ALLOWED_FILTERS = frozenset({"upper", "lower", "trim", "length", "join", "replace", "truncate", "first", "last"})
+ALLOWED_TESTS = frozenset({"defined", "none", "number", "string", "equalto", "eq", "ne", "sameas"})
+
+_FULL_WIDTH = re.compile(r"[｛｝]{2}|[｛｝][{}%]|[{}%][｛｝]|｛\s*%|%\s*｝")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not allowed in XML; \a \f would also split paragraphs
+
+
+class TemplateProblem(Exception):
+    """The template cannot be used; ``problems`` lists every reason in Chinese."""
+
+    def __init__(self, template: str, problems: list[str]):
+        self.template = template
+        self.problems = problems
+        super().__init__(f"模板“{template}”有问题：" + "；".join(problems))
+
+
+class RenderError(Exception):
+    """Filling failed (a field without a value, a refused operation); the message is Chinese."""
+
+
+@dataclass(frozen=True)
+class TemplatePart:
+    where: str  # 正文 / 页眉 / 页脚
+    source: str  # the XML after docxtpl has merged runs, as Jinja sees it
+
+
+class _Environment(SandboxedEnvironment):
+    """A sandbox that also remembers compiled templates: the same template file compiles once per process."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+        # Nothing but the fields: no range, cycler, joiner, namespace, lipsum, dict.
+        self.globals.clear()
+        self._compiled: dict[str, Any] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002, ANN001, ANN201
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:
+            if len(self._compiled) > 64:
+                self._compiled.clear()
+            template = self._compiled[source] = super().from_string(source)
+        return template
+
+
+_ENV = _Environment()
+
+
+def environment() -> SandboxedEnvironment:
+    return _ENV
+
+
+# -- reading a template -------------------------------------------------------------------------------------------
+
+def template_parts(path: Path | str | io.BytesIO) -> list[TemplatePart]:
+    """Body, headers and footers as Jinja sees them (runs split by Word already merged by docxtpl)."""
+    tpl = DocxTemplate(path)
+    tpl.init_docx()
+    parts = [TemplatePart("正文", tpl.patch_xml(tpl.get_xml()))]
+    for uri, where in ((tpl.HEADER_URI, "页眉"), (tpl.FOOTER_URI, "页脚")):
+        for _rel, part in tpl.get_headers_footers(uri):
+            parts.append(TemplatePart(where, tpl.patch_xml(tpl.get_part_xml(part))))
+    props = tpl.docx.core_properties
+    # docxtpl fills these document properties too, so a field there must be checked like any other
+    for attr in ("author", "comments", "identifier", "language", "subject", "title"):
+        value = getattr(props, attr) or ""
+        if "{" in value or "｛" in value:
+            parts.append(TemplatePart("文档属性", value))
+    return parts
+
+
+def _visible_text(xml: str) -> str:
+    return re.sub(r"<[^>]+>", "", xml)
+
+
+def _nearby(source: str, lineno: int | None) -> str:
+    if not lineno:
+        return ""
+    lines = source.splitlines()
+    text = _visible_text("".join(lines[max(lineno - 2, 0):lineno + 1])).strip()
+    return text[:60]
+
+
+def _syntax_message(exc: TemplateSyntaxError, part: TemplatePart) -> str:
+    raw = exc.message or ""
+    near = _nearby(part.source, exc.lineno)
+    where = f"{part.where}“{near}”附近" if near else part.where
+    if "unexpected end of template" in raw.lower() or "missing end of" in raw.lower():
+        detail = "缺少结束标记（如 {% endif %}、{% endfor %} 或 }}）"
+    elif "unexpected char" in raw:
+        detail = "有不能识别的字符（字段名只能用汉字、字母、数字和下划线，不能含空格或标点）"
+    elif "unexpected '}'" in raw or "unexpected '%'" in raw:
+        detail = "花括号不成对（应为 {{ 字段名 }}）"
+    elif "unknown tag" in raw.lower() or "encountered unknown tag" in raw.lower():
+        detail = "有不认识的 {% … %} 标记"
+    else:
+        detail = "格式不正确"
+    return f"{where}：模板语法错误，{detail}（{raw}）"
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+    return f"，是否应为“{close[0]}”？" if close else ""
+
+
+def _check_ast(tree: nodes.Template, kind: DocumentKind, where: str) -> list[str]:
+    """Refuse unknown fields, calls and internal attributes; the sandbox stays as a second line of defence."""
+    known = field_names(kind)
+    lists = list_fields(kind)
+    problems: list[str] = []
+    loop_vars: dict[str, str] = {}  # loop variable → list field
+    for loop in tree.find_all(nodes.For):
+        if isinstance(loop.target, nodes.Name) and isinstance(loop.iter, nodes.Name):
+            loop_vars[loop.target.name] = loop.iter.name
+    bound = set(loop_vars) | {"loop"}
+    for assign in tree.find_all((nodes.Assign, nodes.AssignBlock)):
+        for name in assign.target.find_all(nodes.Name) if not isinstance(assign.target, nodes.Name) else [
+                assign.target]:
+            bound.add(name.name)
+
+    for node in tree.find_all(nodes.Call):
+        problems.append(f"{where}：模板中不允许调用函数或方法（已拒绝执行）")
+        break
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if isinstance(attr, str) and attr.startswith("_"):
+            problems.append(f"{where}：模板试图访问内部属性“{attr}”，已拒绝")
+            continue
+        base = node.node
+        if isinstance(base, nodes.Name) and base.name in loop_vars and isinstance(attr, str):
+            items = lists.get(loop_vars[base.name], set())
+            if attr not in items:
+                problems.append(f"{where}：未知字段“{base.name}.{attr}”{_suggest(attr, items)}"
+                                f"（{loop_vars[base.name]}的每行可用：{'、'.join(sorted(items))}）")
+        elif isinstance(base, nodes.Name) and base.name == "loop":
+            continue
+        else:
+            problems.append(f"{where}：字段不能这样取值（“{_describe_node(node)}”）")
+    for node in tree.find_all(nodes.Filter):
+        if node.name not in ALLOWED_FILTERS:
+            problems.append(f"{where}：不允许使用过滤器“{node.name}”")
+    for node in tree.find_all(nodes.Test):
+        if node.name not in ALLOWED_TESTS:
+            problems.append(f"{where}：不允许使用判断“{node.name}”")
+    for node in tree.find_all(nodes.Name):
+        if node.ctx != "load" or node.name in bound:
+            continue
+        if node.name not in known:
+            problems.append(f"{where}：未知字段“{node.name}”{_suggest(node.name, known)}")
+    for node in tree.find_all(nodes.Output):
+        for child in node.nodes:
+            if isinstance(child, nodes.Name) and child.name in lists:
+                problems.append(f"{where}：字段“{child.name}”是多行列表，只能放在 {{%tr for 行 in {child.name} %}} 中使用")
+    for node in tree.find_all((nodes.Macro, nodes.Import, nodes.FromImport, nodes.Include, nodes.Extends,
+                               nodes.CallBlock)):
+        problems.append(f"{where}：模板中不允许使用 {type(node).__name__} 标记")
+    return list(dict.fromkeys(problems))
+
+
+def _describe_node(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Getattr):
+        return f"{_describe_node(node.node)}.{node.attr}"
+    if isinstance(node, nodes.Getitem):
+        return f"{_describe_node(node.node)}[…]"
+    if isinstance(node, nodes.Name):
+        return node.name
+    return type(node).__name__
+
+
+def _full_width_problems(part: TemplatePart) -> list[str]:
+    problems = []
+    for paragraph in re.findall(r"<w:p[ >].*?</w:p>", part.source, flags=re.DOTALL) or [part.source]:
+        text = _visible_text(paragraph)
+        m = _FULL_WIDTH.search(text)
+        if m:
+            snippet = text[max(m.start() - 8, 0):m.end() + 12]
+            problems.append(f"{part.where}“{snippet}”：有全角花括号“｛｝”（中文输入法打出的），"
+                            "请改为半角“{{ }}”")
+    return problems
+
+
+def check_template(path: Path | str | io.BytesIO, kind: DocumentKind, *, label: str | None = None) -> list[str]:
+    """Every problem of the template for ``kind``, in Chinese; an empty list means it can be used."""
+    label = label or (Path(path).name if isinstance(path, (str, Path)) else kind.file_name)
+    if isinstance(path, (str, Path)) and not Path(path).exists():
+        return [f"找不到模板文件 {path}"]
+    try:
+        parts = template_parts(path)
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        return [f"不是有效的 Word 文档（.docx）：{exc}"]
+    except Exception as exc:  # python-docx raises several kinds on a damaged package
+        return [f"无法打开模板：{type(exc).__name__}: {exc}"]
+    problems: list[str] = []
+    for part in parts:
+        problems.extend(_full_width_problems(part))
+        try:
+            tree = _ENV.parse(part.source)
+        except TemplateSyntaxError as exc:
+            problems.append(_syntax_message(exc, part))
+            continue
+        problems.extend(_check_ast(tree, kind, part.where))
+    return problems
+
+
+def require_valid(path: Path | str | io.BytesIO, kind: DocumentKind, *, label: str | None = None) -> None:
+    problems = check_template(path, kind, label=label)
+    if problems:
+        raise TemplateProblem(label or kind.file_name, problems)
+
+
+# -- filling ------------------------------------------------------------------------------------------------------
+
+def clean_value(value: Any) -> Any:
+    """Values as they should print: text without characters XML cannot hold, lists of rows cleaned likewise."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    if isinstance(value, Mapping):
+        return {k: clean_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_value(v) for v in value]
+    if isinstance(value, (int, float)):
+        return value
+    return clean_value(str(value))
+
+
+_checked: dict[tuple[str, float, int, str], None] = {}
+
+
+def _ensure_checked(path: Path, kind: DocumentKind) -> None:
+    stat = path.stat()
+    key = (str(path), stat.st_mtime, stat.st_size, kind.key)
+    if key not in _checked:
+        require_valid(path, kind, label=path.name)
+        _checked[key] = None
+
+
+def render_docx(template: Path | str, kind: DocumentKind, values: Mapping[str, Any],
+                target: Path | str | io.BytesIO) -> None:
+    """Check the template (once per file version), fill it with ``values`` and save to ``target``."""
+    path = Path(template)
+    if not path.exists():
+        raise TemplateProblem(path.name, [f"找不到模板文件 {path}"])
+    _ensure_checked(path, kind)
+    missing = sorted(field_names(kind) - set(values))
+    if missing:  # a builder bug, not the office's: still never a blank on paper
+        raise RenderError(f"缺少字段的值：{'、'.join(missing)}")
+    context = {k: clean_value(v) for k, v in values.items()}
+    tpl = DocxTemplate(path)
+    try:
+        tpl.render(context, _ENV, autoescape=True)
+    except SecurityError as exc:
+        raise RenderError(f"模板“{path.name}”试图执行不允许的操作，已拒绝：{exc}") from None
+    except UndefinedError as exc:
+        raise RenderError(f"模板“{path.name}”使用了没有值的字段：{exc.message}") from None
+    except TemplateError as exc:
+        raise RenderError(f"模板“{path.name}”无法填写：{exc}") from None
+    tpl.save(target)
+
+
+# -- reading the result back --------------------------------------------------------------------------------------
+
+def _paragraph_text(p: etree._Element) -> str:
+    out: list[str] = []
+    for el in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br"):
+        # skip text of nested paragraphs (text boxes) and of the legacy fallback copy of a text box
+        owner = next(el.iterancestors(f"{_W}p"), None)
+        if owner is not p or any(a.tag == f"{{{MC_NS}}}Fallback" for a in el.iterancestors()):
+            continue
+        if el.tag == f"{_W}t":
+            out.append(el.text or "")
+        elif el.tag == f"{_W}tab":
+            out.append("\t")
+        else:
+            out.append("\n")
+    return "".join(out)
+
+
+def _walk(element: etree._Element, lines: list[str]) -> None:
+    """Paragraphs in reading order; a table row becomes one line with its cells separated by a wide space."""
+    for child in element:
+        if child.tag == f"{_W}p":
+            lines.append(_paragraph_text(child))
+            for box in child.iter(f"{_W}txbxContent"):
+                in_fallback = any(a.tag == f"{{{MC_NS}}}Fallback" for a in box.iterancestors())
+                if not in_fallback and next(box.iterancestors(f"{_W}p"), None) is child:
+                    _walk(box, lines)
+        elif child.tag == f"{_W}tbl":
+            for tr in child.iterchildren(f"{_W}tr"):
+                cells = []
+                for tc in tr.iterchildren(f"{_W}tc"):
+                    inner: list[str] = []
+                    _walk(tc, inner)
+                    cells.append(" ".join(t.strip() for t in inner if t.strip()))
+                row = "　".join(c for c in cells if c)
+                if row:
+                    lines.append(row)
+        elif len(child):
+            _walk(child, lines)
+
+
+def _part_text(xml: bytes) -> list[str]:
+    lines: list[str] = []
+    _walk(etree.fromstring(xml), lines)
+    return lines
+
+
+def docx_text(source: Path | str | bytes | io.BytesIO) -> str:
+    """The text of a DOCX as printed: headers, body (tables and text boxes included), footers, one line a paragraph."""
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    with zipfile.ZipFile(source) as z:
+        names = z.namelist()
+        headers = sorted(n for n in names if re.fullmatch(r"word/header\d*\.xml", n))
+        footers = sorted(n for n in names if re.fullmatch(r"word/footer\d*\.xml", n))
+        chunks: list[str] = []
+        for name in headers + ["word/document.xml"] + footers:
+            chunks.extend(_part_text(z.read(name)))
+    text = "\n".join(chunks)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")

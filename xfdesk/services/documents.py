@@ -1,0 +1,393 @@
+"""Issuing official documents: preview, 文号 and record in one transaction, print, void, a reception day's set.
+
+``issue_document`` takes the next number of the kind's series for the year, renders the office's template (its own
+copy in ``<home>/templates`` wins over the shipped one), saves the file under ``<home>/output/YYYY/MM/`` and records
+the Document row and an event on the matter — all in one transaction, so a failure leaves neither a number used
+nor a record without its file. A reprint uses the stored file (or re-renders it with the same number).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from xfdesk.documents.builders import (
+    Built,
+    DocumentRefused,
+    Target,
+    build_values,
+    cn_date,
+    numbering_config,
+)
+from xfdesk.documents.kinds import KINDS, DocumentKind, Scope, get_kind
+from xfdesk.documents.render import TemplateProblem, check_template, docx_text, render_docx
+from xfdesk.domain.lifecycle import Status
+from xfdesk.domain.numbering import document_number
+from xfdesk.paths import SHIPPED_TEMPLATES_DIR
+from xfdesk.services.events import record_event
+from xfdesk.storage.models import Appointment, Document, Matter, ReceptionDay, now
+from xfdesk.storage.numbering import next_number
+
+ISSUED = "document_issued"
+VOIDED = "document_voided"
+PRINT_TIMEOUT_S = 60
+
+__all__ = [
+    "DocumentRefused", "PrintResult", "TemplateProblem", "issue_document", "preview_document", "print_document",
+    "void_document", "documents_for_day", "issue_day_set", "kinds_for_matter", "template_path", "check_templates",
+    "document_file", "convert_to_pdf", "series_name",
+]
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    ok: bool
+    message: str  # for the user, in Chinese
+    path: Path
+
+
+def series_name(kind: DocumentKind) -> str:
+    return f"doc:{kind.key}"
+
+
+def template_path(ctx, kind: DocumentKind | str) -> Path:  # noqa: ANN001
+    """The office's own template when it has one, else the shipped one."""
+    kind = kind if isinstance(kind, DocumentKind) else get_kind(kind)
+    return ctx.home.template_file(kind.file_name)
+
+
+def check_templates(ctx, name: str | None = None) -> dict[str, list[str]]:  # noqa: ANN001
+    """Problems of every template in use (or of one: a kind, or a .docx file path), keyed by file shown to users."""
+    if name:
+        path = Path(name)
+        if path.suffix.lower() == ".docx" and path.exists():
+            from xfdesk.documents.kinds import kind_for_file
+
+            kind = kind_for_file(path.name)
+            if kind is None:
+                known = "、".join(k.file_name for k in KINDS)
+                return {str(path): [f"无法判断模板“{path.name}”属于哪种文书：文件名应为以下之一：{known}"]}
+            return {str(path): check_template(path, kind)}
+        kind = get_kind(name)
+        path = template_path(ctx, kind)
+        return {str(path): check_template(path, kind)}
+    return {str(template_path(ctx, k)): check_template(template_path(ctx, k), k) for k in KINDS}
+
+
+def _pattern(ctx, kind: DocumentKind) -> tuple[str, dict[str, str]]:  # noqa: ANN001
+    config = numbering_config(ctx)
+    patterns = config.get("patterns", {})
+    pattern = patterns.get(kind.key) or patterns.get("default") or "〔{年}〕{号}号"
+    names = {str(k): str(v) for k, v in config.get("names", {}).items()}
+    return str(pattern), names
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
+
+
+def _file_part(text: str, limit: int = 24) -> str:
+    return _UNSAFE.sub("_", text).strip("._")[:limit]
+
+
+def _output_path(ctx, kind: DocumentKind, number_text: str, who: str, on: dt.date) -> Path:  # noqa: ANN001
+    folder = ctx.home.output / f"{on.year:04d}" / f"{on.month:02d}"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = "-".join(p for p in (_file_part(number_text, 40), _file_part(kind.short_name), _file_part(who)) if p)
+    path = folder / f"{stem}.docx"
+    n = 2
+    while path.exists():  # a file left by hand with the same name is never overwritten
+        path = folder / f"{stem}-{n}.docx"
+        n += 1
+    return path
+
+
+def _target(kind: DocumentKind, matter_id, reception_day_id, unit_id, appointment_id) -> Target:  # noqa: ANN001
+    if kind.scope == Scope.MATTER and matter_id is None:
+        raise DocumentRefused(f"出具“{kind.name}”需要指定信访事项")
+    if kind.scope == Scope.DAY and reception_day_id is None and appointment_id is None:
+        raise DocumentRefused(f"出具“{kind.name}”需要指定领导接访日")
+    return Target(kind, matter_id, reception_day_id, unit_id, appointment_id)
+
+
+def preview_document(ctx, operator, kind: DocumentKind | str, *, matter_id: int | None = None,  # noqa: ANN001
+                     reception_day_id: int | None = None, unit_id: int | None = None,
+                     appointment_id: int | None = None, extra: dict[str, Any] | None = None) -> str:
+    """The filled text of the document as it would print, without taking a number (文号 shows “（保存时编号）”)."""
+    kind = kind if isinstance(kind, DocumentKind) else get_kind(kind)
+    target = _target(kind, matter_id, reception_day_id, unit_id, appointment_id)
+    with ctx.db.read() as session:
+        built = build_values(session, ctx, operator, target, number_text=None, issued_on=ctx.today(), extra=extra)
+    buffer = io.BytesIO()
+    render_docx(template_path(ctx, kind), kind, built.values, buffer)
+    return docx_text(buffer.getvalue())
+
+
+def _issue_in(session: Session, ctx, operator, kind: DocumentKind, target: Target,  # noqa: ANN001
+              extra: dict[str, Any] | None, written: list[Path]) -> Document:
+    today = ctx.today()
+    year = today.year
+    pattern, names = _pattern(ctx, kind)
+    seq = next_number(session, series_name(kind), year)
+    number_text = document_number(pattern, year, seq, **names)
+    built: Built = build_values(session, ctx, operator, target, number_text=number_text, issued_on=today,
+                                extra=extra)
+    path = _output_path(ctx, kind, number_text, built.who, today)
+    partial = path.with_name(path.name + ".part")
+    written.append(partial)
+    render_docx(template_path(ctx, kind), kind, built.values, partial)
+    os.replace(partial, path)
+    written.append(path)
+    doc = Document(kind=kind.key, number_text=number_text, year=year, seq=seq, matter_id=built.matter_id,
+                   reception_day_id=built.reception_day_id, unit_id=built.unit_id, file_path=str(path),
+                   operator=operator.name, issued_at=dt.datetime.combine(today, now().time()))
+    session.add(doc)
+    session.flush()
+    record_event(session, operator, ISSUED, matter_id=built.matter_id, note=f"出具{kind.name}（{number_text}）",
+                 data={"kind": kind.key, "number": number_text, "document_id": doc.id,
+                       "reception_day_id": built.reception_day_id, "unit_id": built.unit_id},
+                 at=doc.issued_at)
+    return doc
+
+
+def _cleanup(paths: list[Path]) -> None:
+    for p in paths:
+        try:
+            p.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def issue_document(ctx, operator, kind: DocumentKind | str, *, matter_id: int | None = None,  # noqa: ANN001
+                   reception_day_id: int | None = None, unit_id: int | None = None,
+                   appointment_id: int | None = None, extra: dict[str, Any] | None = None) -> Document:
+    """Render, save and record one document with the next 文号 of its kind; one transaction."""
+    kind = kind if isinstance(kind, DocumentKind) else get_kind(kind)
+    target = _target(kind, matter_id, reception_day_id, unit_id, appointment_id)
+    written: list[Path] = []
+    try:
+        with ctx.db.write() as session:
+            return _issue_in(session, ctx, operator, kind, target, extra, written)
+    except BaseException:
+        _cleanup(written)
+        raise
+
+
+def issue_day_set(ctx, operator, reception_day_id: int) -> list[Document]:  # noqa: ANN001
+    """A reception day's notices in one transaction: a 领导接访通知书 per booked appointment, a 参与接访通知书 per
+    unit involved, the leader brief, and the week's 接访安排表."""
+    written: list[Path] = []
+    try:
+        with ctx.db.write() as session:
+            day = session.get(ReceptionDay, reception_day_id)
+            if day is None:
+                raise DocumentRefused(f"找不到领导接访日（编号 {reception_day_id}）")
+            appts = session.exec(select(Appointment).where(Appointment.reception_day_id == day.id,
+                                                           Appointment.state != "cancelled")
+                                 .order_by(Appointment.slot, Appointment.id)).all()
+            docs: list[Document] = []
+            unit_ids: list[int] = []
+            for appt in appts:
+                docs.append(_issue_in(session, ctx, operator, get_kind("leader_reception_notice"),
+                                      Target(get_kind("leader_reception_notice"), appt.matter_id, day.id, None,
+                                             appt.id), None, written))
+                matter = session.get(Matter, appt.matter_id)
+                if matter.unit_id and matter.unit_id not in unit_ids:
+                    unit_ids.append(matter.unit_id)
+            for uid in unit_ids:
+                k = get_kind("unit_attendance_notice")
+                docs.append(_issue_in(session, ctx, operator, k, Target(k, None, day.id, uid), None, written))
+            for key in ("leader_brief", "reception_schedule"):
+                k = get_kind(key)
+                docs.append(_issue_in(session, ctx, operator, k, Target(k, None, day.id), None, written))
+            return docs
+    except BaseException:
+        _cleanup(written)
+        raise
+
+
+def _load(ctx, document_id: int) -> Document:  # noqa: ANN001
+    with ctx.db.read() as session:
+        doc = session.get(Document, document_id)
+    if doc is None:
+        raise DocumentRefused(f"找不到文书（编号 {document_id}）")
+    return doc
+
+
+def document_file(ctx, document_id: int, operator=None) -> Path:  # noqa: ANN001
+    """The stored file of a document; re-rendered with its own 文号 when the file has gone (a reprint never
+    takes a new number). Values are read again from the records as they are now."""
+    doc = _load(ctx, document_id)
+    path = Path(doc.file_path)
+    if path.exists():
+        return path
+    from xfdesk.services.context import SYSTEM
+
+    kind = get_kind(doc.kind)
+    # appointment-based notices find their booking again from matter + day
+    target = Target(kind, doc.matter_id, doc.reception_day_id, doc.unit_id)
+    with ctx.db.read() as session:
+        built = build_values(session, ctx, operator or SYSTEM, target, number_text=doc.number_text,
+                             issued_on=doc.issued_at.date())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    render_docx(template_path(ctx, kind), kind, built.values, path)
+    return path
+
+
+def _print_command(path: Path, printer: str) -> list[str] | None:
+    lp = shutil.which("lp")
+    if lp is None:
+        return None
+    return [lp, *(["-d", printer] if printer else []), str(path)]
+
+
+def print_document(ctx, document_id_or_path: int | str | Path) -> PrintResult:  # noqa: ANN001
+    """Send a saved document to the printer (Windows: its registered handler or the configured printer; elsewhere
+    ``lp``). A failure is a clear message; the document stays saved and can be printed again."""
+    if isinstance(document_id_or_path, int) or (isinstance(document_id_or_path, str)
+                                                 and document_id_or_path.isdigit()):
+        doc = _load(ctx, int(document_id_or_path))
+        if doc.void:
+            return PrintResult(False, f"文书 {doc.number_text} 已作废，不能打印", Path(doc.file_path))
+        path = document_file(ctx, doc.id)
+    else:
+        path = Path(document_id_or_path)
+        if not path.exists():
+            return PrintResult(False, f"找不到文件 {path}", path)
+    printer = (ctx.settings.printer or "").strip()
+    saved = f"文书已保存在 {path}，可稍后重新打印"
+    if sys.platform == "win32":  # pragma: no cover - exercised on the office PCs
+        try:
+            if printer:
+                os.startfile(str(path), "printto", f'"{printer}"')  # type: ignore[attr-defined]
+            else:
+                os.startfile(str(path), "print")  # type: ignore[attr-defined]
+        except OSError as exc:
+            return PrintResult(False, f"打印失败：{exc.strerror or exc}（请检查打印机和 Word/WPS 是否安装）。{saved}",
+                               path)
+        return PrintResult(True, f"已发送到打印机：{path.name}", path)
+    command = _print_command(path, printer)
+    if command is None:
+        return PrintResult(False, f"未找到打印命令 lp（请安装 CUPS 并设置打印机）。{saved}", path)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_TIMEOUT_S, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return PrintResult(False, f"打印失败：{exc}。{saved}", path)
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout or "").strip().splitlines()
+        reason = detail[-1] if detail else f"返回码 {done.returncode}"
+        where = f"打印机“{printer}”" if printer else "默认打印机"
+        return PrintResult(False, f"{where}打印失败：{reason}。{saved}", path)
+    return PrintResult(True, f"已发送到{'打印机“' + printer + '”' if printer else '默认打印机'}：{path.name}", path)
+
+
+def convert_to_pdf(path: Path, outdir: Path | None = None, timeout: int = 120) -> Path | None:
+    """A PDF next to the DOCX through LibreOffice when it is installed; None when it is not (or fails)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    outdir = outdir or path.parent
+    profile = outdir / ".lo-profile"
+    try:
+        subprocess.run([soffice, f"-env:UserInstallation=file://{profile.resolve()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(outdir), str(path)],
+                       capture_output=True, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    pdf = outdir / (path.stem + ".pdf")
+    return pdf if pdf.exists() else None
+
+
+def void_document(ctx, operator, document_id: int, reason: str) -> Document:  # noqa: ANN001
+    """作废: the document keeps its number, marked void with the reason; the number is never given again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DocumentRefused("作废文书必须填写理由")
+    with ctx.db.write() as session:
+        doc = session.get(Document, document_id)
+        if doc is None:
+            raise DocumentRefused(f"找不到文书（编号 {document_id}）")
+        if doc.void:
+            raise DocumentRefused(f"文书 {doc.number_text} 已经作废")
+        doc.void = True
+        doc.void_reason = reason[:500]
+        session.add(doc)
+        record_event(session, operator, VOIDED, matter_id=doc.matter_id,
+                     note=f"作废{get_kind(doc.kind).name}（{doc.number_text}）：{reason}",
+                     data={"kind": doc.kind, "number": doc.number_text, "document_id": doc.id})
+        return doc
+
+
+def documents_for_day(ctx, day: dt.date, *, include_void: bool = False) -> list[Document]:  # noqa: ANN001
+    """Documents issued on ``day`` and those of the leader reception day on that date, oldest first."""
+    start = dt.datetime.combine(day, dt.time.min)
+    end = start + dt.timedelta(days=1)
+    with ctx.db.read() as session:
+        reception = session.exec(select(ReceptionDay).where(ReceptionDay.day == day)).first()
+        q = select(Document).where((Document.issued_at >= start) & (Document.issued_at < end))
+        if reception is not None:
+            q = select(Document).where(((Document.issued_at >= start) & (Document.issued_at < end))
+                                       | (Document.reception_day_id == reception.id))
+        docs = list(session.exec(q.order_by(Document.issued_at, Document.id)))
+    return [d for d in docs if include_void or not d.void]
+
+
+def documents_for_matter(ctx, matter_id: int) -> list[Document]:  # noqa: ANN001
+    with ctx.db.read() as session:
+        return list(session.exec(select(Document).where(Document.matter_id == matter_id).order_by(Document.id)))
+
+
+_SCREENING_NOTICE = {
+    "accept": "acceptance_notice",
+    "not_accept": "non_acceptance_notice",
+    "not_reaccept": "non_reacceptance_notice",
+    "forward": "transfer_form",
+    "redirect_legal": "legal_channel_notice",
+}
+_HANDLING = {Status.ASSIGNED, Status.MEDIATING}
+_REPLIED = {Status.REPLIED, Status.FOLLOWED_UP, Status.REVIEW, Status.REVIEWED, Status.RE_REVIEW,
+            Status.RE_REVIEWED}
+
+
+def kinds_for_matter(matter: Matter) -> list[str]:
+    """The document kinds that make sense for the matter now, the most likely first (for the TUI chooser)."""
+    status = Status(matter.status)
+    kinds: list[str] = []
+
+    def add(key: str) -> None:
+        if key not in kinds:
+            kinds.append(key)
+
+    if status == Status.REVIEW or status == Status.REVIEWED:
+        add("review_opinion")
+    if status in (Status.RE_REVIEW, Status.RE_REVIEWED):
+        add("re_review_opinion")
+    if status == Status.FOLLOWED_UP:
+        add("follow_up_record")
+    if status == Status.REPLIED or matter.reply_result:
+        add("handling_opinion")
+    if status in _HANDLING and matter.extension_days:
+        add("extension_notice")
+    if status in _HANDLING and matter.unit_id:
+        add("supervision_letter")
+    if matter.route in _SCREENING_NOTICE:
+        add(_SCREENING_NOTICE[matter.route])
+    if matter.unit_id and (status in _HANDLING or status in _REPLIED):
+        add("transfer_form")
+    if status in _REPLIED:
+        add("follow_up_record")
+    add("registration_form")
+    return kinds
+
+
+def day_label(day: dt.date) -> str:
+    return cn_date(day)
