@@ -58,6 +58,12 @@ def _act(ctx, operator, matter_ref: int | str, action: Action, *, reason: str = 
         return event
 
 
+def _may(ctx, operator, matter_ref: int | str, action: Action) -> None:  # noqa: ANN001
+    """Refuse a wrong state or role before complaining about the form's fields."""
+    with ctx.db.read() as session:
+        check_transition(find_for_update(session, matter_ref).status, action, operator.role, "-")
+
+
 def _open_clocks(session: Session, matter_id: int, names: tuple[str, ...]) -> list[Deadline]:
     return [d for d in session.exec(select(Deadline).where(Deadline.matter_id == matter_id,
                                                            Deadline.state == "open"))
@@ -124,6 +130,7 @@ def start_mediation(ctx, operator, matter_ref: int | str, *, note: str = "", on:
 def record_mediation(ctx, operator, matter_ref: int | str, *, agreed: bool, agreement_text: str = "",  # noqa: ANN001
                      failure_reason: str = "", on: dt.date | None = None) -> Event:
     """The mediation's outcome: an agreement (调解协议, the matter is resolved) or failure (handling continues)."""
+    _may(ctx, operator, matter_ref, Action.MEDIATION_AGREED if agreed else Action.MEDIATION_FAILED)
     if agreed:
         text = _required(agreement_text, "调解协议内容")
         day = _day(ctx, on)
@@ -217,6 +224,7 @@ def extend_matter(ctx, operator, matter_ref: int | str, days: int, reason: str, 
 def reply_matter(ctx, operator, matter_ref: int | str, *, result: ReplyResult | str, facts: str,  # noqa: ANN001
                  basis: str, opinion: str = "", on: dt.date | None = None) -> Event:
     """答复 (信访处理意见书, 条例第32条): 支持 / 解释说明 / 不予支持 with facts and legal basis."""
+    _may(ctx, operator, matter_ref, Action.REPLY)
     try:
         result_v = ReplyResult(result)
     except ValueError:
@@ -242,6 +250,7 @@ def reply_matter(ctx, operator, matter_ref: int | str, *, result: ReplyResult | 
 def follow_up_matter(ctx, operator, matter_ref: int | str, *, method: str, satisfaction: Satisfaction | str,  # noqa: ANN001
                      note: str = "", on: dt.date | None = None) -> Event:
     """回访: satisfaction and method; the FollowUp row and the event in one transaction."""
+    _may(ctx, operator, matter_ref, Action.FOLLOW_UP)
     method_t = _required(method, "回访方式")
     try:
         sat = Satisfaction(satisfaction)
@@ -259,6 +268,7 @@ def follow_up_matter(ctx, operator, matter_ref: int | str, *, method: str, satis
 
 def rehandle_matter(ctx, operator, matter_ref: int | str, reason: str, *, on: dt.date | None = None) -> Event:  # noqa: ANN001
     """重新办理 after an unsatisfied follow-up: the handling clock starts again."""
+    _may(ctx, operator, matter_ref, Action.REHANDLE)
     return _act(ctx, operator, matter_ref, Action.REHANDLE, reason=_required(reason, "重新办理的理由"), on=on)
 
 
@@ -271,6 +281,7 @@ def request_review(ctx, operator, matter_ref: int | str, *, level: int, requeste
     if level not in REVIEW_ACTIONS:
         raise TransitionRefused("复查为第1级、复核为第2级")
     action, window_name, label = REVIEW_ACTIONS[level]
+    _may(ctx, operator, matter_ref, action)
     if requested_on > ctx.today():
         raise TransitionRefused(f"{label}申请日期不能晚于今天")
     data: dict[str, Any] = {"level": level, "requested_on": requested_on.isoformat()}
@@ -299,16 +310,17 @@ def request_review(ctx, operator, matter_ref: int | str, *, level: int, requeste
 def conclude_review(ctx, operator, matter_ref: int | str, *, result: ReviewResult | str, opinion: str,  # noqa: ANN001
                     on: dt.date | None = None) -> Event:
     """The 复查/复核 opinion (维持 / 变更 / 撤销重办); which one follows from the matter's state."""
+    with ctx.db.read() as session:
+        status = find_for_update(session, matter_ref).status
+    action, level = ((Action.CONCLUDE_RE_REVIEW, 2) if status == Status.RE_REVIEW.value
+                     else (Action.CONCLUDE_REVIEW, 1))
+    _may(ctx, operator, matter_ref, action)
     try:
         result_v = ReviewResult(result)
     except ValueError:
         raise TransitionRefused(f"请选择结论：{'、'.join(r.value for r in ReviewResult)}") from None
     opinion_t = _required(opinion, "复查（复核）意见")
     day = _day(ctx, on)
-    with ctx.db.read() as session:
-        status = find_for_update(session, matter_ref).status
-    action, level = ((Action.CONCLUDE_RE_REVIEW, 2) if status == Status.RE_REVIEW.value
-                     else (Action.CONCLUDE_REVIEW, 1))
 
     def after(session: Session, matter: Matter, _event: Event) -> None:
         review = session.exec(select(Review).where(Review.matter_id == matter.id, Review.level == level,
@@ -327,6 +339,7 @@ def conclude_review(ctx, operator, matter_ref: int | str, *, result: ReviewResul
 # ── 听证 ────────────────────────────────────────────────────────────────────────────────────────────────────
 def start_hearing(ctx, operator, matter_ref: int | str, reason: str, *, on: dt.date | None = None) -> Event:  # noqa: ANN001
     """听证 begins: the running duty clocks stop (its time is not counted, 条例第36条)."""
+    _may(ctx, operator, matter_ref, Action.PAUSE_CLOCK)
     return _act(ctx, operator, matter_ref, Action.PAUSE_CLOCK, reason=_required(reason, "听证事由"), on=on)
 
 

@@ -119,7 +119,9 @@ def issue_supervision(ctx, operator, matter_ref: int | str, *, note: str, due_on
         raise TransitionRefused("反馈期限不能早于今天")
     with ctx.db.write() as session:
         matter = find_for_update(session, matter_ref)
-        if Status(matter.status) not in OPEN_STATUSES or matter.status == Status.REGISTERED.value:
+        if matter.status == Status.REGISTERED.value:
+            raise TransitionRefused("事项尚未甄别，不能督办")
+        if Status(matter.status) not in OPEN_STATUSES:
             raise TransitionRefused(f"事项当前状态为“{STATUS_LABELS[Status(matter.status)]}”，无需督办")
         if matter.unit_id is None:
             raise TransitionRefused("事项尚未交办责任单位，不能督办")

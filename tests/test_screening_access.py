@@ -1,0 +1,65 @@
+"""检举控告 matters: identity for the office head only, every view logged, no identity in a clerk's lists."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from xfdesk.domain.privacy import RESTRICTED_NAME
+from xfdesk.services.access import AccessRefused, log_restricted_view, petitioner_identity, view_matter
+from xfdesk.services.queries import list_matters
+from xfdesk.services.screening import screen_matter, screening_queue
+from xfdesk.storage.models import Event, Matter
+
+ACCUSATION = "举报村干部虚报冒领低保"
+
+
+def views(ctx, mid) -> list[Event]:
+    with ctx.db.read() as s:
+        return list(s.exec(select(Event).where(Event.matter_id == mid, Event.action == "view_restricted")
+                           .order_by(Event.id)))
+
+
+@pytest.fixture
+def restricted(ctx, register, clerk):
+    mid = register(name="赵六", summaries=(ACCUSATION,)).matter_ids[0]
+    screen_matter(ctx, clerk, mid, kind="检举控告", route="accept", reason_code="accept_accusation", suggestions=[])
+    return mid
+
+
+def test_clerk_view_hides_identity_and_is_logged(ctx, restricted, clerk):
+    detail = view_matter(ctx, clerk, restricted)
+    assert detail["restricted"] and detail["petitioner"] is None
+    [ev] = views(ctx, restricted)
+    assert (ev.actor, ev.role, ev.data["identity_shown"]) == ("王芳", "clerk", False)
+
+
+def test_head_view_shows_identity_and_is_logged(ctx, restricted, head):
+    detail = view_matter(ctx, head, restricted)
+    assert detail["petitioner"]["name"] == "赵六"
+    [ev] = views(ctx, restricted)
+    assert ev.actor == "李主任" and ev.data["identity_shown"] is True
+
+
+def test_identity_request_refused_for_clerk_and_the_attempt_is_logged(ctx, restricted, clerk, head):
+    with pytest.raises(AccessRefused, match="信访办主任"):
+        petitioner_identity(ctx, clerk, restricted)
+    assert [e.data["what"] for e in views(ctx, restricted)] == ["identity"]
+    assert petitioner_identity(ctx, head, restricted)["name"] == "赵六"
+    assert len(views(ctx, restricted)) == 2
+
+
+def test_ordinary_matters_are_not_logged(ctx, register, clerk):
+    mid = register(summaries=("反映村道路灯长期不亮",)).matter_ids[0]
+    assert view_matter(ctx, clerk, mid)["petitioner"]["name"] == "张三"
+    with ctx.db.write() as s:
+        assert log_restricted_view(s, clerk, s.get(Matter, mid)) is None
+    assert views(ctx, mid) == []
+
+
+def test_lists_show_a_clerk_no_identity(ctx, restricted, register, clerk, head):
+    register(summaries=(ACCUSATION + "（第二件）",), kind="检举控告")
+    [row] = [r for r in list_matters(ctx, operator=clerk) if r.id == restricted]
+    assert row.petitioner == RESTRICTED_NAME
+    assert all(r.petitioner == RESTRICTED_NAME for r in screening_queue(ctx, clerk))
+    assert [r.petitioner for r in screening_queue(ctx, head)] == ["张三"]
