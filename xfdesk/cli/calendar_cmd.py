@@ -48,8 +48,9 @@ def _short(day: dt.date) -> str:
 
 
 # ignore_unknown_options: "-3" reaches the DAYS check (a Chinese message) instead of being taken for an option
-@calendar_app.command("due", context_settings={"ignore_unknown_options": True}, help="期限计算器：从 DATE 起算（当日不计）DAYS 日后的到期日；--workdays 按工作日计。"
-                                   "只输出日期；缺少节假日数据的年份在标准错误输出上提示")
+@calendar_app.command("due", context_settings={"ignore_unknown_options": True},
+                      help="期限计算器：从 DATE 起算（当日不计）DAYS 日后的到期日；--workdays 按工作日计。"
+                           "只输出日期；缺少节假日数据的年份在标准错误输出上提示")
 def due_cmd(
     date: str = typer.Argument(..., help="起算日期（收到/受理之日），如 2026-09-30"),
     days: str = typer.Argument(..., help="期限天数，如 15"),

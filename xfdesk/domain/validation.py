@@ -263,7 +263,8 @@ def _err(field: str, message: str, path: tuple) -> FieldError:
     return FieldError(field, message, (*path, field))
 
 
-def _clean_field(obj, field: str, path: tuple, errors: list[FieldError], *, required: bool = False) -> None:  # noqa: ANN001
+def _clean_field(obj, field: str, path: tuple, errors: list[FieldError], *,  # noqa: ANN001
+                 required: bool = False) -> None:
     raw = getattr(obj, field)
     if raw is not None and not isinstance(raw, str):
         errors.append(_err(field, f"{field_label(field)}应为文字", path))

@@ -1,0 +1,493 @@
+"""The exchange file ``xfdesk-exchange/1``: importing contacts from JSON and exporting them (docs/exchange-format.md).
+
+Import is all or nothing: the whole file is read, converted and validated first, and every problem is reported
+with the contact (1-based), the person or demand, the field's Chinese label and what is wrong; only a clean file
+is registered, in one transaction, through the same registration code as the desk's form.
+
+Export writes contacts received in a date range with their people and demands, and for each demand its number,
+status, deadlines, timeline and documents. Every export is logged. 检举控告 (restricted) demands go to the county
+with the petitioner's identity only when the office head exports; anyone else's export leaves them out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import func, select
+
+from xfdesk.domain.glossary import FLAG_LABELS, Flag, field_label
+from xfdesk.domain.lifecycle import STATUS_LABELS, Status
+from xfdesk.domain.privacy import may_see_identity
+from xfdesk.domain.records import ContactInput, MatterInput, PetitionerInput
+from xfdesk.domain.validation import FieldError, ValidationFailed
+from xfdesk.services.events import record_event
+from xfdesk.storage.models import (Contact, ContactPetitioner, Deadline, Document, Event, Matter, Petitioner,
+                                   Unit)
+
+FORMAT = "xfdesk-exchange/1"
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
+_CHUNK = 500  # ids per IN (…) query: well under SQLite's and PostgreSQL's parameter limits
+
+# A flag may be written as its label (集体访) or its column name (is_group).
+_FLAG_BY_NAME: dict[str, str] = {**{f.value: f.value for f in Flag},
+                                 **{label: f.value for f, label in FLAG_LABELS.items()}}
+
+# What json reports, in the words a clerk can act on.
+_JSON_REASONS = {
+    "Expecting value": "缺少值（可能多了逗号或少了内容）",
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Expecting property name enclosed in double quotes": "字段名应使用英文双引号（也可能是多了逗号）",
+    "Unterminated string starting at": "字符串缺少结尾的引号",
+    "Invalid control character at": "字符串中有不允许的控制字符（如直接换行）",
+    "Invalid \\escape": "无效的转义符“\\”",
+    "Extra data": "内容结束后还有多余的字符",
+}
+
+
+class ImportRejected(ValidationFailed):
+    """The file was not imported; ``errors`` carry the full located messages ("第3条来访记录，第1位信访人，…")."""
+
+
+@dataclass
+class ImportResult:
+    file: str
+    contacts: int = 0
+    matters: int = 0
+    petitioners_new: int = 0
+    petitioners_reused: int = 0
+    contact_ids: list[int] = field(default_factory=list)
+    matter_ids: list[int] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+@dataclass
+class ExportResult:
+    file: str
+    contacts: int = 0
+    matters: int = 0
+    restricted: int = 0  # 检举控告 demands included (with identity: the head exported)
+    withheld: int = 0  # 检举控告 demands left out (the exporter may not see their identity)
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+# -- time ----------------------------------------------------------------------------------------------------------
+def to_iso(value: dt.datetime) -> str:
+    """A stored (naive, China Standard Time) moment as ISO 8601 with +08:00."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=CHINA_TIME)
+    return value.astimezone(CHINA_TIME).replace(microsecond=0).isoformat()
+
+
+def from_iso(text: str) -> dt.datetime:
+    """ISO 8601 → naive China Standard Time (a time without offset is taken as the office's own)."""
+    value = dt.datetime.fromisoformat(text.strip())
+    if value.tzinfo is not None:
+        value = value.astimezone(CHINA_TIME).replace(tzinfo=None)
+    return value.replace(microsecond=0)
+
+
+# == import ========================================================================================================
+def import_exchange(ctx, operator, path_or_dict: Path | str | dict, *,  # noqa: ANN001
+                    dry_run: bool = False) -> ImportResult:
+    """Import a whole exchange file or nothing. Raises ImportRejected naming every problem; ``dry_run`` checks only."""
+    from xfdesk.services.registration import check_contact, register_contact_in
+
+    if isinstance(path_or_dict, dict):
+        name, document = "（数据）", path_or_dict
+    else:
+        path = Path(path_or_dict)
+        name, document = path.name, _load_json(path)
+
+    contacts, errors = _contacts_from_document(document)
+    for index, contact in contacts:
+        try:
+            check_contact(ctx, contact)
+        except ValidationFailed as exc:
+            errors.extend(_locate(index, e) for e in exc.errors)
+    if errors:
+        errors.sort(key=lambda e: e.path[:2])
+        raise ImportRejected(errors)
+
+    result = ImportResult(file=name, dry_run=dry_run, contacts=len(contacts),
+                          matters=sum(len(c.matters) for _, c in contacts))
+    if dry_run:
+        return result
+    source_numbers = _source_numbers(document)
+    with ctx.db.write() as session:
+        people_before = session.exec(select(func.count()).select_from(Petitioner)).one()
+        renumbered: dict[str, str] = {}
+        for index, contact in contacts:
+            reg = register_contact_in(session, ctx, operator, contact, validated=True)
+            result.contact_ids.append(reg.contact_id)
+            result.matter_ids.extend(reg.matter_ids)
+            result.numbers.extend(reg.numbers)
+            for new, old in zip(reg.numbers, source_numbers.get(index, []), strict=False):
+                if old:
+                    renumbered[new] = old
+        people_after = session.exec(select(func.count()).select_from(Petitioner)).one()
+        listed = sum(len(c.petitioners) for _, c in contacts)
+        result.petitioners_new = people_after - people_before
+        result.petitioners_reused = listed - result.petitioners_new
+        record_event(session, operator, "import",
+                     note=f"导入交换文件 {name}：来访记录{result.contacts}条，诉求{result.matters}项",
+                     data={"file": name, "office": str(document.get("office", "")), "contacts": result.contacts,
+                           "matters": result.matters, "petitioners_new": result.petitioners_new,
+                           "petitioners_reused": result.petitioners_reused,
+                           "first_number": result.numbers[0] if result.numbers else None,
+                           "last_number": result.numbers[-1] if result.numbers else None,
+                           **({"source_numbers": renumbered} if renumbered else {})})
+    return result
+
+
+def _reject(message: str, field_name: str = "file") -> ImportRejected:
+    return ImportRejected([FieldError(field_name, message, (field_name,))])
+
+
+def _load_json(path: Path) -> dict:
+    if not path.exists():
+        raise FileNotFoundError(f"找不到交换文件：{path}")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise _reject(f"{path.name} 不是 UTF-8 编码（第{line}行附近），请另存为 UTF-8 后再导入") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = _JSON_REASONS.get(exc.msg, exc.msg)
+        raise _reject(f"{path.name} 不是有效的 JSON：第{exc.lineno}行第{exc.colno}列，{reason}") from None
+    return document
+
+
+def _contacts_from_document(document: Any) -> tuple[list[tuple[int, ContactInput]], list[FieldError]]:
+    if not isinstance(document, dict):
+        raise _reject("文件格式不对：最外层应为一个对象（{…}）")
+    fmt = document.get("format")
+    if fmt != FORMAT:
+        shown = "缺少" if fmt is None else f"为“{fmt}”"
+        raise _reject(f"文件格式标记 format {shown}，应为“{FORMAT}”", "format")
+    raw_contacts = document.get("contacts")
+    if not isinstance(raw_contacts, list):
+        raise _reject("文件中缺少来访记录列表 contacts", "contacts")
+    if not raw_contacts:
+        raise _reject("文件中没有任何来访记录", "contacts")
+    contacts: list[tuple[int, ContactInput]] = []
+    errors: list[FieldError] = []
+    for index, raw in enumerate(raw_contacts):
+        problems: list[FieldError] = []
+        contact = _contact(raw, problems)
+        errors.extend(_locate(index, e) for e in problems)
+        if contact is not None and not problems:
+            contacts.append((index, contact))
+    return contacts, errors
+
+
+def _source_numbers(document: dict) -> dict[int, list[str]]:
+    """Numbers the records had where they came from (an export of another installation), by contact index."""
+    numbers: dict[int, list[str]] = {}
+    for index, raw in enumerate(document.get("contacts", [])):
+        matters = raw.get("matters") if isinstance(raw, dict) else None
+        if isinstance(matters, list):
+            numbers[index] = [str(m.get("number") or "") if isinstance(m, dict) else "" for m in matters]
+    return numbers
+
+
+def _locate(index: int, error: FieldError) -> FieldError:
+    """"第3条来访记录，第1位信访人，身份证号：校验位不正确"."""
+    parts = [f"第{index + 1}条来访记录"]
+    path = error.path
+    if len(path) >= 2 and path[0] == "petitioners" and isinstance(path[1], int):
+        parts.append(f"第{path[1] + 1}位信访人")
+    elif len(path) >= 2 and path[0] == "matters" and isinstance(path[1], int):
+        parts.append(f"第{path[1] + 1}项诉求")
+    message = error.message
+    label = field_label(error.field)
+    rest = message[len(label):]
+    if message.startswith(label) and rest and not rest.startswith(("：", "，")) and "：" not in rest:
+        message = f"{label}：{rest}"
+    parts.append(message)
+    return FieldError(error.field, "，".join(parts), ("contacts", index, *path))
+
+
+# -- JSON → records (types only; the meaning is checked by validation) -------------------------------------------
+class _Reader:
+    """Reads typed values out of one JSON object, collecting a message per wrong type."""
+
+    def __init__(self, obj: dict, path: tuple, errors: list[FieldError]):
+        self.obj, self.path, self.errors = obj, path, errors
+
+    def _error(self, key: str, message: str) -> None:
+        self.errors.append(FieldError(key, f"{field_label(key)}：{message}", (*self.path, key)))
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.obj.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            self._error(key, "应为文字")
+            return default
+        return value
+
+    def optional_code(self, key: str) -> str | None:
+        """An ID number or phone: text, or a number someone's spreadsheet turned it into."""
+        value = self.obj.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self._error(key, "应为文字")
+            return None
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        value = self.text(key)
+        return value or None
+
+    def flag(self, key: str) -> bool:
+        value = self.obj.get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self._error(key, "应为 true 或 false")
+            return False
+        return value
+
+    def list_of_objects(self, key: str) -> list[dict]:
+        value = self.obj.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self._error(key, "应为对象列表（[{…}, …]）")
+            return []
+        return value
+
+
+def _contact(raw: Any, errors: list[FieldError]) -> ContactInput | None:
+    if not isinstance(raw, dict):
+        errors.append(FieldError("contacts", "格式不对：应为一个对象（{…}）", ()))
+        return None
+    r = _Reader(raw, (), errors)
+    received_at = None
+    text = raw.get("received_at")
+    if text is None or text == "":
+        r._error("received_at", "不能为空")
+    elif not isinstance(text, str):
+        r._error("received_at", "应为日期时间文字，如 2026-11-19T09:30:00+08:00")
+    else:
+        try:
+            received_at = from_iso(text)
+        except ValueError:
+            r._error("received_at", f"“{text}”不是有效的日期时间，应如 2026-11-19T09:30:00+08:00")
+    petitioners = [_petitioner(p, ("petitioners", i), errors)
+                   for i, p in enumerate(r.list_of_objects("petitioners"))]
+    matters = [_matter(m, ("matters", i), errors) for i, m in enumerate(r.list_of_objects("matters"))]
+    headcount = raw.get("headcount")
+    if headcount is None:
+        headcount = max(1, len(petitioners))
+    elif isinstance(headcount, bool) or not isinstance(headcount, int):
+        r._error("headcount", "应为整数")
+        headcount = 1
+    contact = ContactInput(received_at=received_at, channel=r.text("channel"), clerk=r.text("clerk"),
+                           petitioners=petitioners, matters=matters, headcount=headcount, note=r.text("note"))
+    return contact if received_at is not None else None
+
+
+def _petitioner(raw: dict, path: tuple, errors: list[FieldError]) -> PetitionerInput:
+    r = _Reader(raw, path, errors)
+    return PetitionerInput(name=r.text("name"), gender=r.optional_text("gender"),
+                           id_number=r.optional_code("id_number"), phone=r.optional_code("phone"),
+                           address=r.text("address"), village=r.text("village"),
+                           representative=r.flag("representative"), is_organisation=r.flag("is_organisation"))
+
+
+def _matter(raw: dict, path: tuple, errors: list[FieldError]) -> MatterInput:
+    r = _Reader(raw, path, errors)
+    flags: set[str] = set()
+    value = raw.get("flags") or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        errors.append(FieldError("flags", "标记 flags：应为文字列表，如 [\"集体访\"]", (*path, "flags")))
+    else:
+        for name in value:
+            if name in _FLAG_BY_NAME:
+                flags.add(_FLAG_BY_NAME[name])
+            else:
+                allowed = "、".join(FLAG_LABELS.values())
+                errors.append(FieldError("flags", f"标记“{name}”无效，应为{allowed}之一", (*path, "flags")))
+    return MatterInput(summary=r.text("summary"), details=r.text("details"), category=r.text("category"),
+                       location=r.text("location"), kind=r.optional_text("kind"), flags=flags)
+
+
+# == export ========================================================================================================
+def export_exchange(ctx, operator, since: dt.date | None = None, *, until: dt.date | None = None,  # noqa: ANN001
+                    target: str = "") -> dict:
+    """Contacts received from ``since`` to ``until`` (inclusive, both optional) as an exchange document. Logged."""
+    document, result = _build_export(ctx, operator, since, until, target)
+    _log_export(ctx, operator, result)
+    return document
+
+
+def export_to_file(ctx, operator, path: Path | str, since: dt.date | None = None, *,  # noqa: ANN001
+                   until: dt.date | None = None) -> ExportResult:
+    """Write the export to ``path`` (UTF-8 JSON, replaced atomically so a failed write leaves no half file)."""
+    path = Path(path)
+    document, result = _build_export(ctx, operator, since, until, path.name)
+    if path.parent and not path.parent.exists():
+        raise FileNotFoundError(f"文件夹不存在：{path.parent}")
+    partial = path.with_name(path.name + ".part")
+    try:
+        with partial.open("w", encoding="utf-8", newline="\n") as f:
+            json.dump(document, f, ensure_ascii=False, indent=2)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    _log_export(ctx, operator, result)
+    return result
+
+
+def _log_export(ctx, operator, result: ExportResult) -> None:  # noqa: ANN001
+    with ctx.db.write() as session:
+        period = f"{result.since or '最早'}至{result.until or '现在'}"
+        record_event(session, operator, "export",
+                     note=f"导出交换文件{(' ' + result.file) if result.file else ''}（{period}）："
+                          f"来访记录{result.contacts}条，诉求{result.matters}项"
+                          + (f"，含检举控告事项{result.restricted}项" if result.restricted else "")
+                          + (f"，未导出检举控告事项{result.withheld}项" if result.withheld else ""),
+                     data={"file": result.file, "since": result.since.isoformat() if result.since else None,
+                           "until": result.until.isoformat() if result.until else None,
+                           "contacts": result.contacts, "matters": result.matters,
+                           "restricted": result.restricted, "withheld": result.withheld})
+
+
+def _chunks(ids: list[int]):  # noqa: ANN202
+    for i in range(0, len(ids), _CHUNK):
+        yield ids[i:i + _CHUNK]
+
+
+def _build_export(ctx, operator, since: dt.date | None, until: dt.date | None,  # noqa: ANN001
+                  target: str) -> tuple[dict, ExportResult]:
+    if since and until and until < since:
+        raise ValueError(f"截止日期 {until} 早于起始日期 {since}")
+    result = ExportResult(file=target, since=since, until=until)
+    role = operator.role
+    with ctx.db.read() as session:
+        query = select(Contact)
+        if since:
+            query = query.where(Contact.received_at >= dt.datetime.combine(since, dt.time()))
+        if until:
+            query = query.where(Contact.received_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+        contacts = session.exec(query.order_by(Contact.received_at, Contact.id)).all()
+        contact_ids = [c.id for c in contacts]
+
+        links: dict[int, list[ContactPetitioner]] = {}
+        matters: dict[int, list[Matter]] = {}
+        for ids in _chunks(contact_ids):
+            for link in session.exec(select(ContactPetitioner).where(ContactPetitioner.contact_id.in_(ids))):
+                links.setdefault(link.contact_id, []).append(link)
+            for m in session.exec(select(Matter).where(Matter.contact_id.in_(ids)).order_by(Matter.id)):
+                matters.setdefault(m.contact_id, []).append(m)
+        person_ids = sorted({link.petitioner_id for group in links.values() for link in group})
+        people: dict[int, Petitioner] = {}
+        for ids in _chunks(person_ids):
+            people.update({p.id: p for p in session.exec(select(Petitioner).where(Petitioner.id.in_(ids)))})
+        matter_ids = [m.id for group in matters.values() for m in group]
+        deadlines: dict[int, list[Deadline]] = {}
+        events: dict[int, list[Event]] = {}
+        documents: dict[int, list[Document]] = {}
+        for ids in _chunks(matter_ids):
+            for d in session.exec(select(Deadline).where(Deadline.matter_id.in_(ids)).order_by(Deadline.id)):
+                deadlines.setdefault(d.matter_id, []).append(d)
+            for e in session.exec(select(Event).where(Event.matter_id.in_(ids)).order_by(Event.at, Event.id)):
+                events.setdefault(e.matter_id, []).append(e)
+            for doc in session.exec(select(Document).where(Document.matter_id.in_(ids)).order_by(Document.id)):
+                documents.setdefault(doc.matter_id, []).append(doc)
+        units = {u.id: u.name for u in session.exec(select(Unit))}
+
+    out_contacts = []
+    for c in contacts:
+        out_matters = []
+        for m in matters.get(c.id, []):
+            if m.is_restricted and not may_see_identity(role, True):
+                result.withheld += 1
+                continue
+            result.restricted += m.is_restricted
+            out_matters.append(_matter_out(m, units, deadlines.get(m.id, []), events.get(m.id, []),
+                                           documents.get(m.id, [])))
+        if not out_matters:
+            continue
+        group = sorted(links.get(c.id, []), key=lambda link: link.position)
+        out_contacts.append({
+            "received_at": to_iso(c.received_at),
+            "channel": c.channel,
+            "headcount": c.headcount,
+            "clerk": c.clerk,
+            **({"note": c.note} if c.note else {}),
+            "petitioners": [_petitioner_out(people[link.petitioner_id], link.representative) for link in group],
+            "matters": out_matters,
+        })
+        result.contacts += 1
+        result.matters += len(out_matters)
+    document = {
+        "format": FORMAT,
+        "office": ctx.settings.office_name,
+        "exported_at": to_iso(dt.datetime.now()),
+        "exported_by": operator.name,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "contacts": out_contacts,
+    }
+    return document, result
+
+
+def _petitioner_out(p: Petitioner, representative: bool) -> dict:
+    out: dict[str, Any] = {"name": p.name}
+    if p.gender:
+        out["gender"] = p.gender
+    if p.id_number:
+        out["id_number"] = p.id_number
+    if p.phone:
+        out["phone"] = p.phone
+    out.update(address=p.address, village=p.village, representative=representative)
+    if p.is_organisation:
+        out["is_organisation"] = True
+    return out
+
+
+def _matter_out(m: Matter, units: dict[int, str], deadlines: list[Deadline], events: list[Event],
+                documents: list[Document]) -> dict:
+    out: dict[str, Any] = {
+        "number": m.number,
+        "summary": m.summary,
+        "details": m.details,
+        "category": m.category,
+        "location": m.location,
+    }
+    if m.kind:
+        out["kind"] = m.kind
+    out["flags"] = [label for flag, label in FLAG_LABELS.items() if getattr(m, flag.value, False)]
+    out["status"] = m.status
+    try:
+        out["status_label"] = STATUS_LABELS[Status(m.status)]
+    except ValueError:
+        out["status_label"] = m.status
+    out["received_on"] = m.received_on.isoformat()
+    if m.unit_id:
+        out["unit"] = units.get(m.unit_id, "")
+    out["deadlines"] = {d.name: d.due_on.isoformat() for d in deadlines if d.state != "cancelled"}
+    out["events"] = [{"time": to_iso(e.at), "actor": e.actor, "action": e.action, "from": e.from_status,
+                      "to": e.to_status, "note": e.note} for e in events]
+    out["documents"] = [{"kind": d.kind, "number": d.number_text, "issued_at": to_iso(d.issued_at),
+                         **({"void": True} if d.void else {})} for d in documents]
+    return out
