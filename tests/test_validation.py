@@ -316,3 +316,55 @@ def test_validation_failed_joins_messages():
 
 def test_text_limits_cover_every_cleaned_field():
     assert TEXT_LIMITS["summary"] == 200 and TEXT_LIMITS["details"] == 5000 and TEXT_LIMITS["name"] == 50
+
+
+# -- properties ----------------------------------------------------------------------------------------------------
+import unicodedata  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TERMINAL_NOISE = st.sampled_from(["\x1b", "[", "]", "\\", "\x07", "\x9b", "\x9d", "\x9c", "8;;", "31m", "\u202e",
+                                  "\u2066", "\u200b", "\ufeff", "\r", "\n", "\t", "\x00", "P", "张", " "])
+NOISY_TEXT = st.lists(st.one_of(TERMINAL_NOISE, st.text(max_size=5)), max_size=30).map("".join)
+INVISIBLE = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")
+
+
+@settings(max_examples=400, deadline=None)
+@given(NOISY_TEXT, st.booleans())
+def test_cleaned_text_never_carries_terminal_controls(raw, multiline):
+    out = clean_text(raw, multiline=multiline)
+    assert all(unicodedata.category(c) != "Cc" or (multiline and c == "\n") for c in out)
+    assert not INVISIBLE & set(out)
+    assert clean_text(out, multiline=multiline) == out  # cleaning twice changes nothing
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(110000, 659999), st.dates(dt.date(1900, 1, 1), dt.date(2026, 1, 1)), st.integers(0, 999))
+def test_every_wellformed_number_passes_exactly_with_its_own_check_character(region, birth, serial):
+    base = f"{region}{birth:%Y%m%d}{serial:03d}"
+    good = with_check(base)
+    assert check_id_number(good) is None
+    assert id_birth_date(good) == birth
+    for other in "0123456789X":
+        if other != good[-1]:
+            assert check_id_number(base + other) == "身份证号校验位不正确"
+
+
+def test_birth_date_bound_follows_the_given_today():
+    number = with_check("36073020261201123")
+    assert "出生日期" in check_id_number(number, today=dt.date(2026, 11, 21))
+    assert check_id_number(number, today=dt.date(2026, 12, 2)) is None
+
+
+def test_an_organisation_carries_a_credit_code_and_no_gender():
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = [3 ** i % 31 for i in range(17)]
+    base = "91360730MA35ABCDE"
+    code = base + chars[(31 - sum(chars.index(c) * w for c, w in zip(base, weights)) % 31) % 31]
+    org = PetitionerInput(name="大畲村合作社", id_number=code.lower(), is_organisation=True)
+    assert validate_petitioner(org) == [] and org.id_number == code and org.gender is None
+    person_id = PetitionerInput(name="大畲村合作社", id_number=with_check("36073019800101123"), is_organisation=True)
+    assert [e.field for e in validate_petitioner(person_id)] == ["id_number"]
+    assert [e.field for e in validate_petitioner(PetitionerInput(name="某公司", gender="男", is_organisation=True))] \
+        == ["gender"]

@@ -276,9 +276,9 @@ def _clean_field(obj, field: str, path: tuple, errors: list[FieldError], *,  # n
         errors.append(_err(field, message, path))
 
 
-def validate_petitioner(p: PetitionerInput, path: tuple = ()) -> list[FieldError]:
+def validate_petitioner(p: PetitionerInput, path: tuple = (), *, today: dt.date | None = None) -> list[FieldError]:
     """Check one petitioner; cleans and normalises its fields in place (ID upper-case X, phone canonical, gender
-    filled in from the ID number when not given)."""
+    filled in from the ID number when not given). ``today`` bounds birth dates (default: the system date)."""
     errors: list[FieldError] = []
     _clean_field(p, "name", path, errors, required=True)
     _clean_field(p, "address", path, errors)
@@ -293,11 +293,12 @@ def validate_petitioner(p: PetitionerInput, path: tuple = ()) -> list[FieldError
 
     p.id_number = normalize_id_number(p.id_number)
     if p.id_number is not None:
-        message = check_credit_code(p.id_number) if p.is_organisation else check_id_number(p.id_number)
+        message = (check_credit_code(p.id_number) if p.is_organisation
+                   else check_id_number(p.id_number, today=today))
         if message:
             errors.append(_err("id_number", message, path))
         elif not p.is_organisation:
-            from_id = id_gender(p.id_number)
+            from_id = Gender.MALE.value if int(p.id_number[16]) % 2 else Gender.FEMALE.value  # valid: digit
             if p.gender is None:
                 p.gender = from_id
             elif p.gender in {g.value for g in Gender} and p.gender != from_id:
@@ -362,14 +363,17 @@ def validate_contact(c: ContactInput, *, categories: list[str] | None = None,
         errors.append(_err("petitioners", "至少要登记一位信访人", ()))
     if not matters:
         errors.append(_err("matters", "至少要登记一项诉求", ()))
+    today = (now or dt.datetime.now()).date()
     for i, p in enumerate(petitioners):
-        errors.extend(validate_petitioner(p, ("petitioners", i)))
+        errors.extend(validate_petitioner(p, ("petitioners", i), today=today))
     for i, m in enumerate(matters):
         errors.extend(validate_matter(m, ("matters", i), categories=categories))
 
     seen: dict[str, int] = {}
     for i, p in enumerate(petitioners):
-        if p.id_number and check_id_number(p.id_number) is None:
+        valid = p.id_number and (check_credit_code(p.id_number) if p.is_organisation
+                                 else check_id_number(p.id_number, today=today)) is None
+        if valid:
             if p.id_number in seen:
                 errors.append(_err("id_number", f"{field_label('id_number')}与第{seen[p.id_number] + 1}位信访人相同",
                                    ("petitioners", i)))
