@@ -96,7 +96,7 @@ def show_cmd(
     with _refusals():
         year, month = parse_month(month_text)
         ctx = context()
-        days = month_days(ctx, year, month, with_bookings=True)
+        days = month_days(ctx, year, month, with_bookings=True, operator=_operator())
         rule = reception_rule(ctx)
     warnings = [missing_year_warning(year)] if not ctx.calendar().has_year(year) else []
     if as_json:
@@ -201,16 +201,29 @@ def cancel_cmd(
     print(f"已取消{matter.number}的约访")
 
 
-@schedule_app.command("print", help="打印某接访日的全套文书：领导接访通知书、参与接访通知书、接访呈报单、接访安排表")
-def print_cmd(date: str = typer.Argument(..., help="接访日，如 2026-11-26")) -> None:
+@schedule_app.command("print", help="打印某接访日的全套文书：领导接访通知书、参与接访通知书、接访呈报单、接访安排表。"
+                                     "已出具且约访未变时沿用原文书（不重复编号）")
+def print_cmd(
+    date: str = typer.Argument(..., help="接访日，如 2026-11-26"),
+    no_send: bool = typer.Option(False, "--no-print", help="只生成文书，不发送到打印机"),
+) -> None:
     from xfdesk.services.reception import print_day_set
+
+    from xfdesk.documents.render import TemplateProblem
 
     ctx = context()
     with _refusals():
-        documents = print_day_set(ctx, _operator(), _day(date, "接访日"))
-    for doc in documents:
-        print(f"{doc.number_text or doc.kind}  {doc.file_path}")
-    print(f"共生成{len(documents)}份文书")
+        try:
+            result = print_day_set(ctx, _operator(), _day(date, "接访日"), send=not no_send)
+        except TemplateProblem as exc:
+            raise CliError(f"文书模板有问题：{exc}") from None
+    for doc in result.documents:
+        print(f"{doc.number_text}  {doc.file_path}")
+    print(f"{'新生成' if result.issued else '沿用已出具的'}{len(result.documents)}份文书")
+    for failure in result.failures:
+        print(f"提示：{failure.message}", file=sys.stderr)
+    if result.failures:
+        raise CliError(f"{len(result.failures)}份文书未能打印（文书已保存）")
 
 
 @leader_app.command("list", help="列出接访领导")

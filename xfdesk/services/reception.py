@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from xfdesk.domain.glossary import Channel
+from xfdesk.domain.glossary import Channel, Role
 from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
+from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
 from xfdesk.domain.reception import (
     ABSENT,
     ACTIVE_STATES,
@@ -55,8 +56,9 @@ from xfdesk.storage.models import (
 __all__ = [
     "BookingRefused", "ReceptionRuleError", "reception_rule", "add_leader", "list_leaders", "set_leader_active",
     "import_roster", "generate_schedule", "month_days", "day_view", "find_day", "upcoming_days", "swap_leader",
-    "mark_absent", "assign_case_leader", "book_matter", "cancel_booking", "register_walk_in", "record_attendance", "record_instruction",
-    "print_day_set", "GenerationResult", "DayView", "AppointmentView",
+    "mark_absent", "assign_case_leader", "book_matter", "cancel_booking", "register_walk_in", "record_attendance",
+    "record_instruction",
+    "print_day_set", "DaySet", "GenerationResult", "DayView", "AppointmentView",
 ]
 
 
@@ -313,31 +315,37 @@ class DayView:
         }
 
 
-def month_days(ctx, year: int, month: int, *, with_bookings: bool = False) -> list[DayView]:  # noqa: ANN001
+# Views take the operator: a 检举控告 petitioner's name is shown to the office head only (条例第30条); without an
+# operator it is hidden as from a clerk.
+
+
+def month_days(ctx, year: int, month: int, *, with_bookings: bool = False,  # noqa: ANN001
+               operator=None) -> list[DayView]:  # noqa: ANN001
     first, last = month_span(year, month)
     with ctx.db.read() as session:
         rows = list(session.exec(select(ReceptionDay).where(ReceptionDay.day.between(first, last))
                                  .order_by(ReceptionDay.day)))
-        return [_view(session, ctx, row, with_bookings=with_bookings) for row in rows]
+        return [_view(session, ctx, row, with_bookings=with_bookings, operator=operator) for row in rows]
 
 
-def upcoming_days(ctx, *, start: dt.date | None = None, limit: int = 8) -> list[DayView]:  # noqa: ANN001
+def upcoming_days(ctx, *, start: dt.date | None = None, limit: int = 8,  # noqa: ANN001
+                  operator=None) -> list[DayView]:  # noqa: ANN001
     """The next reception days from ``start`` (today by default), for choosing a day to book into."""
     start = start or ctx.today()
     with ctx.db.read() as session:
         rows = list(session.exec(select(ReceptionDay).where(ReceptionDay.day >= start)
                                  .order_by(ReceptionDay.day).limit(limit)))
-        return [_view(session, ctx, row, with_bookings=True) for row in rows]
+        return [_view(session, ctx, row, with_bookings=True, operator=operator) for row in rows]
 
 
-def find_day(ctx, day: dt.date | int) -> DayView | None:  # noqa: ANN001
+def find_day(ctx, day: dt.date | int, *, operator=None) -> DayView | None:  # noqa: ANN001
     with ctx.db.read() as session:
         row = _day_row(session, day)
-        return _view(session, ctx, row, with_bookings=True) if row else None
+        return _view(session, ctx, row, with_bookings=True, operator=operator) if row else None
 
 
-def day_view(ctx, day: dt.date | int) -> DayView:  # noqa: ANN001
-    view = find_day(ctx, day)
+def day_view(ctx, day: dt.date | int, *, operator=None) -> DayView:  # noqa: ANN001
+    view = find_day(ctx, day, operator=operator)
     if view is None:
         raise BookingRefused(f"{_day_text(day)}不是接访日")
     return view
@@ -353,7 +361,7 @@ def _day_row(session: Session, day: dt.date | int) -> ReceptionDay | None:
     return session.get(ReceptionDay, int(day))
 
 
-def _view(session: Session, ctx, row: ReceptionDay, *, with_bookings: bool) -> DayView:  # noqa: ANN001
+def _view(session: Session, ctx, row: ReceptionDay, *, with_bookings: bool, operator=None) -> DayView:  # noqa: ANN001
     names = {leader.id: leader for leader in _leaders(session)}
     seats = []
     for rdl in session.exec(select(ReceptionDayLeader).where(ReceptionDayLeader.reception_day_id == row.id)
@@ -373,9 +381,11 @@ def _view(session: Session, ctx, row: ReceptionDay, *, with_bookings: bool) -> D
         for appt, matter, person in session.exec(query):
             leader = names.get(appt.leader_id)
             case_leader = names.get(matter.leader_id)
+            visible = may_see_identity(operator.role if operator else Role.CLERK, matter.is_restricted)
             view.appointments.append(AppointmentView(
                 appt.id, appt.slot, rule.slot_label(appt.slot), appt.state, APPOINTMENT_STATES.get(appt.state, ""),
-                matter.id, matter.number, matter.status, matter.summary, person.name, appt.leader_id,
+                matter.id, matter.number, matter.status, matter.summary, person.name if visible else RESTRICTED_NAME,
+                appt.leader_id,
                 leader.name if leader else "", appt.instruction, case_leader.name if case_leader else ""))
         view.walk_ins = session.exec(select(func.count(Contact.id)).where(Contact.reception_day_id == row.id)).one()
     return view
@@ -720,9 +730,43 @@ def record_instruction(ctx, operator, appointment_id: int, instruction: str, uni
     return outcome
 
 
-def print_day_set(ctx, operator, day: dt.date | int) -> list[Any]:  # noqa: ANN001
-    """One key prints a day's set: the four notices and the 接访安排表 (through the documents feature)."""
-    from xfdesk.services.documents import issue_day_set
+DAY_SET_KINDS = ("leader_reception_notice", "unit_attendance_notice", "leader_brief", "reception_schedule")
 
-    view = day_view(ctx, day)
-    return issue_day_set(ctx, operator, view.id)
+
+@dataclass
+class DaySet:
+    documents: list[Any]
+    issued: bool  # a new set was made (else the set already issued for the day, unchanged bookings)
+    printed: list[Any] = field(default_factory=list)  # documents.PrintResult per document when sent
+
+    @property
+    def failures(self) -> list[Any]:
+        return [r for r in self.printed if not r.ok]
+
+
+def print_day_set(ctx, operator, day: dt.date | int, *, send: bool = True) -> DaySet:  # noqa: ANN001
+    """One key prints a day's set: the notices to each booked petitioner and each unit, the leader's brief and the
+    week's 接访安排表 (through the documents feature). A set already issued is reprinted as it is, unless a booking
+    has no notice yet (booked since), in which case a new set is issued — numbers are never taken twice for nothing."""
+    from xfdesk.services.documents import issue_day_set, print_document
+
+    view = day_view(ctx, day, operator=operator)
+    with ctx.db.read() as session:
+        docs = list(session.exec(select(Document).where(Document.reception_day_id == view.id,
+                                                        Document.void == False)  # noqa: E712
+                                 .order_by(Document.id)))
+    docs = [d for d in docs if d.kind in DAY_SET_KINDS]
+    covered = {d.matter_id for d in docs if d.kind == "leader_reception_notice"}
+    needed = {a.matter_id for a in view.appointments if a.state in ACTIVE_STATES}
+    issued = not docs or bool(needed - covered)
+    if issued:
+        docs = issue_day_set(ctx, operator, view.id)
+    else:  # the latest of each notice (a reissued set supersedes the earlier one)
+        latest: dict[tuple[str, int | None, int | None], Any] = {}
+        for d in docs:
+            latest[(d.kind, d.matter_id, d.unit_id)] = d
+        docs = sorted(latest.values(), key=lambda d: (DAY_SET_KINDS.index(d.kind), d.id))
+    result = DaySet(docs, issued)
+    if send:
+        result.printed = [print_document(ctx, d.id) for d in docs]
+    return result

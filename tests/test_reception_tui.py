@@ -1,0 +1,254 @@
+"""The reception screens driven by keyboard through Pilot: month calendar, day view, session, booking and printing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+from textual.app import App
+from textual.widgets import DataTable, Input, SelectionList, Static
+
+from xfdesk.services import reception as rs
+from xfdesk.storage.models import Appointment, Document, Event, Matter, ReceptionDayLeader
+from xfdesk.tui.screens.reception import (
+    BookMatterScreen,
+    ReceptionCalendarScreen,
+    ReceptionDayScreen,
+    SessionScreen,
+)
+
+D = dt.date
+NEXT_THURSDAY = D(2026, 11, 26)
+
+
+class ScreenApp(App):
+    """The smallest host for one screen (what XfdeskApp provides: ctx, operator, open_matter)."""
+
+    def __init__(self, make_screen):  # noqa: ANN001
+        super().__init__()
+        self.make_screen = make_screen
+        self.opened: list[int] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make_screen())
+
+    def open_matter(self, matter_id: int) -> None:
+        self.opened.append(matter_id)
+
+
+@pytest.fixture
+def roster(ctx, head):
+    leaders = [rs.add_leader(ctx, head, name, title) for name, title in
+               (("刘建国", "党委书记"), ("陈志强", "镇长"), ("黄丽华", "党委副书记"))]
+    return leaders
+
+
+def grid_text(screen) -> dict[dt.date, str]:
+    grid = screen.query_one("#rx-grid", DataTable)
+    return {day: str(grid.get_cell_at((r, c)).plain if hasattr(grid.get_cell_at((r, c)), "plain")
+                     else grid.get_cell_at((r, c)))
+            for (r, c), day in screen.cells.items()}
+
+
+async def test_month_calendar_marks_holidays_makeup_days_and_generates(ctx, head, roster):
+    app = ScreenApp(lambda: ReceptionCalendarScreen(ctx, head, month=(2026, 10)))
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = app.screen
+        grid = screen.query_one("#rx-grid", DataTable)
+        assert [str(c.label) for c in grid.columns.values()] == list("一二三四五六日")
+        cells = grid_text(screen)
+        assert "休 国庆节" in cells[D(2026, 10, 1)]
+        assert "班 调休上班" in cells[D(2026, 10, 10)]
+        assert "接访" not in cells[D(2026, 10, 8)]  # October is past: nothing generated there
+        await pilot.press("pagedown", "pagedown")  # December
+        assert (screen.year, screen.month) == (2026, 12)
+        await pilot.press("g")
+        await pilot.pause()
+        cells = grid_text(screen)
+        dec3 = rs.day_view(ctx, D(2026, 12, 3)).leaders[0].name
+        assert f"接访 {dec3}" in cells[D(2026, 12, 3)]
+        assert "接访" not in cells[D(2026, 12, 4)]
+        # Enter on a reception day opens it
+        await pilot.press("t")  # back to November (today 2026-11-21)
+        await pilot.press("pagedown")
+        screen.reload(select=D(2026, 12, 3))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReceptionDayScreen) and app.screen.day == D(2026, 12, 3)
+
+
+async def test_calendar_warns_about_a_year_without_data(ctx, head, roster):
+    app = ScreenApp(lambda: ReceptionCalendarScreen(ctx, head, month=(2027, 3)))
+    async with app.run_test(size=(120, 50)) as pilot:
+        warning = app.screen.query_one("#rx-cal-warning", Static)
+        assert warning.display and "2027" in str(warning.render())
+        await pilot.press("g")
+        await pilot.pause()
+        assert any("2027" in n.message for n in app._notifications)
+
+
+@pytest.fixture
+def printer(monkeypatch):
+    """A printer that accepts everything (no real print job leaves the test)."""
+    import sys
+
+    import xfdesk.services.documents as documents
+
+    sent: list[str] = []
+
+    def command(path, printer_name):  # noqa: ANN001
+        sent.append(str(path))
+        return [sys.executable, "-c", "pass"]
+
+    monkeypatch.setattr(documents, "_print_command", command)
+    return sent
+
+
+async def test_book_from_matter_screen_then_print_the_days_set(ctx, clerk, head, roster, register, printer):
+    """Issue 6 acceptance: book a matter into next Thursday from its detail screen and print by keyboard."""
+    from xfdesk.tui.app import XfdeskApp
+    from xfdesk.tui.screens.matter import MatterScreen
+
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    matter_id = register(name="钟秀英").matter_ids[0]
+    app = XfdeskApp(ctx=ctx, operator=clerk, ask_drafts=False)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        app.open_matter(matter_id)
+        await pilot.pause()
+        assert isinstance(app.screen, MatterScreen)
+        await pilot.press("b")  # 约访 on the matter detail screen
+        await pilot.pause()
+        assert isinstance(app.screen, BookMatterScreen)
+        await pilot.press("enter")  # the first day offered is next Thursday
+        await pilot.pause()
+        assert isinstance(app.screen, ReceptionDayScreen) and app.screen.day == NEXT_THURSDAY
+        with ctx.db.read() as session:
+            appt = session.exec(select(Appointment).where(Appointment.matter_id == matter_id)).one()
+        assert appt.state == "booked" and appt.slot == 1
+        await pilot.press("p")  # one key: the day's notices issued and sent to the printer
+        await pilot.pause()
+        assert any("已全部发送到打印机" in n.message for n in app._notifications)
+        assert type(app.screen).__name__ == "DayPrintScreen"  # the documents feature lists them for reprinting
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReceptionDayScreen)
+        await pilot.press("escape")  # back to the matter: its timeline shows the booking
+        await pilot.pause()
+        assert isinstance(app.screen, MatterScreen)
+    with ctx.db.read() as session:
+        docs = list(session.exec(select(Document).where(Document.reception_day_id.is_not(None))))
+    kinds = sorted(d.kind for d in docs)
+    assert kinds == ["leader_brief", "leader_reception_notice", "reception_schedule"]
+    assert sorted(printer) == sorted(d.file_path for d in docs)
+
+
+async def test_book_screen_offers_only_the_case_leaders_days_and_cancels(ctx, clerk, head, roster, register):
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    matter_id = register().matter_ids[0]
+    leader = roster[1]
+    rs.assign_case_leader(ctx, head, matter_id, leader.id)
+    app = ScreenApp(lambda: BookMatterScreen(ctx, clerk, matter_id))
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = app.screen
+        assert screen.days and all(any(s.leader_id == leader.id for s in d.leaders) for d in screen.days)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReceptionDayScreen)
+        assert app.screen.day == screen.days[0].day
+    with ctx.db.read() as session:
+        appt = session.exec(select(Appointment).where(Appointment.matter_id == matter_id)).one()
+    assert appt.leader_id == leader.id
+    # a second booking screen shows the booking and X cancels it with a reason
+    app = ScreenApp(lambda: BookMatterScreen(ctx, clerk, matter_id))
+    async with app.run_test(size=(120, 50)) as pilot:
+        assert "已约" in str(app.screen.query_one("#rx-book-current", Static).render())
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press(*"改期")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "尚未约访" in str(app.screen.query_one("#rx-book-current", Static).render())
+    with ctx.db.read() as session:
+        assert session.get(Appointment, appt.id).state == "cancelled"
+
+
+async def test_refused_booking_is_shown_in_chinese(ctx, clerk, head, roster, register):
+    ctx.save_setting("reception_slots", 1)
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    first, second = register().matter_ids[0], register(name="李四", phone="13900001111").matter_ids[0]
+    rs.book_matter(ctx, clerk, first, NEXT_THURSDAY)
+    app = ScreenApp(lambda: BookMatterScreen(ctx, clerk, second))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BookMatterScreen)
+        assert any("约满" in n.message for n in app._notifications)
+
+
+async def test_session_attendance_and_instruction_by_keyboard(ctx, clerk, head, roster, register):
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    matter_id = register(name="钟秀英").matter_ids[0]
+    rs.book_matter(ctx, clerk, matter_id, NEXT_THURSDAY)
+    ctx.clock = lambda: NEXT_THURSDAY
+    app = ScreenApp(lambda: ReceptionDayScreen(ctx, clerk, NEXT_THURSDAY))
+    async with app.run_test(size=(120, 50)) as pilot:
+        table = app.screen.query_one("#rx-slots", DataTable)
+        assert "钟秀英" in str(table.get_row_at(0)[3])
+        await pilot.press("enter")
+        assert app.opened == [matter_id]
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*"请司法所五日内调解")
+        units = app.screen.query_one("#rx-units", SelectionList)
+        units.focus()
+        await pilot.pause()
+        await pilot.press("space")  # the first unit in the list
+        due = app.screen.query_one("#rx-due", Input)
+        assert due.value == ctx.calendar().add_days(NEXT_THURSDAY, 15).isoformat()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        row = app.screen.query_one("#rx-session", DataTable).get_row_at(0)
+        assert "请司法所五日内调解" in str(row[6]) and "到" == str(row[5])
+    with ctx.db.read() as session:
+        assert session.get(Matter, matter_id).status == "assigned"
+        actions = [e.action for e in session.exec(select(Event).where(Event.matter_id == matter_id))]
+    assert "reception_attendance" in actions and "leader_instruction" in actions and "supervise" in actions
+
+
+async def test_absence_from_the_day_screen(ctx, clerk, head, roster):
+    rs.generate_schedule(ctx, head, 2026, 12)
+    day = D(2026, 12, 3)
+    before = rs.day_view(ctx, day).leaders[0]
+    app = ScreenApp(lambda: ReceptionDayScreen(ctx, head, day))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"赴县开会", "enter")
+        await pilot.pause()
+        head_text = str(app.screen.query_one("#rx-day-head", Static).render())
+        assert f"替{before.name}：缺席：赴县开会" in head_text
+    with ctx.db.read() as session:
+        seat = session.exec(select(ReceptionDayLeader).where(ReceptionDayLeader.planned_leader_id == before.leader_id,
+                                                             ReceptionDayLeader.manual == True)).one()  # noqa: E712
+    assert seat.leader_id != before.leader_id
+
+
+async def test_user_text_is_shown_literally(ctx, clerk, head, register):
+    rs.add_leader(ctx, head, "[b]王[/b]", "镇长")
+    rs.generate_schedule(ctx, head, 2026, 12)
+    matter_id = register(name="张[red]三", summaries=("要求[bold]解决[/bold]问题",)).matter_ids[0]
+    rs.book_matter(ctx, clerk, matter_id, D(2026, 12, 3))
+    app = ScreenApp(lambda: ReceptionDayScreen(ctx, clerk, D(2026, 12, 3)))
+    async with app.run_test(size=(120, 50)):
+        head_text = str(app.screen.query_one("#rx-day-head", Static).render())
+        assert "[b]王[/b]" in head_text
+        row = app.screen.query_one("#rx-slots", DataTable).get_row_at(0)
+        assert str(row[4]) == "要求[bold]解决[/bold]问题"
