@@ -357,3 +357,35 @@ def archive_matter(ctx, operator, matter_ref: int | str, *, note: str = "", on: 
         _cancel_fast_track(session, matter, day)
 
     return _act(ctx, operator, matter_ref, Action.ARCHIVE, reason=note.strip(), on=on, after=after)
+
+
+# ── what the handling screen shows (no petitioner identity: nothing to log) ─────────────────────────────────
+def handling_summary(ctx, matter_ref: int | str) -> dict[str, Any]:  # noqa: ANN001
+    """The matter's state for the handling screen: status, unit, open clocks with days left, 速办, pause."""
+    from xfdesk.domain.deadlines import days_left
+    from xfdesk.domain.lifecycle import STATUS_LABELS
+    from xfdesk.storage.models import ClockPause
+
+    today = ctx.today()
+    with ctx.db.read() as session:
+        m = find_for_update(session, matter_ref)
+        unit = session.get(Unit, m.unit_id) if m.unit_id else None
+        open_clocks = _open_clocks(session, m.id, tuple(ctx.profile.limits))
+        paused = any(p.ended_on is None for p in
+                     session.exec(select(ClockPause).where(ClockPause.matter_id == m.id)))
+    limits = ctx.profile.limits
+    return {
+        "id": m.id, "number": m.number, "summary": m.summary, "status": m.status,
+        "status_label": STATUS_LABELS[Status(m.status)], "kind": m.kind, "unit": unit.name if unit else None,
+        "unit_id": m.unit_id, "is_fast_track": m.is_fast_track, "restricted": m.is_restricted, "paused": paused,
+        "extension_days": m.extension_days, "due_on": m.due_on,
+        "clocks": [{"name": d.name, "label": limits[d.name].label if d.name in limits else d.name,
+                    "kind": d.kind, "due_on": d.due_on, "days_left": days_left(d.due_on, today)}
+                   for d in sorted(open_clocks, key=lambda d: d.due_on)],
+    }
+
+
+def active_units(ctx) -> list[tuple[int, str]]:  # noqa: ANN001
+    """Responsible units to choose from when assigning, in the order of units.toml."""
+    with ctx.db.read() as session:
+        return [(u.id, u.name) for u in session.exec(select(Unit).where(Unit.active == True).order_by(Unit.id))]  # noqa: E712

@@ -1,0 +1,445 @@
+"""办理: the actions open for a matter's status and the operator's role, each with its own small form.
+
+``HandlingScreen(ctx, operator, matter_id)`` lists what may be done now (from ``lifecycle.allowed_actions``);
+actions that need the office head are listed for a clerk too, marked, and refused with the reason when chosen.
+``ActionFormScreen`` is the one form all actions share (also used by 督办): fields typed, Enter moves on,
+Ctrl+S saves through the service; a refusal is shown at the bottom of the form and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from xfdesk.domain.glossary import ReplyResult, ReviewResult, Satisfaction
+from xfdesk.domain.lifecycle import Action, Status, TransitionRefused, allowed_actions, role_may
+from xfdesk.tui.widgets.fields import ChoiceInput, plain, resolve_choice
+
+CSS = """
+.hd-title { background: $panel; color: $primary; text-style: bold; height: 1; padding: 0 1; }
+.hd-info { height: auto; padding: 0 1; }
+.hd-message { height: auto; padding: 0 1; color: $warning; text-style: bold; }
+.hd-error { height: auto; padding: 0 1; color: $error; text-style: bold; }
+.hd-hint { height: auto; padding: 0 1; color: #9E9E9E; }
+.hd-row { height: 1; }
+.hd-label { width: 16; padding: 0 1; color: $secondary; }
+#hd-actions { height: auto; max-height: 14; border: none; background: $background; }
+#af-box { width: 76; max-width: 100%; height: auto; max-height: 100%; background: $surface;
+          border: heavy $primary; padding: 0 1; }
+ActionFormScreen { align: center middle; }
+"""
+
+DATE_HINT = "日期写法：2026-11-21 或 20261121"
+_DATE = re.compile(r"^\s*(\d{4})[-./年]?(\d{1,2})[-./月]?(\d{1,2})日?\s*$")
+
+
+def parse_date(text: str, label: str) -> dt.date:
+    m = _DATE.match(text or "")
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+    raise TransitionRefused(f"{label}不是有效日期（{DATE_HINT}）")
+
+
+def days_text(days: int | None) -> Text:
+    """剩N天 / 超期N天, coloured like the matter screen."""
+    if days is None:
+        return Text("")
+    if days < 0:
+        return Text(f"超期{-days}天", style="bold #FF5F5F")
+    if days <= 5:
+        return Text(f"剩{days}天", style="bold #FFAF00")
+    return Text(f"剩{days}天", style="#5FFF5F")
+
+
+# ── the shared form ─────────────────────────────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class FormField:
+    key: str
+    label: str
+    options: tuple[str, ...] = ()  # a choice: typed, completed from the Chinese prefix or pinyin initials
+    default: str = ""
+    placeholder: str = ""
+    required: bool = False
+
+
+@dataclass
+class ActionForm:
+    """What one action asks for, and how its values reach the service."""
+
+    title: str
+    fields: Sequence[FormField]
+    submit: Callable[[dict[str, str]], Any]  # raises TransitionRefused with a Chinese message
+    done: str = "已保存"
+    hint: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class ActionFormScreen(ModalScreen[bool]):
+    """One action's form; dismisses True when the service accepted it."""
+
+    HELP = "填写后按 Ctrl+S 保存；回车跳到下一栏，最后一栏回车即保存；选项栏可输入开头的字或拼音首字母；Esc 取消。"
+    BINDINGS = [Binding("ctrl+s", "save", "保存", priority=True), Binding("escape", "cancel", "取消")]
+    DEFAULT_CSS = CSS
+
+    def __init__(self, form: ActionForm):
+        super().__init__()
+        self.form = form
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="af-box"):
+            yield Static(plain(self.form.title), classes="hd-title")
+            if self.form.hint:
+                yield Static(plain(self.form.hint), classes="hd-hint")
+            for f in self.form.fields:
+                with Horizontal(classes="hd-row"):
+                    yield Static(plain(f.label + ("*" if f.required else "")), classes="hd-label")
+                    if f.options:
+                        yield ChoiceInput(f.key, f.options, f.default, id=f"af-{f.key}",
+                                          placeholder=f.placeholder or "／".join(f.options))
+                    else:
+                        yield Input(f.default, placeholder=f.placeholder, id=f"af-{f.key}", select_on_focus=False)
+            yield Static(id="af-error", classes="hd-error")
+
+    def on_mount(self) -> None:
+        if self.form.fields:
+            self.query_one(f"#af-{self.form.fields[0].key}", Input).focus()
+
+    def values(self) -> dict[str, str]:
+        out = {}
+        for f in self.form.fields:
+            text = self.query_one(f"#af-{f.key}", Input).value.strip()
+            if f.options and text:
+                text = resolve_choice(text, f.options) or text
+            out[f.key] = text
+        return out
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        keys = [f.key for f in self.form.fields]
+        key = (event.input.id or "")[3:]
+        if key in keys and keys.index(key) < len(keys) - 1:
+            self.query_one(f"#af-{keys[keys.index(key) + 1]}", Input).focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        values = self.values()
+        for f in self.form.fields:
+            if f.required and not values[f.key]:
+                self.show_error(f"请填写{f.label}")
+                self.query_one(f"#af-{f.key}", Input).focus()
+                return
+            if f.options and values[f.key] and values[f.key] not in f.options:
+                self.show_error(f"{f.label}只能是：{'、'.join(f.options)}")
+                self.query_one(f"#af-{f.key}", Input).focus()
+                return
+        try:
+            self.form.submit(values)
+        except (TransitionRefused, ValueError) as exc:
+            self.show_error(str(exc))
+            return
+        self.app.notify(self.form.done, markup=False)
+        self.dismiss(True)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#af-error", Static).update(plain(message))
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+# ── the actions a matter offers ─────────────────────────────────────────────────────────────────────────────
+SCREEN_ACTION = "screen"  # 甄别: its own screen (the queue's decision form)
+EXTRA_ACTIONS = {  # desk actions outside the lifecycle table (they change no status)
+    "fast_meet": "速办：已与信访人见面",
+    "fast_facts": "速办：已查清事实",
+    "fast_on": "设为初访速办",
+    "fast_off": "取消初访速办",
+    "supervise": "督办责任单位",
+}
+
+
+@dataclass(frozen=True)
+class ActionChoice:
+    key: str
+    label: str
+    allowed: bool  # False: needs the office head; shown, refused with the reason when chosen
+    refusal: str = ""
+
+
+def action_choices(summary: dict[str, Any], operator) -> list[ActionChoice]:  # noqa: ANN001
+    status = Status(summary["status"])
+    if status == Status.REGISTERED:
+        return [ActionChoice(SCREEN_ACTION, "甄别（受理、不予受理、不再受理、转送、导入法定途径）", True)]
+    out = []
+    for t in allowed_actions(status, "head"):
+        if t.group == "screening":
+            continue
+        if t.pauses and summary["paused"] or t.resumes and not summary["paused"]:
+            continue
+        ok = role_may(operator.role, t)
+        out.append(ActionChoice(t.action.value, t.label + ("" if ok else "（须信访办主任批准）"), ok,
+                                "" if ok else f"“{t.label}”须经信访办主任批准，当前操作员无此权限"))
+    clocks = {c["name"] for c in summary["clocks"]}
+    if "fast_meet" in clocks:
+        out.append(ActionChoice("fast_meet", EXTRA_ACTIONS["fast_meet"], True))
+    if "fast_facts" in clocks:
+        out.append(ActionChoice("fast_facts", EXTRA_ACTIONS["fast_facts"], True))
+    if status in (Status.ACCEPTED, Status.ASSIGNED, Status.MEDIATING):
+        key = "fast_off" if summary["is_fast_track"] else "fast_on"
+        out.append(ActionChoice(key, EXTRA_ACTIONS[key], True))
+    if status != Status.ACCEPTED and summary.get("unit_id") and status in (
+            Status.ASSIGNED, Status.MEDIATING, Status.REVIEW, Status.RE_REVIEW):
+        out.append(ActionChoice("supervise", EXTRA_ACTIONS["supervise"], True))
+    return out
+
+
+def _int(text: str, label: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise TransitionRefused(f"{label}必须是整数") from None
+
+
+def _opt_date(text: str, label: str) -> dt.date | None:
+    return parse_date(text, label) if text else None
+
+
+def build_form(ctx, operator, matter_id: int, key: str) -> ActionForm:  # noqa: ANN001, C901
+    """The form of one action: its fields and the service call it makes."""
+    from xfdesk.services import handling as h
+
+    today = ctx.today()
+    day = FormField("on", "日期", default=today.isoformat(), placeholder=DATE_HINT)
+
+    def on(v: dict[str, str]) -> dt.date:
+        return parse_date(v["on"], "日期")
+
+    if key == Action.ASSIGN:
+        units = h.active_units(ctx)
+        names = tuple(n for _, n in units)
+
+        def assign(v: dict[str, str]) -> Any:
+            unit = next((i for i, n in units if n == v["unit"]), 0)
+            return h.assign_matter(ctx, operator, matter_id, unit, due_on=_opt_date(v["due"], "反馈期限"),
+                                   note=v["note"], on=on(v))
+
+        return ActionForm("交办责任单位", [FormField("unit", "责任单位", names, required=True),
+                                       FormField("due", "反馈期限", placeholder="留空＝法定办理期限"),
+                                       FormField("note", "交办要求"), day], assign, "已交办",
+                          hint="办理期限按时限方案计算；反馈期限可以提前，不能晚于法定期限")
+    if key == Action.START_MEDIATION:
+        return ActionForm("调处（调解优先）", [FormField("mediator", "调解人／组织"), FormField("note", "说明"), day],
+                          lambda v: h.start_mediation(ctx, operator, matter_id, note=v["note"],
+                                                      mediator=v["mediator"], on=on(v)), "已开始调处")
+    if key == Action.MEDIATION_AGREED:
+        return ActionForm("调解成功", [FormField("text", "调解协议内容", required=True), day],
+                          lambda v: h.record_mediation(ctx, operator, matter_id, agreed=True,
+                                                       agreement_text=v["text"], on=on(v)), "已记录调解协议")
+    if key == Action.MEDIATION_FAILED:
+        return ActionForm("调解未成（继续办理）", [FormField("reason", "未成原因", required=True), day],
+                          lambda v: h.record_mediation(ctx, operator, matter_id, agreed=False,
+                                                       failure_reason=v["reason"], on=on(v)), "已记录，继续办理")
+    if key == Action.EXTEND:
+        cap = ctx.profile.extension_max_days
+        return ActionForm("延期（信访办主任批准）",
+                          [FormField("days", "延期天数", default=str(cap), required=True),
+                           FormField("reason", "延期理由", required=True), day],
+                          lambda v: h.extend_matter(ctx, operator, matter_id, _int(v["days"], "延期天数"),
+                                                    v["reason"], on=on(v)),
+                          "已批准延期", hint=f"累计不得超过{cap}日，并须告知信访人延期理由")
+    if key == Action.REPLY:
+        return ActionForm("答复（信访处理意见书）",
+                          [FormField("result", "处理意见", tuple(r.value for r in ReplyResult), required=True),
+                           FormField("facts", "查明的事实", required=True),
+                           FormField("basis", "处理依据", required=True),
+                           FormField("opinion", "具体意见"), day],
+                          lambda v: h.reply_matter(ctx, operator, matter_id, result=v["result"], facts=v["facts"],
+                                                   basis=v["basis"], opinion=v["opinion"], on=on(v)), "已答复")
+    if key == Action.FOLLOW_UP:
+        return ActionForm("回访",
+                          [FormField("method", "回访方式", h.FOLLOW_UP_METHODS, required=True),
+                           FormField("satisfaction", "满意度", tuple(s.value for s in Satisfaction), required=True),
+                           FormField("note", "回访情况"), day],
+                          lambda v: h.follow_up_matter(ctx, operator, matter_id, method=v["method"],
+                                                       satisfaction=v["satisfaction"], note=v["note"], on=on(v)),
+                          "已记录回访")
+    if key == Action.REHANDLE:
+        return ActionForm("重新办理", [FormField("reason", "理由", required=True), day],
+                          lambda v: h.rehandle_matter(ctx, operator, matter_id, v["reason"], on=on(v)), "已重新办理")
+    if key in (Action.REQUEST_REVIEW, Action.REQUEST_RE_REVIEW):
+        level = 1 if key == Action.REQUEST_REVIEW else 2
+        what = "复查" if level == 1 else "复核"
+        return ActionForm(f"申请{what}",
+                          [FormField("requested_on", "申请日期", default=today.isoformat(), required=True),
+                           FormField("body", f"{what}机关"), FormField("late", "逾期的正当理由",
+                                                                    placeholder="超过申请期限时必填")],
+                          lambda v: h.request_review(ctx, operator, matter_id, level=level,
+                                                     requested_on=parse_date(v["requested_on"], "申请日期"),
+                                                     body=v["body"], late_reason=v["late"]), f"已登记{what}申请")
+    if key in (Action.CONCLUDE_REVIEW, Action.CONCLUDE_RE_REVIEW):
+        what = "复查" if key == Action.CONCLUDE_REVIEW else "复核"
+        return ActionForm(f"{what}结论",
+                          [FormField("result", "结论", tuple(r.value for r in ReviewResult), required=True),
+                           FormField("opinion", f"{what}意见", required=True), day],
+                          lambda v: h.conclude_review(ctx, operator, matter_id, result=v["result"],
+                                                      opinion=v["opinion"], on=on(v)), f"已记录{what}结论")
+    if key == Action.PAUSE_CLOCK:
+        return ActionForm("听证开始（停止计时）", [FormField("reason", "听证事由", required=True), day],
+                          lambda v: h.start_hearing(ctx, operator, matter_id, v["reason"], on=on(v)), "计时已停止")
+    if key == Action.RESUME_CLOCK:
+        return ActionForm("听证结束（恢复计时）", [FormField("note", "说明"), day],
+                          lambda v: h.end_hearing(ctx, operator, matter_id, note=v["note"], on=on(v)),
+                          "计时已恢复，期限已顺延")
+    if key == Action.ARCHIVE:
+        return ActionForm("归档", [FormField("note", "说明"), day],
+                          lambda v: h.archive_matter(ctx, operator, matter_id, note=v["note"], on=on(v)), "已归档")
+    if key in ("fast_meet", "fast_facts"):
+        step = "meet" if key == "fast_meet" else "facts"
+        return ActionForm(EXTRA_ACTIONS[key], [FormField("note", "说明"), day],
+                          lambda v: h.record_fast_step(ctx, operator, matter_id, step, on=on(v), note=v["note"]),
+                          "已记录")
+    if key in ("fast_on", "fast_off"):
+        return ActionForm(EXTRA_ACTIONS[key], [day],
+                          lambda v: h.set_fast_track(ctx, operator, matter_id, key == "fast_on", on=on(v)),
+                          "已设置", hint="速办：5日内见面、7日内查清事实、15日内答复（时限方案可调整）")
+    if key == "supervise":
+        return supervision_form(ctx, operator, matter_id)
+    raise TransitionRefused(f"未知的操作：{key}")
+
+
+def supervision_form(ctx, operator, matter_id: int) -> ActionForm:  # noqa: ANN001
+    from xfdesk.services.supervision import issue_supervision
+
+    default_due = ctx.today() + dt.timedelta(days=max(1, ctx.settings.due_soon_days))
+    form = ActionForm("督办（出具督办函）",
+                      [FormField("note", "督办要求", required=True),
+                       FormField("due", "反馈期限", default=default_due.isoformat(), required=True)],
+                      lambda v: None, "督办已记录")
+
+    def submit(v: dict[str, str]) -> Any:
+        result = issue_supervision(ctx, operator, matter_id, note=v["note"], due_on=parse_date(v["due"], "反馈期限"))
+        form.done = result.message
+        return result
+
+    form.submit = submit
+    return form
+
+
+class HandlingScreen(Screen):
+    """办理 one matter: choose an action with the arrows and Enter, fill its form, Ctrl+S."""
+
+    HELP = ("办理：上下键选择当前可以进行的操作，回车填写并保存。须信访办主任批准的操作（如延期）对接待员"
+            "也列出，但会说明无权限。F5 刷新，Esc 返回。")
+    BINDINGS = [
+        Binding("enter", "choose", "办理所选", show=True),
+        Binding("f5", "reload", "刷新"),
+        Binding("escape", "app.pop_screen", "返回"),
+    ]
+    DEFAULT_CSS = CSS
+
+    def __init__(self, ctx, operator, matter_id: int):  # noqa: ANN001
+        super().__init__()
+        self.ctx = ctx
+        self.operator = operator
+        self.matter_id = matter_id
+        self.choices: list[ActionChoice] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        with VerticalScroll():
+            yield Static(id="hd-head", classes="hd-info")
+            yield Static(id="hd-clocks", classes="hd-info")
+            yield Static(plain("可进行的操作（上下键选择，回车办理）"), classes="hd-title")
+            yield OptionList(id="hd-actions")
+            yield Static(id="hd-message", classes="hd-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"办理 · {self.operator.name}"
+        self.reload()
+        self.query_one("#hd-actions", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        from xfdesk.services.handling import handling_summary
+
+        try:
+            s = handling_summary(self.ctx, self.matter_id)
+        except TransitionRefused as exc:
+            self.query_one("#hd-head", Static).update(plain(str(exc)))
+            return
+        self.summary = s
+        flags = "　".join(x for x in ("速办" if s["is_fast_track"] else "", "听证中（计时停止）" if s["paused"] else "",
+                                      "检举控告" if s["restricted"] else "") if x)
+        self.query_one("#hd-head", Static).update(Content.assemble(
+            (s["number"], "bold #00D7FF"), "　", (s["status_label"], "bold"), "　",
+            (flags, "bold #FFAF00"), "\n", ("诉求：", "bold"), s["summary"], "\n", ("事项性质：", "bold"),
+            s["kind"] or "未定", "　", ("责任单位：", "bold"), s["unit"] or "未交办",
+            (f"　已延期{s['extension_days']}日" if s["extension_days"] else "")))
+        clocks = [Content.assemble((f"{c['label']}：", "bold"), c["due_on"].isoformat(), " ",
+                                   Content.from_rich_text(days_text(c["days_left"])) if c["kind"] == "duty"
+                                   else ("（信访人可申请）", "dim"))
+                  for c in s["clocks"]]
+        self.query_one("#hd-clocks", Static).update(Content("\n").join(clocks) if clocks else plain("没有正在计算的期限"))
+        self.choices = action_choices(s, self.operator)
+        options = self.query_one("#hd-actions", OptionList)
+        options.clear_options()
+        if not self.choices:
+            options.add_option(Option(plain("（当前状态没有可进行的操作）"), disabled=True))
+        for c in self.choices:
+            options.add_option(Option(Content(c.label) if c.allowed else Content.styled(c.label, "dim"), id=c.key))
+        if self.choices:
+            options.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.choose(event.option.id or "")
+
+    def action_choose(self) -> None:
+        options = self.query_one("#hd-actions", OptionList)
+        if options.highlighted is not None and self.choices:
+            self.choose(self.choices[options.highlighted].key)
+
+    def choose(self, key: str) -> None:
+        choice = next((c for c in self.choices if c.key == key), None)
+        if choice is None:
+            return
+        message = self.query_one("#hd-message", Static)
+        if not choice.allowed:
+            message.update(plain(choice.refusal))
+            self.app.notify(choice.refusal, severity="warning", markup=False)
+            return
+        message.update("")
+        if key == SCREEN_ACTION:
+            from xfdesk.tui.screens.screening import ScreeningDecisionScreen
+
+            self.app.push_screen(ScreeningDecisionScreen(self.ctx, self.operator, self.matter_id),
+                                 lambda _saved: self.reload())
+            return
+        try:
+            form = build_form(self.ctx, self.operator, self.matter_id, key)
+        except TransitionRefused as exc:
+            message.update(plain(str(exc)))
+            return
+        self.app.push_screen(ActionFormScreen(form), lambda _saved: self.reload())

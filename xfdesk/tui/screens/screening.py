@@ -1,0 +1,316 @@
+"""甄别: the queue of unscreened matters (oldest first, notice deadline visible) and the decision form.
+
+The suggestions the record supports are shown with their evidence (matter numbers and dates) under the queue and
+at the top of the form; F6 (or A in the queue) takes the first one. Choosing a reason chooses the route: the reasons
+list is grouped by route (受理 / 不予受理 / 不再受理 / 转送 / 导入法定途径), each with its legal basis shown.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, OptionList, RadioButton, RadioSet, Static
+from textual.widgets.option_list import Option
+
+from xfdesk.domain.glossary import LegalChannel, MatterKind
+from xfdesk.domain.lifecycle import TransitionRefused, transition_for
+from xfdesk.domain.screening import SCREENING_ROUTES, ScreeningRefused, Suggestion
+from xfdesk.tui.screens.handling import CSS, days_text
+from xfdesk.tui.widgets.fields import lit, plain
+
+SUGGESTED_MARK = "★"
+
+
+def suggestion_lines(suggestions: list[Suggestion]) -> Content:
+    """The suggestions with their evidence, literal (evidence quotes matter summaries the clerk typed)."""
+    if not suggestions:
+        return plain("系统建议：无（未发现相同诉求的在办、已复核或逾期未申请复查的事项）")
+    parts = []
+    for s in suggestions:
+        parts.append(Content.assemble((f"{SUGGESTED_MARK} 建议{s.route_label}：", "bold #FFD700"), s.summary))
+        for e in s.evidence:
+            parts.append(Content.assemble("    · ", e.line()))
+    return Content("\n").join(parts)
+
+
+class ScreeningQueueScreen(Screen):
+    """待甄别事项，登记早的在前。"""
+
+    HELP = ("甄别队列：按登记先后列出待甄别事项和受理告知期限（15日）。上下键选择，下方显示系统建议及依据；"
+            "回车或 S 甄别，A 采纳系统建议后甄别，O 查看事项详情，F5 刷新，Esc 返回。")
+    BINDINGS = [
+        Binding("enter", "decide", "甄别", show=True),
+        Binding("s", "decide", "甄别", show=False),
+        Binding("a", "adopt", "采纳建议"),
+        Binding("o", "open_matter", "详情"),
+        Binding("f5", "reload", "刷新"),
+        Binding("escape", "app.pop_screen", "返回"),
+    ]
+    DEFAULT_CSS = CSS + """
+    #sq-table { height: 1fr; max-height: 100%; }
+    #sq-suggest { height: auto; max-height: 10; padding: 0 1; }
+    """
+
+    def __init__(self, ctx, operator):  # noqa: ANN001
+        super().__init__()
+        self.ctx = ctx
+        self.operator = operator
+        self.rows: list = []
+        self._suggestions: dict[int, list[Suggestion]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield Static(id="sq-count", classes="hd-title")
+        yield DataTable(id="sq-table", cursor_type="row", zebra_stripes=False)
+        yield Static(id="sq-suggest")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"甄别 · {self.operator.name}"
+        self.query_one("#sq-table", DataTable).add_columns("编号", "登记日", "告知期限", "剩余", "信访人", "诉求摘要",
+                                                           "标记")
+        self.reload()
+        self.query_one("#sq-table", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        from xfdesk.services.screening import screening_queue
+
+        self.rows = screening_queue(self.ctx, self.operator)
+        self._suggestions.clear()
+        table = self.query_one("#sq-table", DataTable)
+        table.clear()
+        for r in self.rows:
+            table.add_row(lit(r.number), lit(r.received_on.isoformat()),
+                          lit(r.notice_due.isoformat() if r.notice_due else ""), days_text(r.days_left),
+                          lit(r.petitioner), lit(r.summary), lit("、".join(r.flags)), key=str(r.id))
+        overdue = sum(1 for r in self.rows if r.days_left is not None and r.days_left < 0)
+        self.query_one("#sq-count", Static).update(plain(
+            f"待甄别 {len(self.rows)} 件" + (f"，其中 {overdue} 件已超过受理告知期限" if overdue else "")))
+        self.show_suggestions()
+
+    def current_id(self) -> int | None:
+        table = self.query_one("#sq-table", DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row].id
+
+    def suggestions(self, matter_id: int) -> list[Suggestion]:
+        from xfdesk.services.screening import suggestions_for
+
+        if matter_id not in self._suggestions:
+            self._suggestions[matter_id] = suggestions_for(self.ctx, matter_id)
+        return self._suggestions[matter_id]
+
+    def show_suggestions(self) -> None:
+        box = self.query_one("#sq-suggest", Static)
+        matter_id = self.current_id()
+        box.update(plain("没有待甄别的事项") if matter_id is None else suggestion_lines(self.suggestions(matter_id)))
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.show_suggestions()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_decide()
+
+    def action_decide(self, adopt: bool = False) -> None:
+        matter_id = self.current_id()
+        if matter_id is None:
+            return
+        self.app.push_screen(ScreeningDecisionScreen(self.ctx, self.operator, matter_id,
+                                                     suggestions=self.suggestions(matter_id), adopt=adopt))
+
+    def action_adopt(self) -> None:
+        matter_id = self.current_id()
+        if matter_id is None:
+            return
+        if not self.suggestions(matter_id):
+            self.app.notify("该事项没有系统建议", severity="warning")
+            return
+        self.action_decide(adopt=True)
+
+    def action_open_matter(self) -> None:
+        matter_id = self.current_id()
+        if matter_id is not None and hasattr(self.app, "open_matter"):
+            self.app.open_matter(matter_id)
+
+
+class ScreeningDecisionScreen(Screen[bool]):
+    """The 甄别 decision for one matter: kind, reason (which sets the route), note, target; Ctrl+S saves."""
+
+    HELP = ("甄别：①事项性质（左右键选择，空格确认）；②去向和理由（上下键选择，理由决定去向，下方显示法律依据）；"
+            "③说明（选“其他”或不采纳系统建议时必填）；④转送机关或法定途径。F6 采纳系统建议，Ctrl+S 保存，Esc 返回。")
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存", priority=True),
+        Binding("f6", "adopt", "采纳建议"),
+        Binding("escape", "cancel", "返回"),
+    ]
+    DEFAULT_CSS = CSS + """
+    #sd-kind { height: auto; border: none; background: $background; layout: horizontal; width: auto; }
+    #sd-kind RadioButton { width: auto; margin-right: 2; }
+    #sd-reasons { height: auto; max-height: 12; border: none; background: $background; }
+    #sd-basis { height: auto; padding: 0 1; color: #9E9E9E; }
+    #sd-suggest { height: auto; padding: 0 1; }
+    """
+
+    def __init__(self, ctx, operator, matter_id: int, *, suggestions: list[Suggestion] | None = None,  # noqa: ANN001
+                 adopt: bool = False):
+        super().__init__()
+        self.ctx = ctx
+        self.operator = operator
+        self.matter_id = matter_id
+        self._given = suggestions
+        self._adopt = adopt
+        self.reason_codes: list[str | None] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        with VerticalScroll():
+            yield Static(id="sd-head", classes="hd-info")
+            yield Static(id="sd-suggest")
+            yield Static(plain("① 事项性质"), classes="hd-title")
+            with RadioSet(id="sd-kind"):
+                for kind in MatterKind:
+                    yield RadioButton(plain(kind.value), name=kind.value)
+            yield Static(plain("② 去向和理由（上下键选择）"), classes="hd-title")
+            yield OptionList(id="sd-reasons")
+            yield Static(id="sd-basis")
+            with Horizontal(classes="hd-row"):
+                yield Static(plain("③ 说明"), classes="hd-label")
+                yield Input(placeholder="具体情况；不采纳系统建议时写明理由", id="sd-text", select_on_focus=False)
+            with Horizontal(classes="hd-row"):
+                yield Static(plain("④ 转送/途径"), classes="hd-label")
+                yield Input(placeholder="转送的机关；导入法定途径时可改途径", id="sd-target", select_on_focus=False)
+            yield Static(id="sd-error", classes="hd-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from xfdesk.services.handling import handling_summary
+        from xfdesk.services.screening import load_reasons, suggestions_for
+
+        self.sub_title = f"甄别 · {self.operator.name}"
+        self.reasons = load_reasons(self.ctx)
+        self.shown = self._given if self._given is not None else suggestions_for(self.ctx, self.matter_id)
+        s = handling_summary(self.ctx, self.matter_id)
+        notice = next((c for c in s["clocks"] if c["name"] == "notice"), None)
+        self.query_one("#sd-head", Static).update(Content.assemble(
+            (s["number"], "bold #00D7FF"), "　", (s["status_label"], "bold"), "　",
+            Content.assemble("受理告知期限 ", notice["due_on"].isoformat(), " ",
+                             Content.from_rich_text(days_text(notice["days_left"]))) if notice else "",
+            "\n", ("诉求：", "bold"), s["summary"]))
+        self.query_one("#sd-suggest", Static).update(suggestion_lines(self.shown))
+        suggested = {(sg.route, sg.reason_code) for sg in self.shown}
+        options = self.query_one("#sd-reasons", OptionList)
+        for route in SCREENING_ROUTES:
+            label = transition_for(route).label
+            options.add_option(Option(Content.styled(f"— {label} —", "bold #00D7FF"), disabled=True))
+            self.reason_codes.append(None)
+            for reason in self.reasons.for_route(route):
+                mark = f"{SUGGESTED_MARK} " if (route, reason.code) in suggested else "  "
+                options.add_option(Option(Content(f"{mark}{label}：{reason.label}"), id=reason.code))
+                self.reason_codes.append(reason.code)
+        if s["kind"]:
+            self._set_kind(s["kind"])
+        if self._adopt and self.shown:
+            self.action_adopt()
+        else:
+            options.highlighted = 1
+            self.query_one("#sd-kind", RadioSet).focus()
+
+    def _set_kind(self, kind: str) -> None:
+        for button in self.query_one("#sd-kind", RadioSet).query(RadioButton):
+            if button.name == kind:
+                button.value = True
+
+    def _select_reason(self, code: str) -> None:
+        if code in self.reason_codes:
+            self.query_one("#sd-reasons", OptionList).highlighted = self.reason_codes.index(code)
+
+    def selected_reason(self):  # noqa: ANN201
+        index = self.query_one("#sd-reasons", OptionList).highlighted
+        code = self.reason_codes[index] if index is not None and index < len(self.reason_codes) else None
+        return self.reasons.get(code) if code else None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        reason = self.selected_reason()
+        basis = self.query_one("#sd-basis", Static)
+        if reason is None:
+            basis.update("")
+            return
+        basis.update(Content.assemble(("依据：", "bold"), reason.basis))
+        if reason.legal_channel:
+            target = self.query_one("#sd-target", Input)
+            # fill the channel unless the clerk typed a body of their own
+            if not target.value.strip() or target.value.strip() in {c.value for c in LegalChannel}:
+                target.value = reason.legal_channel
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#sd-text", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "sd-text":
+            self.query_one("#sd-target", Input).focus()
+        else:
+            self.action_save()
+
+    def action_adopt(self) -> None:
+        if not self.shown:
+            self.notify("该事项没有系统建议", severity="warning")
+            return
+        first = self.shown[0]
+        self._select_reason(first.reason_code)
+        if first.legal_channel:
+            self.query_one("#sd-target", Input).value = first.legal_channel
+        kind = self._kind()
+        self.query_one("#sd-kind", RadioSet).focus() if kind is None else self.query_one("#sd-text", Input).focus()
+        self.query_one("#sd-error", Static).update(plain(f"已采纳系统建议：{first.route_label}"
+                                                         + ("，请选择事项性质" if kind is None else "")))
+
+    def _kind(self) -> str | None:
+        pressed = self.query_one("#sd-kind", RadioSet).pressed_button
+        return pressed.name if pressed is not None else None
+
+    def action_save(self) -> None:
+        from xfdesk.services.screening import screen_matter
+
+        reason = self.selected_reason()
+        if reason is None:
+            self.show_error("请在②中选择去向和理由", "#sd-reasons")
+            return
+        target = self.query_one("#sd-target", Input).value.strip()
+        route = reason.route
+        try:
+            screen_matter(self.ctx, self.operator, self.matter_id, kind=self._kind(), route=route,
+                          reason_code=reason.code, reason_text=self.query_one("#sd-text", Input).value,
+                          forwarded_to=target if route == "forward" else None,
+                          legal_channel=target if route == "redirect_legal" else None, suggestions=self.shown)
+        except ScreeningRefused as exc:
+            focus = {"kind": "#sd-kind", "route": "#sd-reasons", "reason": "#sd-reasons", "reason_text": "#sd-text",
+                     "forwarded_to": "#sd-target", "legal_channel": "#sd-target"}.get(exc.field)
+            self.show_error(str(exc), focus)
+            return
+        except TransitionRefused as exc:
+            self.show_error(str(exc), None)
+            return
+        self.app.notify(f"已甄别：{transition_for(route).label}", markup=False)
+        self.dismiss(True)
+
+    def show_error(self, message: str, focus: str | None) -> None:
+        self.query_one("#sd-error", Static).update(Text(message, style="bold"))
+        if focus:
+            self.query_one(focus).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,119 @@
+"""督办: open matters by responsible unit — overdue (days late) and due within N days — and the 督办 issued."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from xfdesk.tui.screens.handling import CSS, ActionFormScreen, days_text, supervision_form
+from xfdesk.tui.widgets.fields import lit, plain
+
+
+class SupervisionScreen(Screen):
+    """督办看板."""
+
+    HELP = ("督办看板：按责任单位列出已超期和N天内到期的在办事项。上下键选择，S 督办（出具督办函），"
+            "+/- 调整天数，I 切换到已发督办，O 查看事项详情，F5 刷新，Esc 返回。")
+    BINDINGS = [
+        Binding("s", "supervise", "督办"),
+        Binding("plus,equals_sign", "days(1)", "天数+1"),
+        Binding("minus", "days(-1)", "天数-1"),
+        Binding("i", "toggle_issued", "已发督办"),
+        Binding("o", "open_matter", "详情"),
+        Binding("f5", "reload", "刷新"),
+        Binding("escape", "app.pop_screen", "返回"),
+    ]
+    DEFAULT_CSS = CSS + """
+    #sv-board, #sv-issued { height: 1fr; max-height: 100%; }
+    """
+
+    def __init__(self, ctx, operator, within_days: int | None = None):  # noqa: ANN001
+        super().__init__()
+        self.ctx = ctx
+        self.operator = operator
+        self.within = ctx.settings.due_soon_days if within_days is None else within_days
+        self.show_issued = False
+        self.row_ids: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield Static(id="sv-title", classes="hd-title")
+        yield DataTable(id="sv-board", cursor_type="row", zebra_stripes=False)
+        yield DataTable(id="sv-issued", cursor_type="row", zebra_stripes=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"督办 · {self.operator.name}"
+        self.query_one("#sv-board", DataTable).add_columns("责任单位", "编号", "诉求摘要", "状态", "届满", "剩余/超期",
+                                                           "信访人", "已督办")
+        self.query_one("#sv-issued", DataTable).add_columns("督办日期", "编号", "责任单位", "督办要求", "反馈期限",
+                                                            "督办人", "办理情况")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        from xfdesk.services.supervision import issued_supervisions, supervision_board
+
+        board = self.query_one("#sv-board", DataTable)
+        issued_table = self.query_one("#sv-issued", DataTable)
+        board.display = not self.show_issued
+        issued_table.display = self.show_issued
+        title = self.query_one("#sv-title", Static)
+        if self.show_issued:
+            issued = issued_supervisions(self.ctx)
+            issued_table.clear()
+            self.row_ids = []
+            for s in issued:
+                issued_table.add_row(lit(s.issued_on.isoformat()), lit(s.number), lit(s.unit), lit(s.note),
+                                     lit(s.due_on.isoformat() if s.due_on else ""), lit(s.actor),
+                                     lit("已办结" if s.answered else "办理中"))
+                self.row_ids.append(s.matter_id)
+            title.update(plain(f"已发督办 {len(issued)} 件（I 返回看板）"))
+            issued_table.focus()
+            return
+        groups = supervision_board(self.ctx, self.operator, within_days=self.within)
+        board.clear()
+        self.row_ids = []
+        for g in groups:
+            for i, r in enumerate(g.rows):
+                board.add_row(lit(g.unit if i == 0 else ""), lit(r.number), lit(r.summary), lit(r.status_label),
+                              lit(r.due_on.isoformat()), days_text(r.days_left), lit(r.petitioner),
+                              lit(f"{r.supervisions}次" if r.supervisions else ""))
+                self.row_ids.append(r.id)
+        overdue = sum(g.overdue for g in groups)
+        soon = sum(g.due_soon for g in groups)
+        title.update(plain(f"已超期 {overdue} 件，{self.within} 天内到期 {soon} 件，涉及 {len(groups)} 个单位"
+                           "（+/- 调整天数）"))
+        board.focus()
+
+    def current_id(self) -> int | None:
+        table = self.query_one("#sv-issued" if self.show_issued else "#sv-board", DataTable)
+        row = table.cursor_row
+        return self.row_ids[row] if self.row_ids and row is not None and row < len(self.row_ids) else None
+
+    def action_days(self, step: int) -> None:
+        self.within = max(0, self.within + step)
+        self.reload()
+
+    def action_toggle_issued(self) -> None:
+        self.show_issued = not self.show_issued
+        self.reload()
+
+    def action_supervise(self) -> None:
+        matter_id = self.current_id()
+        if matter_id is None or self.show_issued:
+            return
+        self.app.push_screen(ActionFormScreen(supervision_form(self.ctx, self.operator, matter_id)),
+                             lambda _saved: self.reload())
+
+    def action_open_matter(self) -> None:
+        matter_id = self.current_id()
+        if matter_id is not None and hasattr(self.app, "open_matter"):
+            self.app.open_matter(matter_id)
