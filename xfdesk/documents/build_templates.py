@@ -236,13 +236,14 @@ def signature_block(document, *, signer: str = "{{ 机关名称 }}", seal: str =
 
 def contact_note(document) -> None:  # noqa: ANN001
     para(document, "", STYLE_NOTE)
-    para(document, "经办人：{{ 经办人 }}　　联系电话：{{ 信访部门电话 }}　　地址：{{ 信访部门地址 }}", STYLE_NOTE)
+    para(document, "经办人：{{ 经办人 }}　　联系电话：{{ 信访部门电话 }}", STYLE_NOTE)
+    para(document, "地址：{{ 信访部门地址 }}", STYLE_NOTE)
 
 
 def receipt_block(document, what: str) -> None:  # noqa: ANN001
     """送达回执 at the foot of a notice to the petitioner."""
     para(document, f"（本{what}一式两份，一份送达信访人，一份存档。）", STYLE_NOTE)
-    para(document, "信访人签收：＿＿＿＿＿＿＿＿　　签收日期：＿＿＿＿年＿＿月＿＿日", STYLE_NOTE)
+    para(document, "信访人签收：＿＿＿＿＿＿＿　　签收日期：　　　　年　　月　　日", STYLE_NOTE)
 
 
 def _cell_text(cell, text: str, *, bold: bool = False, align=None) -> None:  # noqa: ANN001
@@ -327,13 +328,13 @@ MATTER_INTRO = ("你（你们）于{{ 来访日期 }}以{{ 来访形式 }}形式
 
 def build_registration_form(document) -> None:  # noqa: ANN001
     header_block(document, "信访事项登记表")
-    w = (30, 48, 30, 48)
+    w = (26, 54, 24, 52)
     form_table(document, [
         ("事项编号", "{{ 事项编号 }}", "登记时间", "{{ 来访时间 }}"),
         ("信访人", "{{ 信访人姓名 }}", "性别", "{{ 信访人性别 }}"),
         ("身份证号", "{{ 信访人身份证号 }}", "联系电话", "{{ 信访人电话 }}"),
         ("住址", "{{ 信访人住址 }}"),
-        ("所属村（社区）", "{{ 所属村 }}", "问题属地", "{{ 问题属地 }}"),
+        ("所属村", "{{ 所属村 }}", "问题属地", "{{ 问题属地 }}"),
         ("来访形式", "{{ 来访形式 }}", "来访人数", "{{ 来访人数 }}"),
         ("其他信访人", "{{ 其他信访人 }}"),
         ("问题类别", "{{ 问题类别 }}", "事项性质", "{{ 事项性质 }}"),
@@ -430,7 +431,7 @@ def build_transfer_form(document) -> None:  # noqa: ANN001
         ("事实和理由", "{{ 详细情况 }}"),
         ("办结期限", "{{ 办结期限 }}"),
         ("办理要求", "{{ 办理要求 }}"),
-    ], (30, 48, 30, 48))
+    ], (26, 54, 24, 52))
     para(document, "", STYLE_NOTE)
     para(document, "注：对检举控告类事项，不得将信访人的检举、揭发材料以及有关情况透露或者转给被检举、揭发的人员"
                    "或者单位（《信访工作条例》第三十条）。", STYLE_NOTE)
@@ -524,7 +525,7 @@ def build_follow_up_record(document) -> None:  # noqa: ANN001
         ("回访方式", "{{ 回访方式 }}", "满意程度", "{{ 满意程度 }}"),
         ("回访情况", "{{ 回访情况 }}"),
         ("回访人", "{{ 回访人 }}", "记录日期", "{{ 发文日期 }}"),
-    ], (30, 48, 30, 48))
+    ], (26, 54, 24, 52))
     para(document, "", STYLE_NOTE)
     para(document, "注：信访人表示不满意的，可以申请复查（自收到书面答复之日起30日内，《信访工作条例》第三十五条），"
                    "或者由本机关重新办理。", STYLE_NOTE)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from xfdesk.documents.kinds import KINDS, DocumentKind, get_kind
 
 NUMBER_PLACEHOLDER = "（保存时编号）"  # shown in a preview in place of the 文号: no number is consumed
-BLANK = "＿＿＿＿＿＿＿＿＿＿"  # a value the record does not hold yet: printed as a line to fill in by hand
+BLANK = "＿＿＿＿＿＿＿＿"  # a value the record does not hold yet: printed as a line to fill in by hand
 RESTRICTED_NAME = "（身份保密）"
 RESTRICTED_VALUE = "（保密）"
 

@@ -132,8 +132,8 @@ def _syntax_message(exc: TemplateSyntaxError, part: TemplatePart) -> str:
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
-    return f"，是否应为“{close[0]}”？" if close else ""
+    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+    return ("，是否应为" + "或".join(f"“{c}”" for c in close) + "？") if close else ""
 
 
 def _check_ast(tree: nodes.Template, kind: DocumentKind, where: str) -> list[str]:

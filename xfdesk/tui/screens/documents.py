@@ -1,0 +1,278 @@
+"""Documents in the TUI: choose a kind for a matter, preview its filled text, save (文号 assigned) or save and print
+with one key; and a day's batch printing. User text is shown literally (``Content``/``Text``), never as markup."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from xfdesk.documents.kinds import KINDS, Scope, get_kind
+
+CSS = """
+DocumentPreviewScreen, ChooseDocumentScreen, DayPrintScreen { align: center middle; }
+#doc-box { width: 90%; height: 90%; border: round $accent; background: $surface; padding: 0 1; }
+#choose-box { width: 60; height: auto; max-height: 90%; border: round $accent; background: $surface; padding: 0 1; }
+#doc-title, #choose-title, #day-title { text-style: bold; height: auto; }
+#doc-text { height: 1fr; }
+#doc-body { padding: 1 2; background: $boost; }
+#doc-status, #day-status { height: auto; color: $text-muted; }
+#day-table { height: 1fr; }
+"""
+
+
+def _content(text: object) -> Content:
+    return Content("" if text is None else str(text))
+
+
+class DocumentPreviewScreen(ModalScreen[Any]):
+    """The filled text of one document; S saves it (the 文号 is taken then), P saves and prints, Esc closes."""
+
+    HELP = "文书预览：显示填好的文字（文号在保存时编号）。S 保存并编号，P 保存并打印，Esc 关闭不保存。"
+    DEFAULT_CSS = CSS
+    BINDINGS = [
+        Binding("s", "save(False)", "保存"),
+        Binding("p", "save(True)", "保存并打印"),
+        Binding("escape", "close", "关闭"),
+    ]
+
+    def __init__(self, ctx, operator, kind: str, *, matter_id: int | None = None,  # noqa: ANN001
+                 reception_day_id: int | None = None, unit_id: int | None = None,
+                 appointment_id: int | None = None, extra: dict[str, Any] | None = None):
+        super().__init__()
+        self.ctx = ctx
+        self.operator = operator
+        self.kind = get_kind(kind)
+        self.target = {"matter_id": matter_id, "reception_day_id": reception_day_id, "unit_id": unit_id,
+                       "appointment_id": appointment_id}
+        self.extra = extra
+        self.text = ""
+        self.error: str | None = None
+        self.document = None
+        self.print_result = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="doc-box"):
+            yield Static(_content(f"{self.kind.name}（预览）"), id="doc-title")
+            with VerticalScroll(id="doc-text"):
+                yield Static(_content(""), id="doc-body")
+            yield Static(_content("S 保存并编号　P 保存并打印　Esc 关闭"), id="doc-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from xfdesk.services.documents import preview_document
+
+        try:
+            self.text = preview_document(self.ctx, self.operator, self.kind, extra=self.extra, **self.target)
+        except Exception as exc:  # noqa: BLE001 — a template or record problem is shown, never a crash
+            self.error = str(exc)
+            self.query_one("#doc-body", Static).update(_content(f"无法生成文书：{exc}"))
+            self.query_one("#doc-status", Static).update(_content("请修改模板（xfdesk doc check）或补全记录后再试；Esc 关闭"))
+            return
+        self.query_one("#doc-body", Static).update(_content(self.text))
+
+    def action_save(self, print_it: bool) -> None:
+        from xfdesk.services.documents import issue_document, print_document
+
+        if self.error is not None:
+            self.notify(self.error, markup=False, severity="error", timeout=8)
+            return
+        if self.document is None:
+            try:
+                self.document = issue_document(self.ctx, self.operator, self.kind, extra=self.extra, **self.target)
+            except Exception as exc:  # noqa: BLE001
+                self.notify(f"保存失败：{exc}", markup=False, severity="error", timeout=10)
+                return
+        number = self.document.number_text
+        if not print_it:
+            self.notify(f"已保存{self.kind.name}，文号 {number}", markup=False, timeout=6)
+            self.dismiss(self.document)
+            return
+        self.print_result = print_document(self.ctx, self.document.id)
+        if self.print_result.ok:
+            self.notify(f"{number}：{self.print_result.message}", markup=False, timeout=6)
+        else:
+            self.notify(self.print_result.message, markup=False, severity="error", timeout=12)
+        self.dismiss(self.document)
+
+    def action_close(self) -> None:
+        self.dismiss(self.document)
+
+
+class ChooseDocumentScreen(ModalScreen[Any]):
+    """Which document for this matter: the likely ones first (from the matter's state), then all the others."""
+
+    HELP = "选择文书：上下键选择，回车预览；Esc 返回。"
+    DEFAULT_CSS = CSS
+    BINDINGS = [Binding("escape", "close", "返回"), Binding("enter", "choose", "预览", show=True)]
+
+    def __init__(self, ctx, operator, matter_id: int):  # noqa: ANN001
+        super().__init__()
+        self.ctx = ctx
+        self.operator = operator
+        self.matter_id = matter_id
+        self.kinds: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="choose-box"):
+            yield Static(_content("选择要出具的文书（回车预览）"), id="choose-title")
+            yield OptionList(id="choose-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from xfdesk.services.documents import kinds_for_matter
+        from xfdesk.storage.models import Matter
+
+        with self.ctx.db.read() as session:
+            matter = session.get(Matter, self.matter_id)
+        likely = kinds_for_matter(matter) if matter is not None else []
+        others = [k.key for k in KINDS if k.scope == Scope.MATTER and k.key not in likely]
+        self.kinds = likely + others
+        option_list = self.query_one("#choose-list", OptionList)
+        option_list.clear_options()
+        for i, key in enumerate(self.kinds):
+            mark = "★ " if key in likely else "　 "
+            option_list.add_option(Option(Text(f"{mark}{get_kind(key).name}"), id=key))
+            if i == len(likely) - 1 and others:
+                option_list.add_option(None)
+        option_list.highlighted = 0
+        option_list.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._open(event.option.id)
+
+    def action_choose(self) -> None:
+        option_list = self.query_one("#choose-list", OptionList)
+        if option_list.highlighted is not None:
+            self._open(option_list.get_option_at_index(option_list.highlighted).id)
+
+    def _open(self, key: str | None) -> None:
+        if key:
+            self.app.push_screen(DocumentPreviewScreen(self.ctx, self.operator, key, matter_id=self.matter_id))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class DayPrintScreen(ModalScreen[Any]):
+    """A day's notices: G makes the leader-day set (四书 + 安排表), P prints the highlighted one, A prints them all."""
+
+    HELP = ("当日文书：G 生成当日领导接访文书（通知书、呈报单、安排表），P 打印选中的一份，A 全部打印；"
+            "打印失败的文书已保存，可再次打印。Esc 返回。")
+    DEFAULT_CSS = CSS
+    BINDINGS = [
+        Binding("g", "generate", "生成接访文书"),
+        Binding("p", "print_one", "打印选中"),
+        Binding("a", "print_all", "全部打印"),
+        Binding("escape", "close", "返回"),
+    ]
+
+    def __init__(self, ctx, operator, day: dt.date | int):  # noqa: ANN001
+        """``day`` is a date, or the id of a leader reception day."""
+        super().__init__()
+        self.ctx = ctx
+        self.operator = operator
+        self.reception_day_id: int | None = None
+        if isinstance(day, dt.date):
+            self.day = day
+        else:
+            from xfdesk.storage.models import ReceptionDay
+
+            with ctx.db.read() as session:
+                row = session.get(ReceptionDay, int(day))
+            self.reception_day_id = row.id if row else None
+            self.day = row.day if row else ctx.today()
+        self.documents: list = []
+        self.results: list = []
+
+    def compose(self) -> ComposeResult:
+        from xfdesk.documents.builders import cn_date
+
+        with Vertical(id="doc-box"):
+            yield Static(_content(f"{cn_date(self.day)}的文书"), id="day-title")
+            yield DataTable(id="day-table", cursor_type="row", zebra_stripes=True)
+            yield Static(_content(""), id="day-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#day-table", DataTable)
+        table.add_columns("文号", "文书", "出具时间", "经办人", "文件")
+        if self.reception_day_id is None:
+            from sqlmodel import select
+
+            from xfdesk.storage.models import ReceptionDay
+
+            with self.ctx.db.read() as session:
+                row = session.exec(select(ReceptionDay).where(ReceptionDay.day == self.day)).first()
+            self.reception_day_id = row.id if row else None
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        from pathlib import Path
+
+        from xfdesk.services.documents import documents_for_day
+
+        self.documents = documents_for_day(self.ctx, self.day)
+        table = self.query_one("#day-table", DataTable)
+        table.clear()
+        for d in self.documents:
+            table.add_row(Text(d.number_text), Text(get_kind(d.kind).name), Text(f"{d.issued_at:%m-%d %H:%M}"),
+                          Text(d.operator), Text(Path(d.file_path).name), key=str(d.id))
+        hint = "G 生成当日领导接访文书　" if self.reception_day_id else "（这一天不是领导接访日）　"
+        self._status(f"共{len(self.documents)}份。{hint}P 打印选中　A 全部打印")
+
+    def _status(self, text: str) -> None:
+        self.query_one("#day-status", Static).update(_content(text))
+
+    def action_generate(self) -> None:
+        from xfdesk.services.documents import issue_day_set
+
+        if self.reception_day_id is None:
+            self.notify("这一天不是领导接访日，没有接访文书可生成", markup=False, severity="warning")
+            return
+        try:
+            made = issue_day_set(self.ctx, self.operator, self.reception_day_id)
+        except Exception as exc:  # noqa: BLE001
+            self.notify(f"生成失败：{exc}", markup=False, severity="error", timeout=10)
+            return
+        self.notify(f"已生成{len(made)}份接访文书", markup=False, timeout=6)
+        self.reload()
+
+    def _print(self, docs: list) -> None:
+        from xfdesk.services.documents import print_document
+
+        self.results = [(d, print_document(self.ctx, d.id)) for d in docs]
+        failed = [(d, r) for d, r in self.results if not r.ok]
+        if failed:
+            first = failed[0][1].message
+            self.notify(f"{len(failed)}份未能打印（已保存，可再次打印）：{first}", markup=False, severity="error",
+                        timeout=12)
+            self._status(f"已打印{len(self.results) - len(failed)}份，{len(failed)}份失败：{first}")
+        else:
+            self.notify(f"已发送{len(self.results)}份到打印机", markup=False, timeout=6)
+            self._status(f"已发送{len(self.results)}份到打印机")
+
+    def action_print_one(self) -> None:
+        table = self.query_one("#day-table", DataTable)
+        if not self.documents or table.cursor_row is None:
+            self.notify("没有可打印的文书", markup=False, severity="warning")
+            return
+        self._print([self.documents[table.cursor_row]])
+
+    def action_print_all(self) -> None:
+        if not self.documents:
+            self.notify("没有可打印的文书", markup=False, severity="warning")
+            return
+        self._print(list(self.documents))
+
+    def action_close(self) -> None:
+        self.dismiss(self.results)
