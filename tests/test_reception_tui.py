@@ -252,3 +252,20 @@ async def test_user_text_is_shown_literally(ctx, clerk, head, register):
         assert "[b]王[/b]" in head_text
         row = app.screen.query_one("#rx-slots", DataTable).get_row_at(0)
         assert str(row[4]) == "要求[bold]解决[/bold]问题"
+
+
+async def test_f6_opens_the_calendar_and_help_lists_its_keys(ctx, clerk, head, roster):
+    from xfdesk.tui.app import DESK_COMMANDS, XfdeskApp, match_command
+    from xfdesk.tui.screens.help import help_sections
+
+    app = XfdeskApp(ctx=ctx, operator=clerk, ask_drafts=False)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, ReceptionCalendarScreen)
+    command = next(c for c in DESK_COMMANDS if c.id == "reception")
+    assert match_command("jfr", command) > 0 and match_command("接访", command) > 0
+    sections = {title: keys for title, _body, keys in help_sections()}
+    assert ("G", "生成本月") in sections["领导接访日历"]
+    assert ("P", "打印当日文书") in sections["接访日"]
