@@ -197,3 +197,9 @@ def test_importing_a_year_corrects_provisional_deadlines(tmp_path, clerk, head):
         assert after.due_on == notice.due_on + dt.timedelta(days=1)
     finally:
         ctx.db.dispose()
+
+
+def test_a_missing_argument_is_named_in_chinese(tmp_path, capsys):
+    code, out, err = cli(tmp_path, capsys, "calendar", "due", "2026-09-30")
+    assert code == 2 and out == ""
+    assert err.strip() == "错误：缺少参数：DAYS（用 --help 查看用法）"

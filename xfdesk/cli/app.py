@@ -103,7 +103,9 @@ def _usage_message(exc) -> str:  # noqa: ANN001
         return f"没有这个选项：{getattr(exc, 'option_name', msg)}（用 --help 查看用法）"
     if kind == "MissingParameter":
         param = getattr(exc, "param", None)
-        return f"缺少参数：{param.human_readable_name if param else msg}（用 --help 查看用法）"
+        # typer's own argument class has no human_readable_name: fall back to the parameter's name
+        name = getattr(param, "human_readable_name", None) or str(getattr(param, "name", "") or "").upper()
+        return f"缺少参数：{name or msg}（用 --help 查看用法）"
     if kind == "BadParameter":
         return f"参数不正确：{msg}"
     if kind in ("UsageError", "NoArgsIsHelpError", "BadOptionUsage", "BadArgumentUsage"):
