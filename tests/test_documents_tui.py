@@ -1,0 +1,140 @@
+"""Document screens driven by keyboard through Pilot: choose → preview (literal text) → save / save and print;
+a day's batch printing with a failing and a working printer."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlmodel import select
+from textual.app import App
+from textual.widgets import DataTable, OptionList, Static
+
+from tests.conftest import TODAY
+from xfdesk.documents.fields import NUMBER_PLACEHOLDER
+from xfdesk.services.lifecycle import apply_action
+from xfdesk.storage.models import Document
+from xfdesk.tui.screens.documents import ChooseDocumentScreen, DayPrintScreen, DocumentPreviewScreen
+
+MARKUP_NAME = "[b]欧阳[/b]青"  # would turn bold (and lose the brackets) if it were ever parsed as markup
+
+
+class Host(App):
+    def __init__(self, make_screen):  # noqa: ANN001
+        super().__init__()
+        self.make_screen = make_screen
+        self.dismissed: list = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make_screen(), self.dismissed.append)
+
+
+def _text(widget: Static) -> str:
+    return str(widget.content)
+
+
+def _accepted(register, ctx, clerk) -> int:  # noqa: ANN001
+    mid = register(name=MARKUP_NAME).matter_ids[0]
+    apply_action(ctx, clerk, mid, "accept", reason="属于本机关职权范围")
+    return mid
+
+
+def _documents(ctx) -> list[Document]:  # noqa: ANN001
+    with ctx.db.read() as session:
+        return list(session.exec(select(Document).order_by(Document.id)))
+
+
+async def test_choose_preview_and_save_with_one_key(ctx, clerk, register):
+    mid = _accepted(register, ctx, clerk)
+    app = Host(lambda: ChooseDocumentScreen(ctx, clerk, mid))
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        chooser = app.screen
+        assert isinstance(chooser, ChooseDocumentScreen)
+        options = chooser.query_one(OptionList)
+        first = str(options.get_option_at_index(0).prompt)
+        assert "受理告知书" in first and first.startswith("★")  # the likely one for an accepted matter is first
+        await pilot.press("enter")
+        await pilot.pause()
+        preview = app.screen
+        assert isinstance(preview, DocumentPreviewScreen)
+        body = _text(preview.query_one("#doc-body", Static))
+        assert f"{MARKUP_NAME}：" in body and NUMBER_PLACEHOLDER in body
+        assert _documents(ctx) == []  # previewing takes no number
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseDocumentScreen)
+    docs = _documents(ctx)
+    assert [d.number_text for d in docs] == ["琴信受告〔2026〕1号"] and Path(docs[0].file_path).exists()
+
+
+async def test_preview_of_a_broken_template_says_why_and_saves_nothing(ctx, clerk, register):
+    mid = _accepted(register, ctx, clerk)
+    own = ctx.home.templates / "受理告知书.docx"
+    from docx import Document as Docx
+
+    d = Docx()
+    d.add_paragraph("{{ 信访人性名 }}")
+    d.save(own)
+    app = Host(lambda: DocumentPreviewScreen(ctx, clerk, "acceptance_notice", matter_id=mid))
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        assert "信访人性名" in _text(app.screen.query_one("#doc-body", Static))
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentPreviewScreen)  # stays open; nothing saved
+        await pilot.press("escape")
+        await pilot.pause()
+    assert _documents(ctx) == [] and app.dismissed == [None]
+
+
+def _lp(folder: Path, fail: bool) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "lp"
+    script.write_text("#!/bin/sh\n" + ("echo 'lp: 打印机脱机' >&2; exit 1\n" if fail else
+                                      f"echo \"$@\" >> '{folder}/printed.log'\n"), encoding="utf-8")
+    script.chmod(0o755)
+    return folder
+
+
+async def test_save_and_print_failure_keeps_the_document(ctx, clerk, register, tmp_path, monkeypatch):
+    mid = _accepted(register, ctx, clerk)
+    monkeypatch.setenv("PATH", f"{_lp(tmp_path / 'bad', True)}{os.pathsep}{os.environ['PATH']}")
+    app = Host(lambda: DocumentPreviewScreen(ctx, clerk, "acceptance_notice", matter_id=mid))
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.print_result is not None and not screen.print_result.ok
+        assert "打印机脱机" in screen.print_result.message
+    docs = _documents(ctx)
+    assert len(docs) == 1 and Path(docs[0].file_path).exists() and app.dismissed == [docs[0]]
+
+
+async def test_day_print_screen_generates_and_prints_the_day(ctx, clerk, head, register, tmp_path, monkeypatch):
+    from xfdesk.services import reception as rs
+
+    mid = _accepted(register, ctx, clerk)
+    rs.add_leader(ctx, head, "陈志强", "镇长")
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    day = next(d for d in rs.upcoming_days(ctx, start=TODAY, limit=4) if d.day > TODAY)
+    rs.book_matter(ctx, clerk, mid, day.day)
+    log = _lp(tmp_path / "ok", False)
+    monkeypatch.setenv("PATH", f"{log}{os.pathsep}{os.environ['PATH']}")
+    app = Host(lambda: DayPrintScreen(ctx, clerk, day.id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        assert table.row_count == 0
+        await pilot.press("g")
+        await pilot.pause()
+        kinds = sorted(d.kind for d in screen.documents)
+        assert kinds == ["leader_brief", "leader_reception_notice", "reception_schedule"]
+        assert table.row_count == 3
+        await pilot.press("a")
+        await pilot.pause()
+        assert all(r.ok for _, r in screen.results) and len(screen.results) == 3
+    printed = (log / "printed.log").read_text(encoding="utf-8").splitlines()
+    assert len(printed) == 3 and all(line.endswith(".docx") for line in printed)
