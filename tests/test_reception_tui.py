@@ -269,3 +269,40 @@ async def test_f6_opens_the_calendar_and_help_lists_its_keys(ctx, clerk, head, r
     sections = {title: keys for title, _body, keys in help_sections()}
     assert ("G", "生成本月") in sections["领导接访日历"]
     assert ("P", "打印当日文书") in sections["接访日"]
+
+
+async def test_walk_in_registered_from_the_day_screen(ctx, clerk, head, roster):
+    from xfdesk.storage.models import Contact
+    from xfdesk.tui.screens.reception_walkin import WalkInScreen
+
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    app = ScreenApp(lambda: ReceptionDayScreen(ctx, clerk, NEXT_THURSDAY))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("r")  # before the day: refused
+        await pilot.pause()
+        assert isinstance(app.screen, ReceptionDayScreen)
+        assert any("还未开始" in n.message for n in app._notifications)
+    ctx.clock = lambda: NEXT_THURSDAY
+    app = ScreenApp(lambda: ReceptionDayScreen(ctx, clerk, NEXT_THURSDAY))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, WalkInScreen)
+        assert form.query_one("#c-channel", Input).value == "领导接访"
+        assert form.query_one("#c-received_at", Input).value.startswith("2026-11-26")
+        await pilot.press(*"赵六")
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # nobody found: a new person
+        await pilot.pause(0.3)
+        form.query_one("#m0-summary", Input).focus()
+        await pilot.press(*"要求修复村口便桥")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ReceptionDayScreen)
+        table = app.screen.query_one("#rx-slots", DataTable)
+        last = table.get_row_at(table.row_count - 1)
+        assert str(last[0]) == "现场" and str(last[3]) == "赵六" and str(last[6]) == "到"
+    with ctx.db.read() as session:
+        contact = session.exec(select(Contact)).one()
+    assert contact.channel == "领导接访" and contact.reception_day_id == rs.day_view(ctx, NEXT_THURSDAY).id

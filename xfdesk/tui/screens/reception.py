@@ -259,11 +259,12 @@ class ReceptionDayScreen(Screen):
     """接访日."""
 
     HELP = ("接访日：当天的接访领导、各时段约访和现场登记。回车打开所选事项，P 打印当日全套文书（领导接访通知书、"
-            "参与接访通知书、接访呈报单、接访安排表），S 接访记录（到/未到、领导批示），X 取消所选约访，"
+            "参与接访通知书、接访呈报单、接访安排表），S 接访记录（到/未到、领导批示），R 现场登记未预约的来访，X 取消所选约访，"
             "A 登记领导缺席（自动安排替班），F5 刷新，Esc 返回。")
     BINDINGS = [
         Binding("p", "print_day", "打印当日文书"),
         Binding("s", "session", "接访记录"),
+        Binding("r", "walk_in", "现场登记"),
         Binding("x", "cancel_booking", "取消约访"),
         Binding("a", "absent", "领导缺席"),
         Binding("f5", "reload", "刷新"),
@@ -380,6 +381,20 @@ class ReceptionDayScreen(Screen):
 
     def action_session(self) -> None:
         self.app.push_screen(SessionScreen(self.ctx, self.operator, self.day))
+
+    def action_walk_in(self) -> None:
+        from xfdesk.tui.screens.reception_walkin import WalkInScreen
+
+        if self.day > self.ctx.today():
+            self.notify(f"{date_label(self.day)}的接访还未开始，不能现场登记（可先约访）", severity="warning",
+                        markup=False)
+            return
+        clock = getattr(self.app, "now", None) or (lambda: dt.datetime.now().replace(second=0, microsecond=0))
+
+        def now() -> dt.datetime:  # the form's default 来访时间 falls on the reception day
+            return dt.datetime.combine(self.day, clock().time().replace(second=0, microsecond=0))
+
+        self.app.push_screen(WalkInScreen(self.ctx, self.operator, self.day, now=now))
 
     def action_print_day(self) -> None:
         """One key: the day's set is issued (or the issued one reused) and sent to the printer; the documents
