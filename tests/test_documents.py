@@ -551,3 +551,11 @@ def test_visual_check_through_libreoffice(ctx, clerk, matter_id, tmp_path):
                               timeout=60).stdout
         flat = re.sub(r"\s+", "", text)  # pdftotext spaces out mixed Chinese and digits
         assert "信访事项受理告知书" in flat and "琴信受告〔2026〕1号" in flat and "欧阳&<李>" in flat
+
+
+def test_templates_doc_lists_every_kind_and_field():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "templates.md").read_text(encoding="utf-8")
+    for kind in KINDS:
+        assert kind.file_name in doc and f"`{kind.key}`" in doc
+        for f in field_names(kind):
+            assert f"{{{{ {f} }}}}" in doc or f"in {f} %}}" in doc, (kind.key, f)
