@@ -1,7 +1,7 @@
 """甄别: the queue of unscreened matters (oldest first, notice deadline visible) and the decision form.
 
 The suggestions the record supports are shown with their evidence (matter numbers and dates) under the queue and
-at the top of the form; F6 (or A in the queue) takes the first one. Choosing a reason chooses the route: the reasons
+at the top of the form; F7 (or A in the queue) takes the first one. Choosing a reason chooses the route: the reasons
 list is grouped by route (受理 / 不予受理 / 不再受理 / 转送 / 导入法定途径), each with its legal basis shown.
 """
 
@@ -37,14 +37,21 @@ def suggestion_lines(suggestions: list[Suggestion]) -> Content:
     return Content("\n").join(parts)
 
 
+def short_date(day, today) -> str:  # noqa: ANN001
+    """``11-16`` within the current year (80 columns are few), the full date otherwise."""
+    if day is None:
+        return ""
+    return day.strftime("%m-%d") if day.year == today.year else day.isoformat()
+
+
 class ScreeningQueueScreen(Screen):
     """待甄别事项，登记早的在前。"""
 
     HELP = ("甄别队列：按登记先后列出待甄别事项和受理告知期限（15日）。上下键选择，下方显示系统建议及依据；"
             "回车或 S 甄别，A 采纳系统建议后甄别，O 查看事项详情，F5 刷新，Esc 返回。")
     BINDINGS = [
-        Binding("enter", "decide", "甄别", show=True),
-        Binding("s", "decide", "甄别", show=False),
+        Binding("s", "decide", "甄别"),
+        Binding("enter", "decide", "甄别", show=False),
         Binding("a", "adopt", "采纳建议"),
         Binding("o", "open_matter", "详情"),
         Binding("f5", "reload", "刷新"),
@@ -71,8 +78,10 @@ class ScreeningQueueScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = f"甄别 · {self.operator.name}"
-        self.query_one("#sq-table", DataTable).add_columns("编号", "登记日", "告知期限", "剩余", "信访人", "诉求摘要",
-                                                           "标记")
+        table = self.query_one("#sq-table", DataTable)
+        table.add_columns("编号", "登记", "告知期限", "剩余")
+        table.add_column("诉求摘要", width=22)  # the demand matters most; the person follows it
+        table.add_columns("信访人", "标记")
         self.reload()
         self.query_one("#sq-table", DataTable).focus()
 
@@ -86,13 +95,14 @@ class ScreeningQueueScreen(Screen):
         from xfdesk.services.screening import screening_queue
 
         self.rows = screening_queue(self.ctx, self.operator)
+        today = self.ctx.today()
         self._suggestions.clear()
         table = self.query_one("#sq-table", DataTable)
         table.clear()
         for r in self.rows:
-            table.add_row(lit(r.number), lit(r.received_on.isoformat()),
-                          lit(r.notice_due.isoformat() if r.notice_due else ""), days_text(r.days_left),
-                          lit(r.petitioner), lit(r.summary), lit("、".join(r.flags)), key=str(r.id))
+            table.add_row(lit(r.number), lit(short_date(r.received_on, today)),
+                          lit(short_date(r.notice_due, today)), days_text(r.days_left),
+                          lit(r.summary), lit(r.petitioner), lit("、".join(r.flags)), key=str(r.id))
         overdue = sum(1 for r in self.rows if r.days_left is not None and r.days_left < 0)
         self.query_one("#sq-count", Static).update(plain(
             f"待甄别 {len(self.rows)} 件" + (f"，其中 {overdue} 件已超过受理告知期限" if overdue else "")))
@@ -149,14 +159,15 @@ class ScreeningDecisionScreen(Screen[bool]):
     """The 甄别 decision for one matter: kind, reason (which sets the route), note, target; Ctrl+S saves."""
 
     HELP = ("甄别：①事项性质（左右键选择，空格确认）；②去向和理由（上下键选择，理由决定去向，下方显示法律依据）；"
-            "③说明（选“其他”或不采纳系统建议时必填）；④转送机关或法定途径。F6 采纳系统建议，Ctrl+S 保存，Esc 返回。")
+            "③说明（选“其他”或不采纳系统建议时必填）；④转送机关或法定途径。F7 采纳系统建议，Ctrl+S 保存，Esc 返回。")
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", priority=True),
-        Binding("f6", "adopt", "采纳建议"),
+        Binding("f7", "adopt", "采纳建议"),
         Binding("escape", "cancel", "返回"),
     ]
     DEFAULT_CSS = CSS + """
-    #sd-kind { height: auto; border: none; background: $background; layout: horizontal; width: auto; }
+    #sd-kind { height: 1; border: none; background: $background; layout: horizontal; width: auto; }
+    #sd-kind-chosen { width: auto; padding: 0 1; }
     #sd-kind RadioButton { width: auto; margin-right: 2; }
     #sd-reasons { height: auto; max-height: 12; border: none; background: $background; }
     #sd-basis { height: auto; padding: 0 1; color: #9E9E9E; }
@@ -179,9 +190,11 @@ class ScreeningDecisionScreen(Screen[bool]):
             yield Static(id="sd-head", classes="hd-info")
             yield Static(id="sd-suggest")
             yield Static(plain("① 事项性质"), classes="hd-title")
-            with RadioSet(id="sd-kind"):
-                for kind in MatterKind:
-                    yield RadioButton(plain(kind.value), name=kind.value)
+            with Horizontal(classes="hd-row"):
+                with RadioSet(id="sd-kind"):
+                    for kind in MatterKind:
+                        yield RadioButton(plain(kind.value), name=kind.value)
+                yield Static(plain("（未选择）"), id="sd-kind-chosen")
             yield Static(plain("② 去向和理由（上下键选择）"), classes="hd-title")
             yield OptionList(id="sd-reasons")
             yield Static(id="sd-basis")
@@ -216,8 +229,9 @@ class ScreeningDecisionScreen(Screen[bool]):
             options.add_option(Option(Content.styled(f"— {label} —", "bold #00D7FF"), disabled=True))
             self.reason_codes.append(None)
             for reason in self.reasons.for_route(route):
-                mark = f"{SUGGESTED_MARK} " if (route, reason.code) in suggested else "  "
-                options.add_option(Option(Content(f"{mark}{label}：{reason.label}"), id=reason.code))
+                # no space after the mark: a CJK line wraps at spaces and would strand the mark alone
+                mark = SUGGESTED_MARK if (route, reason.code) in suggested else "·"
+                options.add_option(Option(Content(f"{mark}{reason.label}"), id=reason.code))
                 self.reason_codes.append(reason.code)
         if s["kind"]:
             self._set_kind(s["kind"])
@@ -226,6 +240,10 @@ class ScreeningDecisionScreen(Screen[bool]):
         else:
             options.highlighted = 1
             self.query_one("#sd-kind", RadioSet).focus()
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self.query_one("#sd-kind-chosen", Static).update(
+            Content.assemble(("已选：", "bold"), (event.pressed.name or "", "bold #FFD700")))
 
     def _set_kind(self, kind: str) -> None:
         for button in self.query_one("#sd-kind", RadioSet).query(RadioButton):

@@ -1,0 +1,404 @@
+"""The xfdesk Textual application: shell, command palette, help, operator and the order things start in.
+
+Start-up order (first paint must not wait for the database): the home screen is painted at once with a
+"正在打开数据库" line; a thread worker then opens the office database (migrations, reference data); the operator is
+asked (remembered: next time it is one Enter); an unsaved registration draft is offered for restore.
+
+Other screens hook in through two lists, so adding a command is one line each:
+- ``DESK_COMMANDS``: ``DeskCommand(id, Chinese title, ascii aliases, callback, key)`` entries for the ctrl+p palette
+  (found by Chinese title, by its pinyin initials, or by an alias) and for the F1 help;
+- ``HELP_SCREENS``: screen classes whose ``BINDINGS`` (and ``HELP`` text) the F1 help describes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.theme import Theme
+from textual.widgets.option_list import Option
+
+from xfdesk.paths import Home
+
+if TYPE_CHECKING:
+    from xfdesk.services.context import AppContext, Operator
+
+
+@dataclass(frozen=True)
+class DeskCommand:
+    id: str
+    title: str  # Chinese, as shown in the palette and the help
+    aliases: tuple[str, ...]  # ASCII ways to find it when the IME misbehaves (pinyin initials of the title also work)
+    run: Callable[[XfdeskApp], Any]
+    key: str = ""  # the key that does the same, shown in the palette and the help
+    needs_db: bool = True
+
+
+def _screen(module: str, cls: str, **kwargs: Any) -> Callable[[XfdeskApp], Any]:
+    """A palette callback that opens a screen from a module imported only when used."""
+
+    def run(app: XfdeskApp) -> None:
+        app.open_screen(module, cls, **kwargs)
+
+    return run
+
+
+DESK_COMMANDS: list[DeskCommand] = [
+    DeskCommand("register", "登记来访", ("dj", "new", "register"), lambda app: app.action_register(), "F2"),
+    DeskCommand("search", "综合查询", ("cx", "search", "find"), lambda app: app.action_search(), "F3"),
+    DeskCommand("home", "返回首页", ("sy", "home"), lambda app: app.action_home(), "F10"),
+    DeskCommand("reception", "领导接访日（排班、约访、接访记录）", ("jfr", "ldjf", "reception", "schedule"),
+                lambda app: app.action_reception(), "F6"),
+    DeskCommand("screening", "甄别队列（待甄别事项、系统建议）", ("zb", "sl", "screen", "screening"),
+                lambda app: app.action_screening(), "F4"),
+    DeskCommand("supervision", "督办看板（超期、临期事项）", ("db", "supervise", "overdue"),
+                lambda app: app.action_supervision(), "F8"),
+    DeskCommand("refresh", "刷新首页", ("sx", "refresh"), lambda app: app.action_refresh_home()),
+    DeskCommand("operator", "更换接待人", ("jdr", "user", "operator"), lambda app: app.action_change_operator()),
+    DeskCommand("help", "帮助（按键说明）", ("bz", "help"), lambda app: app.action_help(), "F1", needs_db=False),
+    DeskCommand("quit", "退出", ("tc", "quit", "exit"), lambda app: app.exit(), "Ctrl+Q", needs_db=False),
+]
+
+# Filled lazily (screens import textual widgets; the help screen imports them when it opens).
+HELP_SCREENS: list[tuple[str, str]] = [
+    ("xfdesk.tui.screens.home", "HomeScreen"),
+    ("xfdesk.tui.screens.register", "RegisterScreen"),
+    ("xfdesk.tui.screens.search", "SearchScreen"),
+    ("xfdesk.tui.screens.matter", "MatterScreen"),
+    ("xfdesk.tui.screens.person", "PersonScreen"),
+    ("xfdesk.tui.screens.operator", "OperatorScreen"),
+    ("xfdesk.tui.screens.reception", "ReceptionCalendarScreen"),
+    ("xfdesk.tui.screens.screening", "ScreeningQueueScreen"),
+    ("xfdesk.tui.screens.screening", "ScreeningDecisionScreen"),
+    ("xfdesk.tui.screens.handling", "HandlingScreen"),
+    ("xfdesk.tui.screens.supervision", "SupervisionScreen"),
+    ("xfdesk.tui.screens.reception", "ReceptionDayScreen"),
+    ("xfdesk.tui.screens.reception", "SessionScreen"),
+    ("xfdesk.tui.screens.reception", "BookMatterScreen"),
+]
+
+
+def command_keys(command: DeskCommand) -> list[str]:
+    """Everything a palette query may match: the title, its pinyin initials, the aliases."""
+    from xfdesk.domain.names import name_initials
+
+    return [command.title, name_initials(command.title), *command.aliases]
+
+
+def match_command(query: str, command: DeskCommand) -> float:
+    """0 (no match) … 1. ASCII queries match pinyin initials or aliases by prefix; Chinese by characters in order."""
+    q = query.strip().lower()
+    if not q:
+        return 0.0
+    keys = command_keys(command)
+    if q.isascii():
+        best = 0.0
+        for key in keys[1:]:
+            key = key.lower()
+            if key == q:
+                best = max(best, 1.0)
+            elif key.startswith(q):
+                best = max(best, 0.6 + 0.4 * len(q) / len(key))
+        return best
+    title = command.title
+    if q in title:
+        return 0.7 + 0.3 * len(q) / len(title)
+    pos = 0
+    for ch in q:
+        pos = title.find(ch, pos)
+        if pos < 0:
+            return 0.0
+        pos += 1
+    return 0.5
+
+
+class DeskCommandProvider(Provider):
+    """The ctrl+p palette over DESK_COMMANDS."""
+
+    def _display(self, command: DeskCommand) -> Content:
+        hint = "/".join(command_keys(command)[1:3])
+        key = f"  [{command.key}]" if command.key else ""
+        return Content.assemble(command.title, (f"  {hint}{key}", "dim"))
+
+    def _callback(self, command: DeskCommand) -> Callable[[], None]:
+        app = self.app
+
+        def run() -> None:
+            if command.needs_db and getattr(app, "ctx", None) is None:
+                app.notify("数据库尚未打开，请稍候", severity="warning")
+                return
+            command.run(app)
+
+        return run
+
+    async def search(self, query: str) -> Hits:
+        for command in DESK_COMMANDS:
+            score = match_command(query, command)
+            if score > 0:
+                yield Hit(score, self._display(command), self._callback(command), text=command.title)
+
+    async def discover(self) -> Hits:
+        for command in DESK_COMMANDS:
+            yield DiscoveryHit(self._display(command), self._callback(command), text=command.title)
+
+
+class DeskCommandPalette(CommandPalette):
+    """Textual's palette with Chinese wording."""
+
+    def __init__(self) -> None:
+        super().__init__(placeholder="输入命令名称或拼音首字母（如 dj 登记、cx 查询）…", id="--command-palette")
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Content("没有匹配的命令"), disabled=True, id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+
+# High contrast for old monitors: pure black background, white text, saturated yellow/cyan accents.
+CONTRAST_THEME = Theme(
+    name="xfdesk-contrast",
+    primary="#FFD700",
+    secondary="#00D7FF",
+    accent="#FFFFFF",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#1C1C1C",
+    boost="#262626",
+    warning="#FFAF00",
+    error="#FF5F5F",
+    success="#5FFF5F",
+    dark=True,
+)
+
+
+class XfdeskApp(App):
+    """信访接待台."""
+
+    TITLE = "信访接待台"
+    CSS_PATH = "xfdesk.tcss"
+    COMMANDS = {DeskCommandProvider}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "帮助"),
+        Binding("ctrl+p", "command_palette", "命令", show=False, priority=True),
+        Binding("ctrl+q", "quit", "退出", priority=True),
+        Binding("f2", "register", "登记", show=False),
+        Binding("f3", "search", "查询", show=False),
+        Binding("f10", "home", "首页", show=False),
+        Binding("f6", "reception", "接访日", show=False),
+        Binding("f4", "screening", "甄别", show=False),
+        Binding("f8", "supervision", "督办", show=False),
+    ]
+
+    def __init__(self, home: Home | str | None = None, *, ctx: AppContext | None = None,
+                 operator: Operator | None = None, clock: Callable[[], dt.date] | None = None,
+                 now: Callable[[], dt.datetime] | None = None, ask_drafts: bool = True):
+        super().__init__()
+        self.home_dir = home if isinstance(home, Home) else Home(home)
+        self.ctx: AppContext | None = None
+        self._given_ctx = ctx
+        self.operator: Operator | None = operator
+        self._clock = clock
+        # the form's "now" (来访时间 default); tests and the snapshot freeze it
+        self.now: Callable[[], dt.datetime] = now or (lambda: dt.datetime.now().replace(second=0, microsecond=0))
+        self._ask_drafts = ask_drafts
+        self.started_at = time.perf_counter()
+        self.first_paint_at: float | None = None
+        self.interactive_at: float | None = None
+        self.db_error: str | None = None
+
+    # -- start-up ---------------------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.register_theme(CONTRAST_THEME)
+        self.theme = CONTRAST_THEME.name
+        from xfdesk.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.first_paint_at = time.perf_counter()
+        if self._given_ctx is not None:
+            self._database_ready(self._given_ctx)
+        else:
+            self.run_worker(self._open_database, thread=True, exclusive=True, group="db", name="open-database")
+
+    def _open_database(self) -> None:
+        from xfdesk.services.context import open_context
+
+        try:
+            ctx = open_context(self.home_dir, clock=self._clock)
+        except Exception as exc:  # shown to the user in Chinese; the program stays up so they can read it
+            self.call_from_thread(self._database_failed, exc)
+            return
+        self.call_from_thread(self._database_ready, ctx)
+
+    def _database_failed(self, exc: Exception) -> None:
+        self.db_error = f"无法打开数据库：{exc}"
+        self.notify(self.db_error, severity="error", timeout=30, markup=False)
+        self._refresh_home()
+
+    def _database_ready(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        for message in ctx.warnings + ctx.calendar_warnings():
+            self.notify(message, severity="warning", timeout=10, markup=False)
+        if self.operator is None:
+            self._ask_operator(then=self._after_operator)
+        else:
+            self._after_operator()
+
+    def _ask_operator(self, then: Callable[[], None] | None = None) -> None:
+        from xfdesk.tui.screens.operator import OperatorScreen
+
+        last = self.ctx.settings.extra.get("last_operator") if self.ctx else None
+
+        def chosen(operator: Operator | None) -> None:
+            if operator is not None:
+                self.operator = operator
+                self.ctx.save_setting("last_operator", {"name": operator.name, "role": str(operator.role)})
+            if then is not None:
+                then()
+
+        self.push_screen(OperatorScreen(last), chosen)
+
+    def _after_operator(self) -> None:
+        self._refresh_home()
+        self.interactive_at = time.perf_counter()
+        if self._ask_drafts:
+            self._offer_draft()
+
+    def _offer_draft(self) -> None:
+        from xfdesk.services.drafts import list_drafts
+        from xfdesk.tui.screens.confirm import ConfirmScreen
+        from xfdesk.tui.screens.register import DRAFT_KIND
+
+        drafts = list_drafts(self.ctx.home, DRAFT_KIND)
+        if not drafts:
+            return
+        draft = drafts[0]
+        question = (f"发现未保存的登记草稿（{draft.owner}，{draft.saved_at:%Y-%m-%d %H:%M}），"
+                    "可能是上次异常退出或停电留下的。是否恢复？")
+
+        def answered(restore: bool | None) -> None:
+            if restore:
+                self.action_register(draft=draft)
+            else:
+                from xfdesk.services.drafts import discard_draft
+
+                discard_draft(draft.path)
+                self.notify("草稿已放弃（文件已移到 drafts/discarded）", markup=False)
+
+        self.push_screen(ConfirmScreen(question, yes="恢复草稿", no="放弃"), answered)
+
+    # -- helpers for screens ------------------------------------------------------------------------------------
+    def require_ready(self) -> bool:
+        if self.ctx is None or self.operator is None:
+            self.notify(self.db_error or "数据库尚未打开，请稍候", severity="warning", markup=False)
+            return False
+        return True
+
+    def open_screen(self, module: str, cls: str, **kwargs: Any) -> None:
+        """Push a screen from another area's module, or say plainly that it is not installed yet."""
+        import importlib
+
+        if not self.require_ready():
+            return
+        try:
+            screen_cls = getattr(importlib.import_module(module), cls)
+        except (ImportError, AttributeError):
+            self.notify("该功能尚未安装", severity="warning")
+            return
+        self.push_screen(screen_cls(self.ctx, self.operator, **kwargs))
+
+    def _refresh_home(self) -> None:
+        from xfdesk.tui.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.reload()
+
+    def go_home(self) -> None:
+        from xfdesk.tui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        self._refresh_home()
+
+    # -- actions ------------------------------------------------------------------------------------------------
+    def action_register(self, draft: Any = None) -> None:
+        from xfdesk.tui.screens.register import RegisterScreen
+
+        if not self.require_ready():
+            return
+        if isinstance(self.screen, RegisterScreen):
+            return
+        self.push_screen(RegisterScreen(self.ctx, self.operator, draft=draft, now=self.now))
+
+    def action_search(self) -> None:
+        from xfdesk.tui.screens.search import SearchScreen
+
+        if not self.require_ready():
+            return
+        if isinstance(self.screen, SearchScreen):
+            return
+        self.push_screen(SearchScreen(self.ctx, self.operator))
+
+    def action_reception(self) -> None:
+        self.open_screen("xfdesk.tui.screens.reception", "ReceptionCalendarScreen")
+
+    def action_screening(self) -> None:
+        self.open_screen("xfdesk.tui.screens.screening", "ScreeningQueueScreen")
+
+    def action_supervision(self) -> None:
+        self.open_screen("xfdesk.tui.screens.supervision", "SupervisionScreen")
+
+    def action_home(self) -> None:
+        self.go_home()
+
+    def action_refresh_home(self) -> None:
+        self._refresh_home()
+
+    def action_change_operator(self) -> None:
+        if self.ctx is not None:
+            self._ask_operator(then=self._refresh_home)
+
+    async def action_quit(self) -> None:
+        # a form being typed is written out now rather than after its debounce delay
+        for screen in self.screen_stack:
+            flush = getattr(screen, "write_draft", None)
+            if flush is not None:
+                flush()
+        self.exit()
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(DeskCommandPalette())
+
+    def action_help(self) -> None:
+        from xfdesk.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def open_matter(self, matter_id: int) -> None:
+        from xfdesk.tui.screens.matter import MatterScreen
+
+        if self.require_ready():
+            self.push_screen(MatterScreen(self.ctx, self.operator, matter_id))

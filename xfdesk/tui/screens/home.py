@@ -1,0 +1,105 @@
+"""Home: today's contacts, matters due soon and overdue (counts and the top of the list), the next reception day.
+
+Painted at once; the figures arrive when the database is open (``reload`` is called by the app).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from xfdesk.tui.widgets.fields import lit, plain
+
+WEEKDAYS = "一二三四五六日"
+
+
+def days_text(days: int) -> Text:
+    """Days left, coloured: overdue red, due within the warning window yellow."""
+    if days < 0:
+        return Text(f"超期{-days}天", style="bold #FF5F5F")
+    if days == 0:
+        return Text("今天到期", style="bold #FFAF00")
+    return Text(f"剩{days}天", style="#FFAF00" if days <= 5 else "")
+
+
+class HomeScreen(Screen):
+    HELP = ("首页：上方是今日来访、即将到期与已超期事项的数量和下一个领导接访日；"
+            "下方两张表可用上下键选择，回车打开事项。F2 登记来访，F3 综合查询，Ctrl+P 按名称或拼音首字母查找命令。")
+    BINDINGS = [
+        Binding("f2", "app.register", "登记"),
+        Binding("f3", "app.search", "查询"),
+        Binding("f5", "reload", "刷新"),
+        Binding("tab", "app.focus_next", "切换", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="", show_clock=False)
+        with Vertical(id="home-body"):
+            yield Static(plain("正在打开数据库……"), id="home-status")
+            yield Static(plain("待办：已超期 / 即将到期"), classes="section-title")
+            yield DataTable(id="home-due", cursor_type="row", zebra_stripes=False)
+            yield Static(plain("今日来访"), classes="section-title")
+            yield DataTable(id="home-today", cursor_type="row", zebra_stripes=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        due = self.query_one("#home-due", DataTable)
+        due.add_columns("编号", "期限", "状态", "信访人", "诉求")
+        today = self.query_one("#home-today", DataTable)
+        today.add_columns("时间", "形式", "信访人", "件数", "诉求")
+        self._row_matters: dict[str, int] = {}
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        app = self.app
+        status = self.query_one("#home-status", Static)
+        if getattr(app, "db_error", None):
+            status.update(Content(app.db_error).stylize("bold #FF5F5F"))
+            return
+        ctx, operator = getattr(app, "ctx", None), getattr(app, "operator", None)
+        if ctx is None or operator is None:
+            return
+        from xfdesk.services.desk_queries import home_summary
+
+        summary = home_summary(ctx, operator.role)
+        day = summary.today
+        lines = [
+            f"{day:%Y年%m月%d日} 星期{WEEKDAYS[day.weekday()]}　接待人：{operator.name}",
+            f"今日来访 {summary.contacts_today} 批，登记事项 {summary.matters_today} 件；"
+            f"已超期 {summary.overdue_count} 件，{ctx.settings.due_soon_days} 日内到期 {summary.due_soon_count} 件",
+        ]
+        r = summary.next_reception
+        if r is None:
+            lines.append("下一个领导接访日：尚未排定")
+        else:
+            who = "、".join(r.leaders) or "未定"
+            moved = f"（原定{r.moved_from:%m月%d日}，逢节假日顺延）" if r.moved_from else ""
+            lines.append(f"下一个领导接访日：{r.day:%m月%d日} 星期{WEEKDAYS[r.day.weekday()]}{moved}，"
+                         f"接访领导：{who}，已约 {r.booked}/{r.slots}")
+        status.update(plain("\n".join(lines)))
+
+        due = self.query_one("#home-due", DataTable)
+        due.clear()
+        self._row_matters = {}
+        for line in summary.overdue + summary.due_soon:
+            key = due.add_row(lit(line.number), days_text(line.days_left), lit(line.status_label),
+                              lit(line.petitioner), lit(line.summary))
+            self._row_matters[key.value] = line.matter_id
+        today = self.query_one("#home-today", DataTable)
+        today.clear()
+        for c in summary.contacts:
+            today.add_row(lit(f"{c.received_at:%H:%M}"), lit(c.channel), lit(c.petitioner),
+                          lit(c.matter_count), lit(c.summary))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "home-due":
+            matter_id = self._row_matters.get(event.row_key.value)
+            if matter_id is not None:
+                self.app.open_matter(matter_id)

@@ -1,0 +1,169 @@
+"""One matter: every field, flags, deadlines with days left (coloured), the full event timeline.
+
+Hooks into other areas (imported only when the key is pressed, with a Chinese notice when not installed yet):
+``d`` 文书 (documents.ChooseDocumentScreen), ``h`` 办理 (handling.HandlingScreen), ``b`` 约访 (reception.BookMatterScreen).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from xfdesk.tui.widgets.fields import lit, plain
+
+STATE_LABELS = {"open": "计时中", "met": "按期", "late": "超期完成", "cancelled": "已取消"}
+ACTION_LABELS = {"register": "登记"}
+
+
+def action_label(action: str) -> str:
+    """Chinese name of an event's action: the lifecycle table's label, else a known desk action, else as stored."""
+    from xfdesk.domain.lifecycle import TRANSITIONS
+
+    for t in TRANSITIONS:
+        if t.action.value == action:
+            return t.label
+    return ACTION_LABELS.get(action, action)
+
+
+def deadline_cell(item: dict) -> Text:
+    if item.get("state") != "open":
+        label = STATE_LABELS.get(item.get("state"), item.get("state") or "")
+        return Text(label, style="#FF5F5F" if item.get("state") == "late" else "")
+    days = item.get("days_left")
+    if days is None:
+        return Text("")
+    if days < 0:
+        return Text(f"超期{-days}天", style="bold #FF5F5F")
+    if days <= 5:
+        return Text(f"剩{days}天", style="bold #FFAF00")
+    return Text(f"剩{days}天", style="#5FFF5F")
+
+
+class MatterScreen(Screen):
+    HELP = ("事项详情：全部字段、标记、各项期限及剩余天数（红色超期，黄色临近），以及完整的办理记录。"
+            "H 办理（甄别、受理、交办、答复等），B 约访领导接访日，D 打印文书，Esc 返回。")
+    BINDINGS = [
+        Binding("h", "handle", "办理"),
+        Binding("b", "book", "约访"),
+        Binding("d", "documents", "文书"),
+        Binding("f5", "reload", "刷新"),
+        Binding("escape", "app.pop_screen", "返回"),
+    ]
+
+    def __init__(self, ctx, operator, matter_id: int):  # noqa: ANN001
+        super().__init__()
+        self.ctx = ctx
+        self.operator = operator
+        self.matter_id = matter_id
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        with VerticalScroll(id="matter-body"):
+            yield Static(id="matter-head")
+            yield Static(id="matter-fields")
+            yield Static(plain("期限"), classes="section-title")
+            yield DataTable(id="matter-deadlines", cursor_type="none", zebra_stripes=False, show_cursor=False)
+            yield Static(plain("办理记录"), classes="section-title")
+            yield DataTable(id="matter-events", cursor_type="row", zebra_stripes=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "事项详情"
+        self.query_one("#matter-deadlines", DataTable).add_columns("期限", "起算", "届满", "剩余/结果", "依据")
+        self.query_one("#matter-events", DataTable).add_columns("时间", "操作人", "操作", "状态变化", "说明")
+        self.reload()
+        self.query_one("#matter-events", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()  # a handling or booking screen may have changed the matter
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        from xfdesk.domain.lifecycle import STATUS_LABELS, Status
+        from xfdesk.services.queries import matter_detail
+
+        detail = matter_detail(self.ctx, self.matter_id, self.operator)
+        head = self.query_one("#matter-head", Static)
+        if detail is None:
+            head.update(plain("找不到该事项"))
+            return
+        self.detail = detail
+        flags = "、".join(detail["flags"])
+        head.update(Content.assemble((detail["number"], "bold #00D7FF"), "　", (detail["status_label"], "bold"),
+                                     ("　" + flags if flags else "", "bold #FFAF00")))
+        person = detail.get("petitioner")
+        if person is None:
+            who = "（检举控告，身份保密）" if detail.get("restricted") else ""
+        else:
+            who = "　".join(x for x in (person["name"], person.get("gender") or "", person.get("id_number") or "",
+                                        person.get("phone") or "", person.get("village") or "",
+                                        person.get("address") or "") if x)
+        rows = [
+            ("信访人", who),
+            ("诉求摘要", detail["summary"]),
+            ("详细情况", detail["details"]),
+            ("问题类别", detail["category"]),
+            ("问题属地", detail["location"]),
+            ("事项性质", detail.get("kind") or "未定"),
+            ("来访", "　".join(str(x) for x in (detail.get("received_on"), detail.get("channel"),
+                                                 f"{detail.get('headcount') or 1}人", f"接待人 {detail.get('clerk') or ''}")
+                              if x)),
+            ("责任单位", detail.get("unit") or ""),
+            ("重复访关联", detail.get("repeat_of") or ""),
+            ("办理去向", " ".join(x for x in (detail.get("route_reason") or "", detail.get("forwarded_to") or "") if x)),
+            ("答复结果", detail.get("reply_result") or ""),
+        ]
+        if detail.get("clock_paused"):
+            rows.append(("计时", "已中止（听证）"))
+        parts = []
+        for label, value in rows:
+            if value:
+                parts.append(Content.assemble((f"{label}：", "bold"), str(value)))
+        self.query_one("#matter-fields", Static).update(Content("\n").join(parts))
+
+        deadlines = self.query_one("#matter-deadlines", DataTable)
+        deadlines.clear()
+        for d in detail.get("deadline_details", []):
+            deadlines.add_row(lit(d["label"] + ("（按周末推算）" if d.get("assumed") else "")), lit(d["start_on"]),
+                              lit(d["due_on"]), deadline_cell(d), lit(d.get("basis") or ""))
+        events = self.query_one("#matter-events", DataTable)
+        events.clear()
+        for e in detail.get("events", []):
+            change = ""
+            if e.get("to") and e.get("to") != e.get("from"):
+                def label(s: str | None) -> str:
+                    try:
+                        return STATUS_LABELS[Status(s)] if s else ""
+                    except ValueError:
+                        return s or ""
+                change = f"{label(e.get('from'))}→{label(e['to'])}" if e.get("from") else label(e["to"])
+            at = dt.datetime.fromisoformat(e["at"]).strftime("%Y-%m-%d %H:%M")
+            events.add_row(lit(at), lit(e["actor"]), lit(action_label(e["action"])), lit(change), lit(e.get("note")))
+
+    def _hook(self, module: str, cls: str) -> None:
+        import importlib
+
+        try:
+            screen_cls = getattr(importlib.import_module(module), cls)
+        except (ImportError, AttributeError):
+            self.notify("该功能尚未安装", severity="warning")
+            return
+        self.app.push_screen(screen_cls(self.ctx, self.operator, self.matter_id))
+
+    def action_handle(self) -> None:
+        self._hook("xfdesk.tui.screens.handling", "HandlingScreen")
+
+    def action_book(self) -> None:
+        self._hook("xfdesk.tui.screens.reception", "BookMatterScreen")
+
+    def action_documents(self) -> None:
+        self._hook("xfdesk.tui.screens.documents", "ChooseDocumentScreen")

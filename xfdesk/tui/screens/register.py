@@ -1,0 +1,678 @@
+"""登记来访: find the petitioner first, register the contact and each demand as its own matter, never lose typing.
+
+The screen holds no rules: validation is ``services.registration`` (its ``FieldError`` paths are mapped back to the
+fields here), history and repeat candidates come from ``services.history``, people from ``services.desk_queries``.
+The form content is written to a draft file (debounced, atomic) on every change and deleted once saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.events import Key
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from xfdesk.domain.glossary import Channel, Flag, MatterKind
+from xfdesk.domain.records import ContactInput, MatterInput, PetitionerInput
+from xfdesk.services import drafts as draft_store
+from xfdesk.services import reference
+from xfdesk.tui.widgets.fields import ChoiceInput, FieldInput, FormField, lit, plain
+
+DRAFT_KIND = "registration"
+PEOPLE_PAGE = 6
+DRAFT_DELAY = 0.4  # seconds after the last keystroke before the draft is written
+SEARCH_DELAY = 0.15
+REPEAT_DELAY = 0.25
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+PERSON_FIELDS = (("name", "姓名"), ("gender", "性别"), ("id_number", "身份证号"), ("phone", "联系电话"),
+                 ("village", "所属村"), ("address", "住址"))
+CONTACT_FIELDS = (("channel", "来访形式"), ("received_at", "来访时间"), ("headcount", "来访人数"),
+                  ("representatives", "代表"))
+DEMAND_FIELDS = (("summary", "诉求摘要"), ("category", "问题类别"), ("location", "问题属地"),
+                 ("details", "详细情况"), ("kind", "事项性质"))
+_NAME_SEPARATORS = re.compile(r"[\s,，、;；]+")
+_ID_LIKE = re.compile(r"^\d{6,17}[\dXx]$")
+_PHONE_LIKE = re.compile(r"^[\d-]{7,13}$")
+
+
+def split_names(text: str) -> list[str]:
+    return [n for n in _NAME_SEPARATORS.split(text or "") if n]
+
+
+class SearchInput(FieldInput):
+    """The find-the-person box: up/down move through the results without leaving the box."""
+
+    BINDINGS = [
+        Binding("down", "screen.people_move(1)", "下一个", show=False),
+        Binding("up", "screen.people_move(-1)", "上一个", show=False),
+        Binding("pagedown", "screen.people_page(1)", "下一页", show=False),
+        Binding("pageup", "screen.people_page(-1)", "上一页", show=False),
+    ]
+
+
+class DemandForm(Vertical):
+    """One demand (诉求) = one matter."""
+
+    def __init__(self, index: int, categories: list[str], villages: list[str]):
+        super().__init__(id=f"demand-{index}", classes="demand")
+        self.index = index
+        self.categories = categories
+        self.villages = villages
+        self.repeat_of_id: int | None = None
+        self.repeat_of_number: str = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(plain(f"诉求 {self.index + 1}"), classes="section-title")
+        yield Static(classes="repeat-mark")
+        for name, label in DEMAND_FIELDS:
+            path = f"m{self.index}-{name}"
+            if name == "category":
+                field_input = ChoiceInput(path, self.categories, id=path, placeholder="可输入拼音首字母，如 cxjs")
+            elif name == "location":
+                field_input = ChoiceInput(path, self.villages, id=path, placeholder="默认为信访人所属村")
+            elif name == "kind":
+                field_input = ChoiceInput(path, [k.value for k in MatterKind], id=path, placeholder="可不填，甄别时确定")
+            else:
+                field_input = FieldInput(path, id=path, placeholder="一句话说明诉求" if name == "summary" else "")
+            yield FormField(label, field_input, id=f"f-{path}")
+
+    def value(self, name: str) -> str:
+        return self.query_one(f"#m{self.index}-{name}", Input).value
+
+    def set_value(self, name: str, value: str) -> None:
+        self.query_one(f"#m{self.index}-{name}", Input).value = value
+
+    def is_empty(self) -> bool:
+        return not any(self.value(n).strip() for n in ("summary", "details", "category"))
+
+    def set_repeat(self, matter_id: int | None, number: str = "") -> None:
+        self.repeat_of_id = matter_id
+        self.repeat_of_number = number if matter_id else ""
+        mark = self.query_one(".repeat-mark", Static)
+        mark.set_class(matter_id is not None, "-linked")
+        mark.update(plain(f"重复访：关联 {number}（Ctrl+R 取消）" if matter_id else ""))
+
+
+class RegisterScreen(Screen):
+    HELP = ("登记来访：先在“查找信访人”中输入身份证号、电话、姓名、姓名+村或拼音首字母（如 zs），"
+            "上下键选择、回车选定（无结果时回车即登记新信访人）。右侧显示历史事项和疑似重复访；"
+            "Ctrl+R 把当前诉求标为重复访并关联右侧选中的事项。每项诉求单独成件，Ctrl+N 增加一项。"
+            "问题类别、属地等可输入拼音首字母，离开该栏时自动补全。Ctrl+S 保存（一次完成），"
+            "出错时提示在对应栏下方，已填内容保留。输入内容随时存为草稿，断电或异常退出后下次启动可恢复。")
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存"),
+        Binding("ctrl+n", "add_demand", "增加诉求"),
+        Binding("ctrl+r", "link_repeat", "标为重复访"),
+        Binding("ctrl+e", "new_person", "新信访人"),
+        Binding("ctrl+l", "clear_form", "清空"),
+        Binding("escape", "leave", "返回"),
+    ]
+
+    def __init__(self, ctx, operator, *, draft: draft_store.Draft | None = None,  # noqa: ANN001
+                 now: Callable[[], dt.datetime] | None = None):
+        super().__init__()
+        self.ctx = ctx
+        self.operator = operator
+        self.now = now or (lambda: dt.datetime.now().replace(second=0, microsecond=0))
+        self.categories = reference.categories(ctx.home)
+        self.villages = reference.villages(ctx.home)
+        self.draft = draft
+        self.petitioner_id: int | None = None
+        self.person_village = ""
+        self.people_offset = 0
+        self.people_rows: list[Any] = []
+        self.candidates: list[Any] = []
+        self.active_demand = 0
+        self.saved = False
+        self._restoring = False
+        self._draft_timer: Timer | None = None
+        self._search_timer: Timer | None = None
+        self._repeat_timer: Timer | None = None
+        self._draft_dirty = False
+
+    # -- layout -------------------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        with Horizontal(id="reg-main"):
+            with VerticalScroll(id="reg-form"):
+                yield Static(classes="form-error", id="reg-general-error")
+                yield FormField("查找信访人", SearchInput("find", id="find",
+                                                     placeholder="身份证/电话/姓名/姓名 村/拼音首字母"), id="f-find")
+                yield DataTable(id="people", cursor_type="row", zebra_stripes=False, show_cursor=True)
+                yield Static(id="chosen")
+                with Vertical(id="person-fields"):
+                    yield Static(plain("信访人"), classes="section-title")
+                    for name, label in PERSON_FIELDS:
+                        path = f"p-{name}"
+                        if name == "gender":
+                            field_input = ChoiceInput(path, ["男", "女"], id=path, placeholder="男/女")
+                        elif name == "village":
+                            field_input = ChoiceInput(path, self.villages, id=path, placeholder="可输入拼音首字母")
+                        else:
+                            field_input = FieldInput(path, id=path)
+                        yield FormField(label, field_input, id=f"f-{path}")
+                yield Static(plain("来访"), classes="section-title")
+                for name, label in CONTACT_FIELDS:
+                    path = f"c-{name}"
+                    if name == "channel":
+                        field_input = ChoiceInput(path, [c.value for c in Channel], Channel.VISIT.value, id=path)
+                    elif name == "received_at":
+                        field_input = FieldInput(path, self.now().strftime(TIME_FORMAT), id=path,
+                                                 placeholder="2026-11-21 09:30")
+                    elif name == "headcount":
+                        field_input = FieldInput(path, "1", id=path, restrict=r"\d*")
+                    else:
+                        field_input = FieldInput(path, id=path, placeholder="多人走访时填代表姓名，用顿号分隔，最多5人")
+                    yield FormField(label, field_input, id=f"f-{path}")
+                with Vertical(id="demands"):
+                    yield DemandForm(0, self.categories, self.villages)
+            with VerticalScroll(id="reg-side"):
+                yield Static(plain("信访人历史"), classes="section-title")
+                yield Static(plain("尚未选定信访人"), id="history")
+                yield Static(plain("疑似重复访"), classes="section-title")
+                yield OptionList(id="repeats")
+                yield Static(id="repeat-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "登记来访"
+        people = self.query_one("#people", DataTable)
+        people.add_columns("姓名", "身份证号", "电话", "所属村", "件数", "最近")
+        people.can_focus = False
+        people.display = False
+        self.query_one("#repeats", OptionList).can_focus = False
+        self.query_one("#chosen", Static).display = False
+        self._apply_width(self.app.size.width)
+        draft = self.draft or draft_store.load_draft(self.ctx.home, DRAFT_KIND, self.operator.name)
+        if draft is not None:
+            self.draft = draft
+            self.call_after_refresh(self.restore, draft.data)
+            self.notify(f"已恢复未保存的登记（{draft.saved_at:%m-%d %H:%M}）", markup=False)
+        self.query_one("#find", Input).focus()
+
+    def on_resize(self) -> None:
+        self._apply_width(self.app.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width >= 100, "-wide")
+
+    # -- helpers ------------------------------------------------------------------------------------------------
+    def demands(self) -> list[DemandForm]:
+        return sorted(self.query(DemandForm), key=lambda d: d.index)
+
+    def field(self, path: str) -> FormField:
+        return self.query_one(f"#f-{path}", FormField)
+
+    def input_value(self, path: str) -> str:
+        return self.query_one(f"#{path}", Input).value
+
+    def set_input(self, path: str, value: str) -> None:
+        self.query_one(f"#{path}", Input).value = value
+
+    def _village(self) -> str:
+        return self.person_village if self.petitioner_id else self.input_value("p-village").strip()
+
+    # -- typing ---------------------------------------------------------------------------------------------------
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        path = getattr(event.input, "field_path", "")
+        if not path:
+            return
+        event.stop()
+        if not self._restoring:
+            field = self.query(f"#f-{path}")
+            if field and field.first().error:
+                field.first().set_error(None)
+            self._schedule_draft()
+        if path == "find":
+            self.people_offset = 0
+            self._restart(self._search_timer, "_search_timer", SEARCH_DELAY, self.search_people)
+        elif path.startswith("m") and path.endswith(("-summary", "-details")):
+            self.active_demand = int(path[1:path.index("-")])
+            self._restart(self._repeat_timer, "_repeat_timer", REPEAT_DELAY, self.refresh_repeats)
+
+    def _restart(self, timer: Timer | None, attr: str, delay: float, callback: Callable[[], None]) -> None:
+        if timer is not None:
+            timer.stop()
+        setattr(self, attr, self.set_timer(delay, callback))
+
+    def on_descendant_focus(self, event) -> None:  # noqa: ANN001
+        path = getattr(event.widget, "field_path", "")
+        if path.startswith("m"):
+            index = int(path[1:path.index("-")])
+            if index != self.active_demand:
+                self.active_demand = index
+                self.refresh_repeats()
+            self.query_one(f"#demand-{index}").scroll_visible()
+
+    def on_descendant_blur(self, event) -> None:  # noqa: ANN001
+        # ID and phone are checked as soon as the clerk leaves them; the save checks everything again
+        path = getattr(event.widget, "field_path", "")
+        if path == "p-village" and not self._restoring:
+            event.widget.resolve()
+            self._default_locations(event.widget.value.strip())
+        if path not in ("p-id_number", "p-phone") or self._restoring:
+            return
+        from xfdesk.domain.validation import check_id_number, check_phone
+
+        value = event.widget.value.strip()
+        if value:
+            message = check_id_number(value, today=self.ctx.today()) if path == "p-id_number" else check_phone(value)
+            self.field(path).set_error(message)
+
+    def _default_locations(self, village: str) -> None:
+        """问题属地 defaults to the petitioner's village (only where the clerk left it empty)."""
+        if village in self.villages:
+            for demand in self.demands():
+                if not demand.value("location"):
+                    demand.set_value("location", village)
+
+    # -- finding the person -------------------------------------------------------------------------------------
+    def search_people(self) -> None:
+        from xfdesk.services.desk_queries import find_people
+
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        text = self.input_value("find").strip()
+        table = self.query_one("#people", DataTable)
+        table.clear()
+        self.people_rows = find_people(self.ctx, text, limit=PEOPLE_PAGE + 1, offset=self.people_offset) if text else []
+        more = len(self.people_rows) > PEOPLE_PAGE
+        self.people_rows = self.people_rows[:PEOPLE_PAGE]
+        for p in self.people_rows:
+            table.add_row(lit(p.name), lit(p.id_masked), lit(p.phone_masked), lit(p.village), lit(p.matter_count),
+                          lit(p.last_seen.isoformat() if p.last_seen else ""))
+        # results only while the clerk is in the box (a restored draft must not pop the list open again)
+        table.display = bool(self.people_rows) and self.query_one("#find", Input).has_focus
+        field = self.field("find")
+        if text and not self.people_rows and self.people_offset == 0:
+            field.set_error(None)
+            self._hint("没有找到，回车登记新信访人")
+        elif self.people_rows:
+            page = self.people_offset // PEOPLE_PAGE + 1
+            self._hint(f"第{page}页，上下键选择，回车选定" + ("，PageDown 下一页" if more else ""))
+        else:
+            self._hint("")
+
+    def _hint(self, text: str) -> None:
+        self.query_one("#reg-general-error", Static).update(plain(text))
+        self.query_one("#reg-general-error", Static).set_class(False, "-error")
+
+    def action_people_move(self, step: int) -> None:
+        table = self.query_one("#people", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    def action_people_page(self, step: int) -> None:
+        if step > 0 and len(self.people_rows) < PEOPLE_PAGE:
+            return
+        self.people_offset = max(0, self.people_offset + step * PEOPLE_PAGE)
+        self.search_people()
+
+    @on(Input.Submitted, "#find")
+    def _find_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._search_timer is not None:
+            self.search_people()
+        table = self.query_one("#people", DataTable)
+        if self.people_rows:
+            self.choose_person(self.people_rows[min(table.cursor_row, len(self.people_rows) - 1)].petitioner_id)
+            return
+        self.start_new_person(event.value.strip())
+
+    def start_new_person(self, text: str) -> None:
+        """No match: register a new person, taking what was typed into the right field."""
+        self.clear_person()
+        compact = text.replace(" ", "")
+        if _ID_LIKE.match(compact) and len(compact) in (15, 18):
+            self.set_input("p-id_number", compact.upper())
+        elif _PHONE_LIKE.match(compact):
+            self.set_input("p-phone", compact)
+        elif text and not text.isascii():
+            parts = text.split()
+            self.set_input("p-name", parts[0])
+            if len(parts) > 1:
+                self.set_input("p-village", parts[1])
+        target = next((f"p-{n}" for n, _ in PERSON_FIELDS if not self.input_value(f"p-{n}")), "p-name")
+        self.query_one(f"#{target}", Input).focus()
+
+    def choose_person(self, petitioner_id: int) -> None:
+        from xfdesk.services.history import person_history
+
+        history = person_history(self.ctx, petitioner_id, self.operator.role)
+        if history is None:
+            return
+        self.petitioner_id = petitioner_id
+        self.person_village = history.village
+        self.query_one("#person-fields").display = False
+        self.query_one("#people", DataTable).display = False
+        chosen = self.query_one("#chosen", Static)
+        chosen.display = True
+        ident = "　".join(x for x in (history.gender, history.id_masked, history.phone_masked, history.village) if x)
+        chosen.update(Content.assemble(("已选信访人：", "bold"), (history.name, "bold"), "　", ident,
+                                       ("　（Ctrl+E 改为新信访人）", "dim")))
+        self._hint("")
+        self.show_history(history)
+        self._default_locations(history.village)
+        if not self._restoring:
+            self.query_one(f"#m{self._first_open_demand()}-summary", Input).focus()
+            self._schedule_draft()
+        self.refresh_repeats()
+
+    def _first_open_demand(self) -> int:
+        return next((d.index for d in self.demands() if not d.value("summary")), self.demands()[-1].index)
+
+    def show_history(self, history) -> None:  # noqa: ANN001
+        parts: list[Content | str | tuple[str, str]] = [
+            (history.name, "bold"), "\n",
+            f"共{history.matter_count}件，在办{history.open_count}件",
+        ]
+        if history.last_contact:
+            parts.append(f"，最近来访 {history.last_contact:%Y-%m-%d}")
+        if history.flags:
+            parts += ["\n", ("标记：" + "、".join(history.flags), "bold #FFAF00")]
+        for m in history.matters[:12]:
+            flags = f" [{'、'.join(m.flags)}]" if m.flags else ""
+            parts += ["\n", (m.number, "#00D7FF"), f" {m.received_on:%Y-%m-%d} ", (m.status_label, "bold"),
+                      (flags, "#FFAF00"), "\n  ", m.summary]
+        if not history.matters:
+            parts += ["\n", ("首次来访（无历史事项）", "dim")]
+        self.query_one("#history", Static).update(Content.assemble(*parts))
+
+    def clear_person(self) -> None:
+        self.petitioner_id = None
+        self.person_village = ""
+        self.query_one("#person-fields").display = True
+        self.query_one("#chosen", Static).display = False
+        self.query_one("#people", DataTable).display = False
+        self.query_one("#history", Static).update(plain("新信访人（首次登记）"))
+
+    def action_new_person(self) -> None:
+        self.clear_person()
+        self.query_one("#p-name", Input).focus()
+        self._schedule_draft()
+        self.refresh_repeats()
+
+    # -- repeat detection ---------------------------------------------------------------------------------------
+    def refresh_repeats(self) -> None:
+        from xfdesk.services.history import repeat_candidates
+
+        if self._repeat_timer is not None:
+            self._repeat_timer.stop()
+            self._repeat_timer = None
+        demands = {d.index: d for d in self.demands()}
+        demand = demands.get(self.active_demand) or next(iter(demands.values()))
+        text = " ".join(x for x in (demand.value("summary"), demand.value("details")) if x.strip())
+        village = demand.value("location").strip() or self._village()
+        self.candidates = repeat_candidates(self.ctx, self.operator.role, text, petitioner_id=self.petitioner_id,
+                                            village=village, limit=8)
+        options = self.query_one("#repeats", OptionList)
+        options.clear_options()
+        for c in self.candidates:
+            who = "本人" if c.same_person else f"同村 {c.petitioner_name}"
+            options.add_option(Option(Content.assemble(
+                (c.number, "bold #00D7FF"), " ", (c.status_label, "bold"), f" 相似{c.score:.0f}\n",
+                (who, "#FFAF00"), "：", c.summary)))
+        if self.candidates:
+            options.highlighted = 0
+        hint = self.query_one("#repeat-hint", Static)
+        if self.candidates:
+            hint.update(plain(f"诉求{demand.index + 1}有{len(self.candidates)}件相似事项："
+                              "Ctrl+R 标为重复访并关联选中的一件（Alt+↑↓ 选择）"))
+        else:
+            hint.update(plain("未发现相似的以往事项" if text else ""))
+
+    def on_key(self, event: Key) -> None:
+        # alt+up / alt+down choose among repeat candidates without leaving the field being typed
+        if event.key in ("alt+up", "alt+down"):
+            options = self.query_one("#repeats", OptionList)
+            if options.option_count:
+                step = -1 if event.key == "alt+up" else 1
+                options.highlighted = max(0, min(options.option_count - 1, (options.highlighted or 0) + step))
+                event.stop()
+
+    def action_link_repeat(self) -> None:
+        demand = next((d for d in self.demands() if d.index == self.active_demand), self.demands()[0])
+        chosen = min(self.query_one("#repeats", OptionList).highlighted or 0, max(len(self.candidates) - 1, 0))
+        if demand.repeat_of_id is not None and (not self.candidates or
+                                                self.candidates[chosen].id == demand.repeat_of_id):
+            demand.set_repeat(None)
+            self.notify(f"诉求{demand.index + 1}已取消重复访标记")
+        elif not self.candidates:
+            self.notify("没有可关联的以往事项", severity="warning")
+            return
+        else:
+            cand = self.candidates[chosen]
+            demand.set_repeat(cand.id, cand.number)
+            self.notify(f"诉求{demand.index + 1}已标为重复访，关联 {cand.number}", markup=False)
+        self._schedule_draft()
+
+    # -- demands ------------------------------------------------------------------------------------------------
+    async def action_add_demand(self) -> None:
+        index = max(d.index for d in self.demands()) + 1
+        demand = DemandForm(index, self.categories, self.villages)
+        await self.query_one("#demands").mount(demand)
+        village = self._village()
+        if village in self.villages:
+            demand.set_value("location", village)
+        self.query_one(f"#m{index}-summary", Input).focus()
+        demand.scroll_visible()
+
+    # -- drafts -------------------------------------------------------------------------------------------------
+    def collect(self) -> dict[str, Any]:
+        return {
+            "find": self.input_value("find"),
+            "petitioner_id": self.petitioner_id,
+            "person": {n: self.input_value(f"p-{n}") for n, _ in PERSON_FIELDS},
+            "contact": {n: self.input_value(f"c-{n}") for n, _ in CONTACT_FIELDS},
+            "demands": [{**{n: d.value(n) for n, _ in DEMAND_FIELDS},
+                         "repeat_of_id": d.repeat_of_id, "repeat_of_number": d.repeat_of_number}
+                        for d in self.demands()],
+        }
+
+    async def restore(self, data: dict[str, Any]) -> None:
+        self._restoring = True
+        try:
+            self.set_input("find", str(data.get("find") or ""))
+            for n, _ in PERSON_FIELDS:
+                self.set_input(f"p-{n}", str((data.get("person") or {}).get(n) or ""))
+            for n, _ in CONTACT_FIELDS:
+                value = (data.get("contact") or {}).get(n)
+                if value is not None:
+                    self.set_input(f"c-{n}", str(value))
+            saved_demands = data.get("demands") or [{}]
+            while len(self.demands()) < len(saved_demands):
+                index = max(d.index for d in self.demands()) + 1
+                await self.query_one("#demands").mount(DemandForm(index, self.categories, self.villages))
+            for demand, saved in zip(self.demands(), saved_demands):
+                for n, _ in DEMAND_FIELDS:
+                    demand.set_value(n, str(saved.get(n) or ""))
+                if saved.get("repeat_of_id"):
+                    demand.set_repeat(int(saved["repeat_of_id"]), str(saved.get("repeat_of_number") or ""))
+            if data.get("petitioner_id"):
+                self.choose_person(int(data["petitioner_id"]))
+        finally:
+            self.call_after_refresh(self._restored)
+
+    def _restored(self) -> None:
+        self._restoring = False
+        target = f"m{self._first_open_demand()}-summary" if self.petitioner_id else "find"
+        self.query_one(f"#{target}", Input).focus()
+        self.refresh_repeats()
+
+    def _schedule_draft(self) -> None:
+        if self.saved:
+            return
+        self._draft_dirty = True
+        self._restart(self._draft_timer, "_draft_timer", DRAFT_DELAY, self.write_draft)
+
+    def write_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if self.saved or not self._draft_dirty:
+            return
+        self._draft_dirty = False
+        try:
+            draft_store.save_draft(self.ctx.home, DRAFT_KIND, self.operator.name, self.collect())
+        except OSError as exc:
+            self.notify(f"草稿保存失败：{exc}", severity="error", markup=False)
+
+    # -- saving -------------------------------------------------------------------------------------------------
+    def build_contact(self) -> tuple[ContactInput | None, list[int]]:
+        """The form as a ContactInput; format errors the service cannot see (time, number) are shown here."""
+        for choice in self.query(ChoiceInput):
+            choice.resolve()
+        ok = True
+        received_text = self.input_value("c-received_at").strip()
+        try:
+            received_at = dt.datetime.strptime(received_text, TIME_FORMAT)
+        except ValueError:
+            self.field("c-received_at").set_error("来访时间应写成“2026-11-21 09:30”的格式")
+            received_at, ok = self.now(), False
+        headcount_text = self.input_value("c-headcount").strip() or "1"
+        headcount = int(headcount_text) if headcount_text.isdigit() else 0
+        representatives = split_names(self.input_value("c-representatives"))
+        if self.petitioner_id:
+            main = PetitionerInput(name="", existing_id=self.petitioner_id)
+            from xfdesk.services.history import person_history
+
+            history = person_history(self.ctx, self.petitioner_id, self.operator.role)
+            main.name = history.name if history else ""
+        else:
+            values = {n: self.input_value(f"p-{n}").strip() for n, _ in PERSON_FIELDS}
+            main = PetitionerInput(name=values["name"], gender=values["gender"] or None,
+                                   id_number=values["id_number"] or None, phone=values["phone"] or None,
+                                   address=values["address"], village=values["village"])
+        petitioners = [main]
+        if representatives:
+            main.representative = main.name in representatives
+            village = main.village or self.person_village
+            petitioners += [PetitionerInput(name=n, village=village, representative=True)
+                            for n in representatives if n != main.name]
+        used = [d for d in self.demands() if not d.is_empty()] or self.demands()[:1]
+        matters = []
+        for d in used:
+            flags = {Flag.REPEAT.value} if d.repeat_of_id else set()
+            matters.append(MatterInput(summary=d.value("summary").strip(), details=d.value("details").strip(),
+                                       category=d.value("category").strip(), location=d.value("location").strip(),
+                                       kind=d.value("kind").strip() or None, repeat_of_id=d.repeat_of_id,
+                                       flags=flags))
+        if not ok:
+            return None, [d.index for d in used]
+        contact = ContactInput(received_at=received_at, channel=self.input_value("c-channel").strip(),
+                               clerk=self.operator.name, petitioners=petitioners, matters=matters,
+                               headcount=headcount)
+        return contact, [d.index for d in used]
+
+    def clear_errors(self) -> None:
+        for field in self.query(FormField):
+            field.set_error(None)
+        general = self.query_one("#reg-general-error", Static)
+        general.update("")
+        general.set_class(False, "-error")
+
+    def action_save(self) -> None:
+        from xfdesk.domain.validation import ValidationFailed
+        from xfdesk.services.registration import register_contact
+
+        self.clear_errors()
+        contact, demand_indexes = self.build_contact()
+        if contact is None:
+            self._focus_first_error()
+            return
+        try:
+            result = register_contact(self.ctx, self.operator, contact)
+        except ValidationFailed as failed:
+            self.show_errors(failed.errors, demand_indexes)
+            return
+        self.saved = True
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        draft_store.delete_draft(draft_store.draft_path(self.ctx.home, DRAFT_KIND, self.operator.name))
+        if self.draft is not None:
+            draft_store.delete_draft(self.draft.path)
+        self.app.notify(f"已登记 {len(result.numbers)} 件：{'、'.join(result.numbers)}", title="保存成功",
+                        timeout=8, markup=False)
+        self.app.go_home()
+
+    def error_field(self, path: tuple, demand_indexes: list[int]) -> str | None:
+        """The form field a validation error belongs to (FieldError.path → widget path)."""
+        if not path:
+            return None
+        head = path[0]
+        if head == "petitioners":
+            if len(path) >= 3 and path[1] == 0 and not self.petitioner_id:
+                return f"p-{path[2]}" if path[2] in dict(PERSON_FIELDS) else "p-name"
+            if len(path) >= 3 and path[1] == 0:
+                return "find"
+            return "c-representatives"
+        if head == "matters":
+            if len(path) >= 2 and isinstance(path[1], int) and path[1] < len(demand_indexes):
+                name = path[2] if len(path) >= 3 and path[2] in dict(DEMAND_FIELDS) else "summary"
+                return f"m{demand_indexes[path[1]]}-{name}"
+            return f"m{demand_indexes[0]}-summary"
+        if head in dict(CONTACT_FIELDS):
+            return f"c-{head}"
+        if head in ("representative", "representatives"):
+            return "c-representatives"
+        if head in dict(PERSON_FIELDS):
+            return f"p-{head}" if not self.petitioner_id else "find"
+        return None
+
+    def show_errors(self, errors, demand_indexes: list[int]) -> None:  # noqa: ANN001
+        general: list[str] = []
+        for error in errors:
+            path = tuple(getattr(error, "path", ()) or (getattr(error, "field", ""),))
+            target = self.error_field(path, demand_indexes)
+            message = getattr(error, "message", str(error))
+            if target is None:
+                general.append(message)
+                continue
+            field = self.field(target)
+            field.set_error(f"{field.error}；{message}" if field.error else message)
+        if general:
+            box = self.query_one("#reg-general-error", Static)
+            box.update(plain("；".join(general)))
+            box.set_class(True, "-error")
+        count = len(errors)
+        self.notify(f"有{count}处需要更正，已在对应栏下方说明；已填内容都保留着", severity="error", markup=False)
+        self._focus_first_error()
+
+    def _focus_first_error(self) -> None:
+        for field in self.query(FormField):
+            if field.error and field.display:
+                field.input.focus()
+                field.scroll_visible()
+                return
+
+    # -- leaving ------------------------------------------------------------------------------------------------
+    def action_leave(self) -> None:
+        self.write_draft()
+        self.app.pop_screen()
+
+    def action_clear_form(self) -> None:
+        from xfdesk.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            self.saved = True
+            draft_store.delete_draft(draft_store.draft_path(self.ctx.home, DRAFT_KIND, self.operator.name))
+            self.app.pop_screen()
+            self.app.action_register()
+
+        self.app.push_screen(ConfirmScreen("清空本次登记的全部内容？（草稿也一并删除）"), answered)

@@ -1,0 +1,118 @@
+"""综合查询: one box for people, matters and text, paged; Enter opens a matter or a person's latest matter."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
+
+PAGE = 15
+SEARCH_DELAY = 0.2
+
+
+class SearchBox(FieldInput):
+    BINDINGS = [
+        Binding("down", "screen.move(1)", "下一行", show=False),
+        Binding("up", "screen.move(-1)", "上一行", show=False),
+    ]
+
+
+class SearchScreen(Screen):
+    HELP = ("综合查询：输入身份证号、电话、姓名、拼音首字母、事项编号或诉求中的文字，结果随输入显示；"
+            "上下键选择，回车打开事项（选中的是人时打开其历史），PageDown/PageUp 翻页，Esc 返回。")
+    BINDINGS = [
+        Binding("pagedown", "page(1)", "下一页"),
+        Binding("pageup", "page(-1)", "上一页"),
+        Binding("escape", "app.pop_screen", "返回"),
+    ]
+
+    def __init__(self, ctx, operator, text: str = ""):  # noqa: ANN001
+        super().__init__()
+        self.ctx = ctx
+        self.operator = operator
+        self.initial = text
+        self.page_offset = 0
+        self.lines: list = []
+        self.has_more = False
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield FormField("查询", SearchBox("query", self.initial, id="query",
+                                           placeholder="身份证/电话/姓名/拼音首字母/编号/诉求文字"), id="f-query")
+        yield Static(id="search-status")
+        yield DataTable(id="results", cursor_type="row", zebra_stripes=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "综合查询"
+        table = self.query_one("#results", DataTable)
+        table.add_columns("类别", "编号/姓名", "状态", "日期", "内容")
+        table.can_focus = False
+        self.query_one("#query", Input).focus()
+        if self.initial:
+            self.run_search()
+
+    @on(Input.Changed, "#query")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.page_offset = 0
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SEARCH_DELAY, self.run_search)
+
+    def run_search(self) -> None:
+        from xfdesk.services.desk_queries import search_everything
+
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        text = self.query_one("#query", Input).value
+        result = search_everything(self.ctx, text, self.operator.role, limit=PAGE, offset=self.page_offset)
+        self.lines, self.has_more = result.lines, result.has_more
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        for line in self.lines:
+            table.add_row(lit("人" if line.kind == "person" else "事项"), lit(line.title), lit(line.status),
+                          lit(line.when.isoformat() if line.when else ""), lit(line.text))
+        status = self.query_one("#search-status", Static)
+        if not text.strip():
+            status.update(plain("请输入要查找的内容"))
+        elif not self.lines:
+            status.update(plain("没有找到" if self.page_offset == 0 else "没有更多了"))
+        else:
+            page = self.page_offset // PAGE + 1
+            status.update(plain(f"第{page}页，本页{len(self.lines)}条" + ("，PageDown 下一页" if self.has_more else "")))
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one("#results", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    def action_page(self, step: int) -> None:
+        if step > 0 and not self.has_more:
+            return
+        if step < 0 and self.page_offset == 0:
+            return
+        self.page_offset = max(0, self.page_offset + step * PAGE)
+        self.run_search()
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._timer is not None:
+            self.run_search()
+        if not self.lines:
+            return
+        line = self.lines[min(self.query_one("#results", DataTable).cursor_row, len(self.lines) - 1)]
+        if line.kind == "matter":
+            self.app.open_matter(line.ref_id)
+        else:
+            from xfdesk.tui.screens.person import PersonScreen
+
+            self.app.push_screen(PersonScreen(self.ctx, self.operator, line.ref_id))

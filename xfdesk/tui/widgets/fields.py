@@ -1,0 +1,122 @@
+"""Form building blocks: a labelled one-line field with its own error line, and a choice field typed by pinyin.
+
+User text is never parsed as markup: Input values are literal by nature, and labels/errors are built as ``Content``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.suggester import Suggester
+from textual.widgets import Input, Static
+
+from xfdesk.domain.names import name_initials
+
+
+def lit(value: object) -> Text:
+    """A table cell / renderable that shows ``value`` exactly as typed (DataTable parses plain str as markup)."""
+    return Text("" if value is None else str(value), no_wrap=True, overflow="ellipsis")
+
+
+def plain(value: object) -> Content:
+    """Literal content for Static/Label widgets."""
+    return Content("" if value is None else str(value))
+
+
+class ChoiceSuggester(Suggester):
+    """Completes a choice from its Chinese prefix (拼音首字母 are resolved on leaving the field, see ChoiceInput)."""
+
+    def __init__(self, options: Sequence[str]):
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.options = list(options)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value:
+            return None
+        return next((o for o in self.options if o.startswith(value) and o != value), None)
+
+
+def resolve_choice(text: str, options: Iterable[str]) -> str | None:
+    """The option the clerk meant: exact, unique Chinese prefix, or pinyin initials (``cxjs`` → 城乡建设)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    options = list(options)
+    if text in options:
+        return text
+    prefixed = [o for o in options if o.startswith(text)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    if text.isascii():
+        low = text.lower()
+        exact = [o for o in options if name_initials(o) == low]
+        if len(exact) == 1:
+            return exact[0]
+        starts = [o for o in options if name_initials(o).startswith(low)]
+        if len(starts) == 1:
+            return starts[0]
+    return None
+
+
+class FieldInput(Input):
+    """A one-line input that remembers which form field it is (``field_path``) for error mapping and drafts."""
+
+    def __init__(self, field_path: str, value: str = "", *, placeholder: str = "", id: str | None = None,
+                 max_length: int = 0, restrict: str | None = None, suggester: Suggester | None = None):
+        super().__init__(value=value, placeholder=placeholder, id=id, max_length=max_length, restrict=restrict,
+                         suggester=suggester, select_on_focus=False)
+        self.field_path = field_path
+
+
+class ChoiceInput(FieldInput):
+    """A field with a list of allowed values; typing pinyin initials and leaving the field fills in the choice."""
+
+    def __init__(self, field_path: str, options: Sequence[str], value: str = "", *, placeholder: str = "",
+                 id: str | None = None):
+        super().__init__(field_path, value, placeholder=placeholder, id=id, suggester=ChoiceSuggester(options))
+        self.options = list(options)
+
+    def resolve(self) -> None:
+        chosen = resolve_choice(self.value, self.options)
+        if chosen is not None and chosen != self.value:
+            self.value = chosen
+
+    def on_blur(self) -> None:
+        self.resolve()
+
+
+class FormField(Vertical):
+    """Label and input on one row, the field's error message (in Chinese) on the row below when there is one."""
+
+    DEFAULT_CSS = """
+    FormField { height: auto; }
+    FormField > Horizontal { height: 1; }
+    FormField .field-label { width: 10; height: 1; }
+    FormField .field-error { display: none; color: $error; text-style: bold; height: auto; padding-left: 10; }
+    FormField.-invalid .field-error { display: block; }
+    FormField.-invalid .field-label { color: $error; }
+    """
+
+    def __init__(self, label: str, field_input: Input, *, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.label = label
+        self.input = field_input
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Static(plain(self.label), classes="field-label")
+            yield self.input
+        yield Static(classes="field-error")
+
+    def set_error(self, message: str | None) -> None:
+        self._error = message or ""
+        self.set_class(bool(message), "-invalid")
+        self.query_one(".field-error", Static).update(plain(message or ""))
+
+    @property
+    def error(self) -> str:
+        return getattr(self, "_error", "")
