@@ -1,9 +1,46 @@
-"""CLI commands of one area (see xfdesk.cli.app)."""
+"""``xfdesk demo``: fill an empty data folder with a realistic demo office, then open it."""
 
 from __future__ import annotations
 
+import sys
+
 import typer
+
+from xfdesk.cli.app import CliError, context, home
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("demo", help="生成演示数据（同一种子生成相同的数据），然后打开界面；只能用于空的数据文件夹")(demo_cmd)
+
+
+def demo_cmd(
+    matters: int = typer.Option(300, "--matters", help="生成的事项数"),
+    seed: int = typer.Option(1, "--seed", help="随机种子：相同种子生成相同的数据"),
+    no_tui: bool = typer.Option(False, "--no-tui", help="只生成并显示汇总，不打开界面"),
+    force: bool = typer.Option(False, "--force", help="数据库已有事项时仍然追加演示数据（不会删除任何数据）"),
+) -> None:
+    from xfdesk.services.demo import DemoRefused, generate_demo
+
+    if not 1 <= matters <= 1_000_000:
+        raise CliError("--matters 应在1到1000000之间")
+    ctx = context()
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r正在生成演示数据：{done}/{total}", end="", file=sys.stderr, flush=True)
+
+    try:
+        summary = generate_demo(ctx, matters=matters, seed=seed, progress=progress, force=force)
+    except DemoRefused as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+    for line in summary.lines():
+        print(line)
+    print(f"数据文件夹：{ctx.home.root}")
+    ctx.db.dispose()
+    if not no_tui:
+        from xfdesk.tui.launch import launch
+
+        launch(home())

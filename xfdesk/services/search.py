@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import and_, case, false, func, literal, or_, select, text, true
+from sqlalchemy import and_, bindparam, case, false, func, literal, or_, select, text, true
 from sqlmodel import Session
 
 from xfdesk.domain.glossary import Role
@@ -169,7 +169,9 @@ def search(ctx, text: str, *, operator=None, limit: int = 20, offset: int = 0,  
     see_restricted = may_see_identity(role, restricted=True)
     with ctx.db.read() as session:
         use_fts = _use_fts(ctx, session) if backend is None else backend == "fts"
-        q = parse_query(text, years=_matter_years(session))
+        q = parse_query(text)
+        if q.digit_terms:  # a bare number may be a matter's sequence: its candidates need the years on record
+            q = parse_query(text, years=_matter_years(session))
         page = SearchPage()
         if q.empty:
             return page
@@ -222,7 +224,9 @@ def _use_fts(ctx, session: Session) -> bool:  # noqa: ANN001
 
 
 def _matter_years(session: Session) -> range | None:
-    low, high = session.execute(select(func.min(Matter.year), func.max(Matter.year))).one()
+    # two scalar subqueries: each min()/max() alone is answered from the (year, seq) index without a scan
+    low = session.execute(select(func.min(Matter.year))).scalar()
+    high = session.execute(select(func.max(Matter.year))).scalar()
     return range(low, high + 1) if low is not None else None
 
 
@@ -258,20 +262,30 @@ def _matters_fts(session: Session, q: ParsedQuery, see_restricted: bool, limit: 
     return rows, _total(rows, offset, lambda: _matters_fts(session, q, see_restricted, 1, 0)[1])
 
 
+def _stats_statement(see_restricted: bool):  # noqa: ANN202
+    """Per person: matters of the contacts they took part in, how many still open, the last contact (built once:
+    the live search runs this on every keystroke)."""
+    open_values = [s.value for s in OPEN_STATUSES]
+    stmt = (select(ContactPetitioner.petitioner_id, func.count(Matter.id),
+                   func.sum(case((Matter.status.in_(open_values), 1), else_=0)), func.max(Contact.received_at))
+            .join(Contact, Contact.id == ContactPetitioner.contact_id)
+            .join(Matter, Matter.contact_id == ContactPetitioner.contact_id)
+            .where(ContactPetitioner.petitioner_id.in_(bindparam("ids", expanding=True)))
+            .group_by(ContactPetitioner.petitioner_id))
+    return stmt if see_restricted else stmt.where(Matter.is_restricted == false())
+
+
+_STATS_ALL = _stats_statement(True)
+_STATS_VISIBLE = _stats_statement(False)
+
+
 def _person_hits(session: Session, rows: list, see_restricted: bool) -> list[PersonHit]:
     """Masked person hits with their history (restricted matters left out unless the operator may see them)."""
     ids = [r[0] for r in rows]
     stats: dict[int, tuple[int, int, dt.datetime | None]] = {}
     if ids:
-        open_values = [s.value for s in OPEN_STATUSES]
-        stmt = (select(ContactPetitioner.petitioner_id, func.count(Matter.id),
-                       func.sum(case((Matter.status.in_(open_values), 1), else_=0)), func.max(Contact.received_at))
-                .join(Contact, Contact.id == ContactPetitioner.contact_id)
-                .join(Matter, Matter.contact_id == ContactPetitioner.contact_id)
-                .where(ContactPetitioner.petitioner_id.in_(ids)).group_by(ContactPetitioner.petitioner_id))
-        if not see_restricted:
-            stmt = stmt.where(Matter.is_restricted == false())
-        for pid, count, open_count, last in session.execute(stmt):
+        stmt = _STATS_ALL if see_restricted else _STATS_VISIBLE
+        for pid, count, open_count, last in session.execute(stmt, {"ids": ids}):
             stats[pid] = (int(count or 0), int(open_count or 0), _as_datetime(last))
     hits = []
     for pid, name, village, id_number, phone, *_rest in rows:

@@ -1,0 +1,214 @@
+"""Search benchmark: a 100,000-matter demo office, then search latency per query form.
+
+    .venv/bin/python benchmarks/bench_search.py                       # builds in a temporary folder
+    .venv/bin/python benchmarks/bench_search.py --home /tmp/xf100k --reuse   # keep and reuse the database
+
+Prints the time to generate the office, the database size, and for each query form the p50/p95 latency of
+``xfdesk.services.search.search`` (a clerk's search: people page + matters page) next to the same SQL statements
+run directly through the ``sqlite3`` module. Targets: search p95 ≤ 50 ms and ≤ 3× the raw statements.
+Also shown for comparison: the portable (PostgreSQL-style LIKE) path and a plain LIKE scan for two-character names,
+the case the trigram index cannot serve (what the two-character gram index is for).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from xfdesk.domain.glossary import Role
+from xfdesk.services.context import Operator, open_context
+from xfdesk.services.demo import generate_demo
+from xfdesk.services.search import parse_query, search
+from xfdesk.storage import search_sqlite
+
+TARGET_P95_MS = 50.0
+TARGET_RATIO = 3.0
+TODAY = dt.date(2026, 11, 21)
+META = "bench_meta.json"
+
+
+def build(home: Path, matters: int, seed: int, reuse: bool) -> dict:
+    meta_path = home / META
+    if reuse and meta_path.exists():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("matters") == matters and meta.get("seed") == seed:
+            print(f"复用已有数据库：{home}（生成于 {meta['created']}）")
+            return meta
+    if (home / "xfdesk.db").exists():
+        sys.exit(f"{home} 已有数据库；加 --reuse 复用，或换一个文件夹")
+    ctx = open_context(home, clock=lambda: TODAY)
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        if time.perf_counter() - last[0] > 10:
+            last[0] = time.perf_counter()
+            print(f"  生成中 {done}/{total}", file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    summary = generate_demo(ctx, matters=matters, seed=seed, today=TODAY, progress=progress, batch=1000)
+    seconds = time.perf_counter() - started
+    ctx.db.dispose()
+    meta = {"matters": matters, "seed": seed, "seconds": seconds, "created": dt.datetime.now().isoformat(" ", "seconds"),
+            "petitioners": summary.petitioners, "contacts": summary.contacts}
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return meta
+
+
+def sample_queries(db: Path, per_form: int, seed: int) -> dict[str, list[str]]:
+    """Queries taken from the generated data itself (real names, IDs, phones, words of real summaries)."""
+    rng = random.Random(seed)
+    conn = sqlite3.connect(db)
+    people = conn.execute("SELECT name, village, id_number, phone, name_initials FROM petitioner "
+                          "ORDER BY random() LIMIT ?", (per_form * 4,)).fetchall()
+    summaries = [r[0] for r in conn.execute("SELECT summary FROM matter ORDER BY random() LIMIT ?", (per_form * 2,))]
+    numbers = [r[0] for r in conn.execute("SELECT number FROM matter ORDER BY random() LIMIT ?", (per_form,))]
+    conn.close()
+    rng.shuffle(people)
+    with_id = [p for p in people if p[2]]
+    with_phone = [p for p in people if p[3]]
+
+    def words(length: int) -> list[str]:
+        out = []
+        for s in summaries:
+            chars = [i for i in range(len(s) - length + 1) if all('\u4e00' <= c <= '\u9fff' for c in s[i:i + length])]
+            if chars:
+                i = rng.choice(chars)
+                out.append(s[i:i + length])
+        return out[:per_form]
+
+    two = [p[0] for p in people if len(p[0]) == 2][:per_form]
+    three = [p[0] for p in people if len(p[0]) >= 3][:per_form]
+    return {
+        "姓名（2字）": two,
+        "姓名（3字）": three,
+        "姓名+村": [f"{p[0]} {p[1][:2]}" for p in people][:per_form],
+        "拼音首字母": [p[4] for p in people if p[4]][:per_form],
+        "身份证号": [p[2] for p in with_id][:per_form],
+        "身份证前10位": [p[2][:10] for p in with_id][:per_form],
+        "电话": [p[3] for p in with_phone][:per_form],
+        "电话后4位": [p[3][-4:] for p in with_phone][:per_form],
+        "诉求片段（2字）": words(2),
+        "诉求片段（4字）": words(4),
+        "事项编号": numbers,
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def raw_statements(query: str, years: range) -> list[tuple[str, dict]]:
+    q = parse_query(query, years=years)
+    out = []
+    for built in (search_sqlite.people_sql(q, limit=20, offset=0),
+                  search_sqlite.matters_sql(q, see_restricted=False, limit=20, offset=0)):
+        if built is not None:
+            out.append(built)
+    return out
+
+
+def time_raw(conn: sqlite3.Connection, statements: list[tuple[str, dict]]) -> float:
+    started = time.perf_counter()
+    for sql, params in statements:
+        conn.execute(sql, params).fetchall()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="信访接待台搜索性能测试")
+    parser.add_argument("--home", type=Path, help="数据文件夹（默认临时文件夹）")
+    parser.add_argument("--reuse", action="store_true", help="文件夹里已有同样规模的数据库时直接复用")
+    parser.add_argument("--matters", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--queries", type=int, default=60, help="每种查询的次数")
+    parser.add_argument("--portable", type=int, default=10, help="对照：可移植 LIKE 路径每种查询的次数（0 不测）")
+    args = parser.parse_args()
+
+    home = args.home or Path(tempfile.mkdtemp(prefix="xfdesk-bench-"))
+    home.mkdir(parents=True, exist_ok=True)
+    meta = build(home, args.matters, args.seed, args.reuse)
+    db = home / "xfdesk.db"
+    size = db.stat().st_size + sum(p.stat().st_size for p in home.glob("xfdesk.db-*"))
+
+    ctx = open_context(home, clock=lambda: TODAY)
+    clerk = Operator("王芳", Role.CLERK)
+    conn = sqlite3.connect(db)
+    years = range(*conn.execute("SELECT min(year), max(year) + 1 FROM matter").fetchone())
+    fts_bytes = sum(r[0] for r in conn.execute(
+        "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'petitioner_fts%' OR name LIKE 'petitioner_grams%' "
+        "OR name LIKE 'matter_fts%' OR name LIKE 'matter_grams%'")) if _has_dbstat(conn) else None
+    queries = sample_queries(db, args.queries, args.seed)
+
+    search(ctx, "预热", operator=clerk)  # first query opens the connection and loads the index pages
+    print()
+    print(f"事项 {meta['matters']:,} 件，信访人 {meta['petitioners']:,} 人，来访 {meta['contacts']:,} 次")
+    print(f"生成用时：{meta['seconds']:.0f} 秒（{meta['seconds'] / meta['matters'] * 1000:.1f} 毫秒/件）")
+    print(f"数据库大小：{size / 2**20:.1f} MB" + (f"（其中搜索索引 {fts_bytes / 2**20:.1f} MB）" if fts_bytes else ""))
+    print()
+    header = f"{'查询':<14}{'次数':>5}{'命中率':>7}{'搜索p50':>9}{'搜索p95':>9}{'SQL p50':>9}{'SQL p95':>9}{'倍数':>6}  达标"
+    if args.portable:
+        header += f"{'LIKE p95':>10}"
+    print(header)
+    all_ok = True
+    for form, items in queries.items():
+        service, raw, hits = [], [], 0
+        for text in items:
+            statements = raw_statements(text, years)
+            time_raw(conn, statements)  # same warm cache for both
+            raw.append(time_raw(conn, statements) * 1000)
+            started = time.perf_counter()
+            page = search(ctx, text, operator=clerk)
+            service.append((time.perf_counter() - started) * 1000)
+            hits += bool(page.people or page.matters)
+        if not items:
+            continue
+        p95, r95 = percentile(service, 0.95), percentile(raw, 0.95)
+        ratio = p95 / r95 if r95 else float("inf")
+        ok = p95 <= TARGET_P95_MS and (ratio <= TARGET_RATIO or p95 <= 2.0)
+        all_ok &= ok
+        line = (f"{form:<14}{len(items):>5}{hits / len(items):>7.0%}{statistics.median(service):>9.1f}{p95:>9.1f}"
+                f"{statistics.median(raw):>9.1f}{r95:>9.1f}{ratio:>6.1f}  {'是' if ok else '否'}")
+        if args.portable:
+            portable = []
+            for text in items[:args.portable]:
+                started = time.perf_counter()
+                search(ctx, text, operator=clerk, backend="portable")
+                portable.append((time.perf_counter() - started) * 1000)
+            line += f"{percentile(portable, 0.95):>10.1f}"
+        print(line)
+    two = queries["姓名（2字）"][:20]
+    like = [time_raw(conn, [("SELECT id FROM petitioner WHERE name LIKE ? ORDER BY name LIMIT 20",
+                             (f"%{n}%",))]) * 1000 for n in two]
+    grams = [time_raw(conn, [("SELECT rowid FROM petitioner_grams WHERE petitioner_grams MATCH ? LIMIT 20",
+                              (f'"{n}"',))]) * 1000 for n in two]
+    print()
+    print(f"对照：2字姓名 LIKE '%张三%' 全表扫描 p95 {percentile(like, 0.95):.1f} ms；"
+          f"双字索引 MATCH p95 {percentile(grams, 0.95):.1f} ms")
+    print(f"目标（p95 ≤ {TARGET_P95_MS:.0f} ms 且 ≤ {TARGET_RATIO:.0f}× 直接SQL）：{'全部达标' if all_ok else '未全部达标'}")
+    print("（毫秒；“搜索”= search() 一次翻页：信访人一页 + 事项一页 + 统计；“SQL”= 同样两条语句经 sqlite3 直接执行；"
+          "p95 ≤ 2 ms 时不计倍数）")
+    print(f"数据文件夹：{home}")
+    conn.close()
+    ctx.db.dispose()
+
+
+def _has_dbstat(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.execute("SELECT 1 FROM dbstat LIMIT 1")
+        return True
+    except sqlite3.Error:
+        return False
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,328 @@
+"""Search: every query form, ranking, masking, paging, restricted matters, and the index following the tables.
+
+Most tests run twice: through the SQLite FTS5 index and through the portable LIKE path used on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+
+import pytest
+from sqlmodel import select
+
+from tests.conftest import TODAY, make_id_number, sample_contact
+from xfdesk.domain.privacy import RESTRICTED_NAME, mask_id_number, mask_phone
+from xfdesk.services.search import find_people, parse_query, rebuild_index, search
+from xfdesk.storage import search_sqlite
+from xfdesk.storage.models import Matter, Petitioner
+
+BACKENDS = ("fts", "portable")
+
+
+@pytest.fixture
+def office(ctx, register):
+    """A few people with known values; returns their ids and numbers by a short key."""
+    out = {}
+    out["zhangsan"] = register(name="张三", village="大畲村", id_number=make_id_number("19700315", serial=11),
+                               phone="13800001234")
+    out["zhangsan_gz"] = register(name="张三", village="古樟村", id_number=make_id_number("19820101", serial=21),
+                                  phone="13911112222", summaries=("反映拖欠工资八个月，讨要无果",),
+                                  category="劳动社保")
+    out["zhangsanfeng"] = register(name="张三丰", village="高田村", id_number=make_id_number("19600707", serial=31),
+                                   phone="13722223333", summaries=("山塘水渠损坏，农田无法灌溉",), category="水利")
+    out["wangxiaoming"] = register(name="王小明", village="长乐村", id_number=make_id_number("19900909", serial=41),
+                                   phone="13655554444", summaries=("申请农村最低生活保障",), category="民政")
+    return out
+
+
+def _people(page):
+    return [(p.name, p.village) for p in page.people]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_two_character_name_ranks_exact_name_first(ctx, office, backend):
+    page = search(ctx, "张三", backend=backend)
+    names = [p.name for p in page.people]
+    assert names[:2] == ["张三", "张三"] and names[2] == "张三丰"
+    assert page.total_people == 3
+    # their matters come along, the exact-name people's first
+    numbers = [m.number for m in page.matters]
+    assert set(numbers[:2]) == set(office["zhangsan"].numbers + office["zhangsan_gz"].numbers)
+    assert office["zhangsanfeng"].numbers[0] in numbers
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_name_plus_village(ctx, office, backend):
+    assert _people(search(ctx, "张三 大畲", backend=backend)) == [("张三", "大畲村")]
+    assert _people(search(ctx, "张三 古樟村", backend=backend)) == [("张三", "古樟村")]
+    page = search(ctx, "张三 古樟", backend=backend)
+    assert [m.number for m in page.matters] == office["zhangsan_gz"].numbers
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_given_name_inside_a_three_character_name(ctx, office, backend):
+    assert _people(search(ctx, "小明", backend=backend)) == [("王小明", "长乐村")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pinyin_initials_match_by_prefix(ctx, office, backend):
+    assert sorted(_people(search(ctx, "zs", backend=backend))) == sorted(
+        [("张三", "大畲村"), ("张三", "古樟村"), ("张三丰", "高田村")])
+    assert _people(search(ctx, "ZSF", backend=backend)) == [("张三丰", "高田村")]
+    assert _people(search(ctx, "wxm", backend=backend)) == [("王小明", "长乐村")]
+    assert _people(search(ctx, "zs 大畲", backend=backend)) == [("张三", "大畲村")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_id_number_full_and_prefix(ctx, office, backend):
+    with ctx.db.read() as session:
+        person = session.get(Petitioner, office["zhangsanfeng"].petitioner_ids[0])
+    page = search(ctx, person.id_number, backend=backend)
+    assert [p.petitioner_id for p in page.people] == [person.id]
+    assert [m.number for m in page.matters] == office["zhangsanfeng"].numbers
+    prefix = search(ctx, person.id_number[:10], backend=backend)
+    assert [p.petitioner_id for p in prefix.people] == [person.id]
+    # a region-code prefix is shared by everyone: all four come back
+    assert search(ctx, person.id_number[:6], backend=backend).total_people == 4
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_phone_full_and_last_digits(ctx, office, backend):
+    assert _people(search(ctx, "13655554444", backend=backend)) == [("王小明", "长乐村")]
+    assert _people(search(ctx, "4444", backend=backend)) == [("王小明", "长乐村")]
+    # full-width digits typed through a Chinese IME
+    assert _people(search(ctx, "１３６５５５５４４４４", backend=backend)) == [("王小明", "长乐村")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_exact_phone_ranks_before_a_substring(ctx, office, register, backend):
+    register(name="赵六", village="新坊村", phone="13100001380", id_number=make_id_number(serial=51))
+    page = search(ctx, "13800001234", backend=backend)
+    assert page.people[0].name == "张三"
+    page = search(ctx, "1380", backend=backend)
+    assert {p.name for p in page.people} == {"张三", "赵六"}
+    assert page.people[0].name == "赵六"  # the phone that ends in the digits typed comes first
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_matter_text_substrings(ctx, office, backend):
+    for words in ("工资", "拖欠工资", "讨要无果", "灌溉", "最低生活", "劳动社保"):
+        page = search(ctx, words, backend=backend)
+        assert page.matters, words
+        assert all(words in (m.summary + _details(ctx, m.matter_id)) or words == "劳动社保" for m in page.matters)
+    assert [m.number for m in search(ctx, "工资", backend=backend).matters] == office["zhangsan_gz"].numbers
+    assert search(ctx, "工资 大畲", backend=backend).matters == []  # every term must match
+    assert [m.number for m in search(ctx, "张三 工资", backend=backend).matters] == office["zhangsan_gz"].numbers
+
+
+def _details(ctx, matter_id: int) -> str:
+    with ctx.db.read() as session:
+        return session.get(Matter, matter_id).details
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_matter_number_full_and_bare_sequence(ctx, office, backend):
+    number = office["wangxiaoming"].numbers[0]
+    page = search(ctx, number, backend=backend)
+    assert [m.number for m in page.matters] == [number] and page.people == []
+    seq = str(int(number.rsplit("-", 1)[1]))
+    assert search(ctx, seq, backend=backend).matters[0].number == number
+    assert search(ctx, number.lower().replace("-0000", "-"), backend=backend).matters[0].number == number
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_results_are_masked(ctx, office, backend):
+    page = search(ctx, "王小明", backend=backend)
+    with ctx.db.read() as session:
+        person = session.get(Petitioner, page.people[0].petitioner_id)
+    hit = page.people[0]
+    assert hit.id_number_masked == mask_id_number(person.id_number) != person.id_number
+    assert hit.phone_masked == mask_phone(person.phone) == "136****4444"
+    dumped = json.dumps(page.as_json(), ensure_ascii=False)
+    assert person.id_number not in dumped and person.phone not in dumped
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_paging(ctx, register, backend):
+    for i in range(25):
+        register(name=f"温{'春夏秋冬梅兰竹菊'[i % 8]}{'一二三四五六七八九十'[i % 10]}", village="沔岭村",
+                 id_number=make_id_number(serial=200 + i), phone=f"1580000{i:04d}")
+    seen = []
+    for offset, more in ((0, True), (10, True), (20, False)):
+        page = search(ctx, "沔岭", limit=10, offset=offset, scope="people", backend=backend)
+        assert page.total_people == 25
+        assert page.has_more is more
+        assert len(page.people) == (10 if more else 5)
+        seen += [p.petitioner_id for p in page.people]
+    assert len(set(seen)) == 25
+    past = search(ctx, "沔岭", limit=10, offset=40, scope="people", backend=backend)
+    assert past.people == [] and past.total_people == 25 and not past.has_more
+    assert len(find_people(ctx, "沔岭", limit=7)) == 7
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_restricted_matter_hides_identity_from_clerk(ctx, register, clerk, head, backend):
+    ordinary = register(name="钟秀英", village="桐江村", id_number=make_id_number(serial=301), phone="13512345678",
+                        summaries=("道路破损，要求维修",), category="交通运输")
+    secret = register(name="钟秀英", village="桐江村", existing_id=ordinary.petitioner_ids[0], phone="13512345678",
+                      id_number=None, summaries=("举报村干部侵占集体资金",), category="党纪政纪", kind="检举控告")
+    secret_number = secret.numbers[0]
+
+    for query in ("钟秀英", "13512345678", "zxy", "5678", "钟秀英 桐江"):
+        page = search(ctx, query, operator=clerk, backend=backend)
+        assert secret_number not in [m.number for m in page.matters], query
+        assert [m.number for m in page.matters] == ordinary.numbers, query
+        person = page.people[0]
+        assert (person.matter_count, person.open_matters) == (1, 1), query
+
+    # found by its own text or number: shown, but without the petitioner
+    for query in ("侵占集体资金", secret_number):
+        hits = search(ctx, query, operator=clerk, backend=backend).matters
+        assert [(h.number, h.petitioner_name, h.is_restricted) for h in hits] == [(secret_number, RESTRICTED_NAME, True)]
+    assert search(ctx, "侵占集体资金", backend=backend).matters[0].petitioner_name == RESTRICTED_NAME  # no operator
+
+    # the office head sees it, and as this person's
+    page = search(ctx, "钟秀英", operator=head, backend=backend)
+    assert secret_number in [m.number for m in page.matters]
+    assert page.people[0].matter_count == 2
+    assert search(ctx, secret_number, operator=head, backend=backend).matters[0].petitioner_name == "钟秀英"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_group_members_find_the_group_matter(ctx, clerk, backend):
+    from xfdesk.domain.records import PetitionerInput
+    from xfdesk.services.registration import register_contact
+
+    contact = sample_contact(name="曾广福", village="兴隆村", headcount=12, id_number=make_id_number(serial=401),
+                             summaries=("集体反映土地征收补偿标准偏低",), category="征地拆迁")
+    contact.petitioners.append(PetitionerInput(name="邱桂兰", gender="女", village="兴隆村", representative=True,
+                                               phone="13833334444"))
+    reg = register_contact(ctx, clerk, contact)
+    page = search(ctx, "邱桂兰", backend=backend)
+    assert page.people[0].matter_count == 1
+    assert [m.number for m in page.matters] == reg.numbers
+    assert page.matters[0].petitioner_name == "曾广福"  # the matter's main petitioner
+
+
+def test_index_follows_updates(ctx, office, register, clerk):
+    person_id = office["wangxiaoming"].petitioner_ids[0]
+    # the registration desk records a returning person with a new phone: the old number no longer finds them
+    register(name="王小明", village="长乐村", existing_id=person_id, id_number=None, phone="18688889999",
+             summaries=("补充材料",), category="民政")
+    assert _people(search(ctx, "18688889999")) == [("王小明", "长乐村")]
+    assert search(ctx, "13655554444").people == []
+    assert search(ctx, "4444").people == []
+    # a name changed directly in the table (any service): old name gone, new one and its initials found
+    with ctx.db.write() as session:
+        person = session.get(Petitioner, person_id)
+        person.name, person.name_initials, person.village = "王晓明", "wxm", "梅福村"
+        session.add(person)
+    assert search(ctx, "小明", scope="people").people == []
+    assert _people(search(ctx, "晓明 梅福")) == [("王晓明", "梅福村")]
+    with ctx.db.write() as session:
+        matter = session.exec(select(Matter).where(Matter.number == office["zhangsan"].numbers[0])).one()
+        matter.summary = matter.details = "要求维修琴江大道路灯"
+        session.add(matter)
+    assert [m.number for m in search(ctx, "路灯").matters] == office["zhangsan"].numbers
+    assert search(ctx, "宅基地").matters == []
+    with ctx.db.read() as session:
+        search_sqlite.check_index(session.connection())
+
+
+def test_index_is_created_by_the_migration_idempotently_and_rebuilds(ctx, office):
+    with ctx.db.write() as session:
+        conn = session.connection()
+        assert search_sqlite.has_index(conn)
+        search_sqlite.create_index(conn)  # again: nothing breaks, nothing doubles
+        conn.exec_driver_sql("INSERT INTO petitioner_grams (petitioner_grams) VALUES ('delete-all')")
+    assert search(ctx, "张三").people == []  # the two-character index is empty now…
+    assert rebuild_index(ctx) is True
+    assert len(search(ctx, "张三").people) == 3  # …and whole again
+    assert len(search(ctx, "张三丰").people) == 1
+    with ctx.db.read() as session:
+        search_sqlite.check_index(session.connection())
+
+
+def test_user_text_cannot_break_the_query(ctx, office):
+    for text in ('"', '张" OR "王', "NEAR(", "*", "{name}:", "100%", "_", "a AND", "'; DROP TABLE matter; --", "   "):
+        for backend in BACKENDS:
+            page = search(ctx, text, backend=backend)
+            assert page.people == [] or all(isinstance(p.name, str) for p in page.people)
+    assert search(ctx, "100%").matters == []
+
+
+def test_parse_query_classifies_terms():
+    q = parse_query("张三  ZS 3607351980 ＸＦ-2026-12 大畲", years=range(2025, 2027))
+    assert q.terms == [("张三", "text"), ("zs", "letters"), ("3607351980", "digits"), ("XF-2026-000012", "number"),
+                       ("大畲", "text")]
+    assert not q.person_terms_ok  # a matter number names no person
+    assert parse_query("123", years=range(2025, 2027)).matter_numbers == {"123": ["XF-2025-000123", "XF-2026-000123"]}
+
+
+def test_every_form_finds_people_of_a_generated_office(ctx):
+    from xfdesk.services.demo import generate_demo
+
+    generate_demo(ctx, matters=120, seed=7, today=TODAY)
+    with ctx.db.read() as session:
+        people = session.exec(select(Petitioner)).all()
+    rng = random.Random(3)
+    for person in rng.sample(people, 12):
+        ident = person.id
+        assert ident in _ids(search(ctx, f"{person.name} {person.village[:2]}", scope="people", limit=50)), person.name
+        assert ident in _ids(search(ctx, person.name_initials, scope="people", limit=200)), person.name_initials
+        if person.id_number:
+            assert _ids(search(ctx, person.id_number, scope="people"))[0] == ident
+            assert ident in _ids(search(ctx, person.id_number[:12], scope="people"))
+        if person.phone:
+            assert _ids(search(ctx, person.phone, scope="people"))[0] == ident
+            assert ident in _ids(search(ctx, person.phone[-4:], scope="people", limit=50))
+    with ctx.db.read() as session:
+        matters = session.exec(select(Matter).where(Matter.is_restricted == False)).all()  # noqa: E712
+    for matter in rng.sample(matters, 8):
+        words = matter.summary[2:6]
+        found = search(ctx, words, scope="matters", limit=200)
+        assert matter.id in [m.matter_id for m in found.matters], words
+
+
+def _ids(page) -> list[int]:
+    return [p.petitioner_id for p in page.people]
+
+
+def test_cli_search_json_and_table(ctx, office, capsys):
+    from xfdesk.cli.app import run
+
+    home = str(ctx.home.root)
+    assert run(["--home", home, "search", "张三 大畲", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [p["name"] for p in data["people"]] == ["张三"]
+    assert data["matters"][0]["number"] == office["zhangsan"].numbers[0]
+    assert data["people"][0]["phone_masked"] == "138****1234"
+
+    assert run(["--home", home, "search", "王小明"]) == 0
+    out = capsys.readouterr().out
+    assert "王小明" in out and "136****4444" in out and "13655554444" not in out
+
+    assert run(["--home", home, "search", "查无此人"]) == 0
+    assert "没有找到" in capsys.readouterr().out
+    assert run(["--home", home, "search", "张三", "--limit", "0"]) == 1
+    assert "--limit" in capsys.readouterr().err
+
+
+def test_cli_shows_user_text_literally(ctx, register, capsys):
+    from xfdesk.cli.app import run
+
+    register(name="[bold]李[/bold]", village="西华村", id_number=make_id_number(serial=501), phone="13044445555")
+    assert run(["--home", str(ctx.home.root), "search", "西华"]) == 0
+    assert "[bold]李[/bold]" in capsys.readouterr().out
+
+
+def test_last_contact_is_the_latest_visit(ctx, register):
+    first = register(name="廖春花", village="梅福村", id_number=make_id_number(serial=601), phone="13966667777",
+                     received_at=dt.datetime(2026, 9, 1, 10, 0))
+    register(name="廖春花", village="梅福村", existing_id=first.petitioner_ids[0], id_number=None,
+             phone="13966667777", received_at=dt.datetime(2026, 11, 2, 15, 0), summaries=("再次反映宅基地纠纷",))
+    hit = find_people(ctx, "廖春花")[0]
+    assert hit.last_contact == dt.date(2026, 11, 2)
+    assert hit.matter_count == 2 and hit.open_matters == 2
