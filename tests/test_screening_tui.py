@@ -252,3 +252,30 @@ async def test_clerk_lists_show_an_accusation_without_identity(ctx, register, cl
                 issued = app.screen.query_one("#sv-issued", DataTable)
                 assert issued.row_count == 1
     assert "supervise" in actions(ctx, secret)
+
+
+async def test_the_desk_opens_queue_board_and_handling_by_keys(ctx, register, clerk):
+    from xfdesk.tui.app import XfdeskApp
+    from xfdesk.tui.screens.matter import MatterScreen
+
+    mid = register(summaries=("反映村道路灯长期不亮",)).matter_ids[0]
+    app = XfdeskApp(home=ctx.home, ctx=ctx, operator=clerk, ask_drafts=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, ScreeningQueueScreen)
+        await pilot.press("escape", "f8")
+        await pilot.pause()
+        assert isinstance(app.screen, SupervisionScreen)
+        await pilot.press("escape")
+        app.open_matter(mid)
+        await pilot.pause()
+        assert isinstance(app.screen, MatterScreen)
+        await pilot.press("h")  # 办理 from the matter screen
+        await pilot.pause()
+        assert isinstance(app.screen, HandlingScreen)
+        assert option_labels(app.screen)[0].startswith("甄别")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ScreeningDecisionScreen)

@@ -53,6 +53,7 @@ def test_board_groups_by_unit_with_days_late(ctx, board_office, clerk, head):
                                                       board_office["soon"]]
     soon = groups[2].rows[0]
     assert (soon.days_left, soon.overdue, soon.days_late) == (3, False, 0)
+    assert (late.clock, soon.clock) == ("办理期限", "办理期限")
     assert (groups[0].overdue, groups[2].due_soon) == (1, 1)
     assert groups[1].rows[0].petitioner == RESTRICTED_NAME
     assert supervision_board(ctx, head, within_days=5)[1].rows[0].petitioner == "张三"

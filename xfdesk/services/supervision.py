@@ -18,7 +18,7 @@ from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status, Transi
 from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
 from xfdesk.services.events import record_event
 from xfdesk.services.lifecycle import find_for_update
-from xfdesk.storage.models import Event, Matter, Petitioner, Unit, now
+from xfdesk.storage.models import Deadline, Event, Matter, Petitioner, Unit, now
 
 SUPERVISE = "supervise"
 NO_UNIT = "（未交办）"
@@ -37,6 +37,7 @@ class BoardRow:
     unit: str
     supervisions: int
     last_supervised: dt.date | None
+    clock: str = ""  # which deadline is the nearest (办理期限, 速办答复期限 …)
 
     @property
     def overdue(self) -> bool:
@@ -81,7 +82,12 @@ def supervision_board(ctx, operator, *, within_days: int | None = None) -> list[
         ).all()
         ids = [m.id for m, _, _ in rows]
         issued: dict[int, list[dt.datetime]] = {}
+        nearest: dict[int, Deadline] = {}
         if ids:
+            for d in session.exec(select(Deadline).where(col(Deadline.matter_id).in_(ids), Deadline.state == "open",
+                                                         Deadline.kind == "duty")):
+                if d.matter_id not in nearest or d.due_on < nearest[d.matter_id].due_on:
+                    nearest[d.matter_id] = d
             for matter_id, at in session.exec(select(Event.matter_id, Event.at).where(
                     Event.action == SUPERVISE, col(Event.matter_id).in_(ids))):
                 issued.setdefault(matter_id, []).append(at)
@@ -92,8 +98,16 @@ def supervision_board(ctx, operator, *, within_days: int | None = None) -> list[
         group = groups.setdefault(m.unit_id, UnitGroup(m.unit_id, unit.name if unit else NO_UNIT))
         group.rows.append(BoardRow(m.id, m.number, m.summary, STATUS_LABELS[Status(m.status)], m.due_on,
                                    days_left(m.due_on, today), p.name if visible else RESTRICTED_NAME,
-                                   group.unit, len(times), max(times).date() if times else None))
+                                   group.unit, len(times), max(times).date() if times else None,
+                                   _clock_label(ctx, nearest.get(m.id))))
     return sorted(groups.values(), key=lambda g: (-g.overdue, min(r.days_left for r in g.rows), g.unit))
+
+
+def _clock_label(ctx, d: Deadline | None) -> str:  # noqa: ANN001
+    if d is None:
+        return ""
+    limit = ctx.profile.limits.get(d.name)
+    return limit.label if limit else d.name
 
 
 @dataclass(frozen=True)
@@ -146,7 +160,7 @@ def issue_supervision(ctx, operator, matter_ref: int | str, *, note: str, due_on
     except Exception as exc:  # noqa: BLE001 — the 督办 stands; the letter can be issued again later
         return SupervisionResult(event_id, None, None, f"督办已记录，但督办函未能生成：{exc}")
     number = getattr(doc, "number_text", None)
-    return SupervisionResult(event_id, getattr(doc, "id", None), number, f"督办已记录，督办函 {number or ''}已生成")
+    return SupervisionResult(event_id, getattr(doc, "id", None), number, f"督办已记录，已生成督办函 {number or ''}")
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,7 @@ class ActionFormScreen(ModalScreen[bool]):
                     else:
                         yield Input(f.default, placeholder=f.placeholder, id=f"af-{f.key}", select_on_focus=False)
             yield Static(id="af-error", classes="hd-error")
+            yield Static(plain("Ctrl+S 保存　回车 下一栏　Esc 取消　（* 为必填）"), classes="hd-hint")
 
     def on_mount(self) -> None:
         if self.form.fields:
