@@ -272,6 +272,25 @@ def is_fair(counts: Mapping[int, int]) -> bool:
     return not counts or max(counts.values()) - min(counts.values()) <= 1
 
 
+# Chinese names of the events this feature writes (for timelines and audit lists).
+EVENT_LABELS: dict[str, str] = {
+    "reception_schedule": "接访排班",
+    "reception_swap": "调整接访领导",
+    "reception_absence": "接访领导缺席",
+    "reception_book": "约访",
+    "reception_cancel": "取消约访",
+    "reception_walk_in": "领导接访现场登记",
+    "reception_attendance": "接访到访登记",
+    "leader_instruction": "领导批示",
+    "supervise": "督办",
+    "case_leader": "领导包案",
+    "leader_add": "添加接访领导",
+    "leader_import": "导入接访领导",
+    "leader_active": "启用接访领导",
+    "leader_inactive": "停用接访领导",
+}
+
+
 # -- bookings ---------------------------------------------------------------------------------------------------
 
 

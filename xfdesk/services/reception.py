@@ -355,10 +355,11 @@ def _day_text(day: dt.date | int) -> str:
     return date_label(day) if isinstance(day, dt.date) else f"编号为{day}的接访日"
 
 
-def _day_row(session: Session, day: dt.date | int) -> ReceptionDay | None:
-    if isinstance(day, dt.date):
-        return session.exec(select(ReceptionDay).where(ReceptionDay.day == day)).first()
-    return session.get(ReceptionDay, int(day))
+def _day_row(session: Session, day: dt.date | int, *, lock: bool = False) -> ReceptionDay | None:
+    query = select(ReceptionDay).where(ReceptionDay.day == day if isinstance(day, dt.date)
+                                       else ReceptionDay.id == int(day))
+    # PostgreSQL: FOR UPDATE queues two desks booking the same day (SQLite's BEGIN IMMEDIATE already does)
+    return session.exec(query.with_for_update() if lock else query).first()
 
 
 def _view(session: Session, ctx, row: ReceptionDay, *, with_bookings: bool, operator=None) -> DayView:  # noqa: ANN001
@@ -392,7 +393,7 @@ def _view(session: Session, ctx, row: ReceptionDay, *, with_bookings: bool, oper
 
 
 def _day_for_update(session: Session, day: dt.date | int) -> ReceptionDay:
-    row = _day_row(session, day)
+    row = _day_row(session, day, lock=True)
     if row is None:
         raise BookingRefused(f"{_day_text(day)}不是接访日，请先生成排班或选择其他日期")
     return row
@@ -516,7 +517,8 @@ def book_matter(ctx, operator, matter_id: int, day: dt.date | int, *, slot: int 
                 leader_id: int | None = None) -> Appointment:
     """约访: book the matter into the day (a free slot, a sitting leader; the 包案 leader when there is one)."""
     with ctx.db.write() as session:
-        matter = session.get(Matter, matter_id)
+        # the matter row is locked too: one open booking per matter even when two desks book it at once
+        matter = session.exec(select(Matter).where(Matter.id == matter_id).with_for_update()).first()
         if matter is None:
             raise BookingRefused(f"找不到编号为{matter_id}的事项")
         row = _day_for_update(session, day)
