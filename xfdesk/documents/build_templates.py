@@ -31,6 +31,7 @@ PAGE_NUMBER_FONT = "宋体"
 TITLE_SIZE = Pt(22)  # 二号
 BODY_SIZE = Pt(16)  # 三号
 TABLE_SIZE = Pt(14)  # 四号: forms keep the long values on few lines
+LIST_SIZE = Pt(12)  # 小四: list tables have six columns on a 156 mm line
 LINE_PITCH = Pt(28)  # GB/T 9704: 22 lines a page
 
 STYLE_TITLE = "公文标题"
@@ -39,6 +40,7 @@ STYLE_BODY = "公文正文"
 STYLE_PLAIN = "顶格正文"
 STYLE_SIGNATURE = "落款"
 STYLE_TABLE = "表格文字"
+STYLE_LIST = "列表表格文字"
 STYLE_NOTE = "附注"
 STYLE_HEADING = "一级标题"
 
@@ -154,6 +156,8 @@ def new_document():  # noqa: ANN201
                      right_chars=2)
     _paragraph_style(document, STYLE_TABLE, font=BODY_FONT, size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT,
                      line=None)
+    _paragraph_style(document, STYLE_LIST, font=BODY_FONT, size=LIST_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT,
+                     line=None)
     _paragraph_style(document, STYLE_NOTE, font=BODY_FONT, size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
                      line=Pt(22))
     _page_number_footer(section)
@@ -200,6 +204,7 @@ _STYLE_FONTS = {
     STYLE_HEADING: (HEADING_FONT, BODY_SIZE),
     STYLE_SIGNATURE: (BODY_FONT, BODY_SIZE),
     STYLE_TABLE: (BODY_FONT, TABLE_SIZE),
+    STYLE_LIST: (BODY_FONT, LIST_SIZE),
     STYLE_NOTE: (BODY_FONT, TABLE_SIZE),
 }
 
@@ -246,16 +251,17 @@ def receipt_block(document, what: str) -> None:  # noqa: ANN001
     para(document, "信访人签收：＿＿＿＿＿＿＿　　签收日期：　　　　年　　月　　日", STYLE_NOTE)
 
 
-def _cell_text(cell, text: str, *, bold: bool = False, align=None) -> None:  # noqa: ANN001
+def _cell_text(cell, text: str, *, bold: bool = False, align=None, style: str = STYLE_TABLE) -> None:  # noqa: ANN001
     p = cell.paragraphs[0]
-    p.style = STYLE_TABLE
+    p.style = style
+    font, size = _STYLE_FONTS[style]
     if align is not None:
         p.alignment = align
     for i, line in enumerate(text.split("\n")):
         if i:
-            p = cell.add_paragraph(style=STYLE_TABLE)
+            p = cell.add_paragraph(style=style)
         if line:
-            _run(p, line, BODY_FONT, TABLE_SIZE, bold or None)
+            _run(p, line, font, size, bold or None)
 
 
 def form_table(document, rows: Sequence[Sequence[str]], widths_mm: Sequence[float]):  # noqa: ANN001, ANN201
@@ -289,15 +295,15 @@ def list_table(document, headers: Sequence[str], row_cells: Sequence[str], list_
     table.autofit = False
     head = table.add_row()
     for cell, text in zip(head.cells, headers):
-        _cell_text(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _cell_text(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, style=STYLE_LIST)
     _repeat_header(head)
     start = table.add_row()
-    _cell_text(start.cells[0], f"{{%tr for {loop_var} in {list_field} %}}")
+    _cell_text(start.cells[0], f"{{%tr for {loop_var} in {list_field} %}}", style=STYLE_LIST)
     body = table.add_row()
     for cell, text in zip(body.cells, row_cells):
-        _cell_text(cell, text)
+        _cell_text(cell, text, style=STYLE_LIST)
     end = table.add_row()
-    _cell_text(end.cells[0], "{%tr endfor %}")
+    _cell_text(end.cells[0], "{%tr endfor %}", style=STYLE_LIST)
     _set_widths(table, widths_mm)
     return table
 
@@ -459,7 +465,6 @@ def build_handling_opinion(document) -> None:  # noqa: ANN001
                    "经调查核实，根据《信访工作条例》第三十二条的规定，现将处理意见答复如下：")
     para(document, "一、投诉请求", STYLE_HEADING)
     para(document, "{{ 诉求摘要 }}")
-    para(document, "{{ 详细情况 }}")
     para(document, "二、事实和理由", STYLE_HEADING)
     para(document, "{{ 事实和理由 }}")
     para(document, "三、处理意见", STYLE_HEADING)
@@ -554,7 +559,7 @@ def build_unit_attendance_notice(document) -> None:  # noqa: ANN001
     para(document, "定于{{ 接访日期 }}（{{ 接访星期 }}）在{{ 接访地点 }}举行领导接访日活动，接访领导：{{ 接访领导 }}。"
                    "下列{{ 事项件数 }}件信访事项涉及你单位职责，请你单位负责人携带有关材料准时参加，"
                    "并提前核实情况、提出初步处理意见。")
-    list_table(document, ROW_HEADERS_UNIT, ROW_CELLS_UNIT, "事项列表", (14, 20, 36, 26, 60))
+    list_table(document, ROW_HEADERS_UNIT, ROW_CELLS_UNIT, "事项列表", (10, 24, 34, 26, 62))
     para(document, "", STYLE_NOTE)
     para(document, "注：检举控告类事项不列信访人身份，不得将检举、揭发材料以及有关情况透露或者转给被检举、揭发的人员"
                    "或者单位（《信访工作条例》第三十条）。", STYLE_NOTE)
@@ -570,7 +575,7 @@ def build_leader_brief(document) -> None:  # noqa: ANN001
     list_table(document, ("序号", "时间", "信访人", "诉求摘要", "既往信访及标记", "责任单位"),
                ("{{ 行.序号 }}", "{{ 行.接访时间 }}", "{{ 行.信访人 }}\n{{ 行.所属村 }}",
                 "{{ 行.事项编号 }}\n{{ 行.诉求摘要 }}", "{{ 行.既往信访 }}\n{{ 行.事项标记 }}", "{{ 行.责任单位 }}"),
-               "事项列表", (11, 16, 24, 50, 34, 21))
+               "事项列表", (10, 24, 24, 46, 32, 20))
     signature_block(document, signer="{{ 信访部门 }}", seal="")
     para(document, "领导批示：", STYLE_PLAIN)
     para(document, "", STYLE_PLAIN)
@@ -595,7 +600,7 @@ def build_reception_schedule(document) -> None:  # noqa: ANN001
     list_table(document, ("日期", "星期", "接访领导", "接访地点", "预约件数", "备注"),
                ("{{ 行.日期 }}", "{{ 行.星期 }}", "{{ 行.接访领导 }}", "{{ 行.接访地点 }}", "{{ 行.预约件数 }}",
                 "{{ 行.备注 }}"),
-               "安排", (32, 18, 40, 34, 16, 16), loop_var="行")
+               "安排", (32, 16, 40, 36, 16, 16), loop_var="行")
     para(document, "", STYLE_NOTE)
     para(document, "接访日逢法定节假日顺延至其后第一个工作日。来访群众请携带身份证件；联系电话：{{ 信访部门电话 }}。",
          STYLE_NOTE)
