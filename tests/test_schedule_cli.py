@@ -78,3 +78,50 @@ def test_bad_month_and_swap_and_book(home, capsys, tmp_path):
     assert "找不到事项" in capsys.readouterr().err
     assert cli(home, "schedule", "swap", "2026-12-04", "--out", sitting, "--in", other, "--reason", "x") == 1
     assert "不是接访日" in capsys.readouterr().err
+
+
+def test_book_cancel_absent_print_and_leader_commands(home, capsys, monkeypatch):
+    import sys
+
+    import xfdesk.services.documents as documents
+    from tests.conftest import sample_contact
+    from xfdesk.cli import schedule_cmd
+    from xfdesk.services.context import Operator
+    from xfdesk.services.registration import register_contact
+
+    monkeypatch.setattr(documents, "_print_command", lambda path, printer: [sys.executable, "-c", "pass"])
+    for name, title in (("刘建国", "党委书记"), ("陈志强", "镇长")):
+        cli(home, "leader", "add", name, "--title", title)
+    cli(home, "schedule", "generate", "--from", "2026-11", "--months", "2")
+    ctx = schedule_cmd.context()
+    number = register_contact(ctx, Operator("王芳"), sample_contact(name="钟秀英")).numbers[0]
+    capsys.readouterr()
+
+    assert cli(home, "schedule", "book", number, "2026-11-26", "--slot", "3") == 0
+    out = capsys.readouterr().out
+    assert f"已约访：{number} 11月26日（星期四） 第3时段 10:00-10:30" in out
+    assert cli(home, "schedule", "book", number, "2026-12-03") == 1
+    assert "请先取消" in capsys.readouterr().err
+    assert cli(home, "schedule", "show", "2026-11") == 0
+    assert f"10:00-10:30  {number}  钟秀英" in capsys.readouterr().out
+
+    assert cli(home, "schedule", "print", "2026-11-26") == 0
+    out = capsys.readouterr().out
+    assert "新生成3份文书" in out and "琴信接通〔2026〕1号" in out
+    assert cli(home, "schedule", "print", "2026-11-26", "--no-print") == 0
+    assert "沿用已出具的3份文书" in capsys.readouterr().out
+
+    assert cli(home, "schedule", "cancel", number, "--reason", "信访人要求改期") == 0
+    assert cli(home, "schedule", "cancel", number, "--reason", "再次") == 1
+    assert "没有待接访的约访" in capsys.readouterr().err
+
+    sitting = json.loads((cli(home, "schedule", "show", "2026-12", "--json"),
+                          capsys.readouterr().out)[1])["days"][0]["leaders"][0]["name"]
+    assert cli(home, "schedule", "absent", "2026-12-03", sitting, "--reason", "赴县开会") == 0
+    other = "陈志强" if sitting == "刘建国" else "刘建国"
+    assert f"接访领导：{other}" in capsys.readouterr().out
+
+    assert cli(home, "leader", "off", other) == 0
+    assert cli(home, "leader", "list", "--json") == 0
+    listed = {x["name"]: x["active"] for x in json.loads(capsys.readouterr().out.split("\n", 1)[1])}
+    assert listed == {"刘建国": other != "刘建国", "陈志强": other != "陈志强"}
