@@ -11,6 +11,7 @@ and on every run, because python-docx's ``font.name`` only sets the Latin fonts.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -634,8 +635,25 @@ def build_template(key: str):  # noqa: ANN201
     props = document.core_properties
     props.title = KINDS_BY_KEY[key].name
     props.author = "xfdesk"
+    props.revision = 1
+    props.created = props.modified = dt.datetime(2026, 1, 1)
     props.comments = "xfdesk 文书模板：字段写在双花括号中，可用字段见 xfdesk doc fields"
     return document
+
+
+def _save_reproducibly(document, path: Path) -> None:  # noqa: ANN001
+    """Save with fixed zip timestamps, so rebuilding unchanged templates leaves the files (and git) unchanged."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(item.filename))
 
 
 def build_all(folder: Path) -> list[Path]:
@@ -643,7 +661,7 @@ def build_all(folder: Path) -> list[Path]:
     written = []
     for key, kind in KINDS_BY_KEY.items():
         path = folder / kind.file_name
-        build_template(key).save(path)
+        _save_reproducibly(build_template(key), path)
         written.append(path)
     return written
 
