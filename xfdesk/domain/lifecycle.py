@@ -136,7 +136,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.FOLLOW_UP, "回访",
                _s(Status.REPLIED, Status.RESOLVED, Status.FOLLOWED_UP, Status.REVIEWED, Status.RE_REVIEWED),
                Status.FOLLOWED_UP),
-    Transition(Action.REHANDLE, "重新办理", _s(Status.FOLLOWED_UP), Status.ASSIGNED, needs_reason=True,
+    # also after a 复查/复核 that orders the matter redone (撤销重办)
+    Transition(Action.REHANDLE, "重新办理", _s(Status.FOLLOWED_UP, Status.REVIEWED, Status.RE_REVIEWED),
+               Status.ASSIGNED, needs_reason=True,
                cancels=_ALL_WINDOWS, starts=("handling",)),
     # 复查 / 复核 (条例第35、36条)
     Transition(Action.REQUEST_REVIEW, "申请复查", _s(Status.REPLIED, Status.FOLLOWED_UP), Status.REVIEW,
