@@ -254,3 +254,14 @@ def test_wrong_state_is_refused_before_any_field_complaint(ctx, register, clerk)
         h.reply_matter(ctx, clerk, mid, result="支持", facts="", basis="")
     with pytest.raises(TransitionRefused, match="找不到事项"):
         h.archive_matter(ctx, clerk, 9999)
+
+
+def test_review_ordering_the_matter_redone_lets_it_be_handled_again(ctx, accepted, clerk):
+    mid = _replied(ctx, clerk, accepted)
+    h.request_review(ctx, clerk, mid, level=1, requested_on=D(2026, 10, 20))
+    h.conclude_review(ctx, clerk, mid, result="撤销重办", opinion="事实不清，撤销重办", on=D(2026, 11, 10))
+    h.rehandle_matter(ctx, clerk, mid, "复查撤销原处理意见，重新调查", on=D(2026, 11, 12))
+    cs = clocks(ctx, mid)
+    assert matter(ctx, mid).status == "assigned"
+    assert cs["handling"].start_on == D(2026, 11, 12) and cs["handling"].state == "open"
+    assert cs["re_review_request"].state == "cancelled"  # no 复核 window while it is being redone

@@ -63,3 +63,12 @@ def test_lists_show_a_clerk_no_identity(ctx, restricted, register, clerk, head):
     assert row.petitioner == RESTRICTED_NAME
     assert all(r.petitioner == RESTRICTED_NAME for r in screening_queue(ctx, clerk))
     assert [r.petitioner for r in screening_queue(ctx, head)] == ["张三"]
+
+
+def test_opening_a_screen_on_a_restricted_matter_is_logged(ctx, restricted, register, clerk):
+    from xfdesk.services.access import note_view
+
+    ev = note_view(ctx, clerk, restricted, "handling")
+    assert ev is not None and views(ctx, restricted)[-1].data == {"what": "handling", "identity_shown": False}
+    plain = register(summaries=("反映村道路灯长期不亮",)).matter_ids[0]
+    assert note_view(ctx, clerk, plain, "handling") is None and views(ctx, plain) == []

@@ -224,6 +224,7 @@ async def test_clerk_lists_show_an_accusation_without_identity(ctx, register, cl
         await pilot.press("ctrl+s")  # kind 检举控告 came from registration; first reason 受理
         await pilot.pause()
     assert status(ctx, secret) == "accepted"
+    assert "view_restricted" in actions(ctx, secret)  # the decision screen was a view of it
     with ctx.db.read() as s:
         unit = s.exec(select(Unit.id).where(Unit.name == "纪委")).one()
     h.assign_matter(ctx, clerk, secret, unit, on=D(2026, 11, 21))

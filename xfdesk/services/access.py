@@ -32,6 +32,14 @@ def log_restricted_view(session: Session, operator, matter: Matter, *, what: str
                         data={"what": what, "identity_shown": shown})
 
 
+def note_view(ctx, operator, matter_ref: int | str, what: str) -> Event | None:  # noqa: ANN001
+    """Log that a screen showing the matter was opened (its own small transaction); ordinary matters: nothing."""
+    from xfdesk.services.lifecycle import find_for_update
+
+    with ctx.db.write() as session:
+        return log_restricted_view(session, operator, find_for_update(session, matter_ref), what=what)
+
+
 def view_matter(ctx, operator, matter_ref: int | str) -> dict[str, Any] | None:  # noqa: ANN001
     """The matter detail for this operator; a restricted matter's view is logged (by ``queries.matter_detail``)."""
     from xfdesk.services.queries import matter_detail

@@ -372,7 +372,10 @@ class HandlingScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        from xfdesk.services.access import note_view
+
         self.sub_title = f"办理 · {self.operator.name}"
+        note_view(self.ctx, self.operator, self.matter_id, "handling")  # a restricted matter's view is logged
         self.reload()
         self.query_one("#hd-actions", OptionList).focus()
 

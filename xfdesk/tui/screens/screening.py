@@ -211,7 +211,10 @@ class ScreeningDecisionScreen(Screen[bool]):
         from xfdesk.services.handling import handling_summary
         from xfdesk.services.screening import load_reasons, suggestions_for
 
+        from xfdesk.services.access import note_view
+
         self.sub_title = f"甄别 · {self.operator.name}"
+        note_view(self.ctx, self.operator, self.matter_id, "screening")  # a restricted matter's view is logged
         self.reasons = load_reasons(self.ctx)
         self.shown = self._given if self._given is not None else suggestions_for(self.ctx, self.matter_id)
         s = handling_summary(self.ctx, self.matter_id)
