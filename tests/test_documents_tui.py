@@ -138,3 +138,19 @@ async def test_day_print_screen_generates_and_prints_the_day(ctx, clerk, head, r
         assert all(r.ok for _, r in screen.results) and len(screen.results) == 3
     printed = (log / "printed.log").read_text(encoding="utf-8").splitlines()
     assert len(printed) == 3 and all(line.endswith(".docx") for line in printed)
+
+
+async def test_notice_offered_after_a_screening_action(ctx, clerk, register):
+    from xfdesk.tui.screens.documents import notice_after_action
+
+    mid = register(name="李四").matter_ids[0]
+    apply_action(ctx, clerk, mid, "not_accept", reason="越级走访", changes={"route_basis": "《信访工作条例》第二十条"})
+    assert notice_after_action(ctx, clerk, mid, "pause_clock") is None
+    app = Host(lambda: notice_after_action(ctx, clerk, mid, "not_accept"))
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        body = _text(app.screen.query_one("#doc-body", Static))
+        assert "信访事项不予受理告知书" in body and "越级走访" in body
+        await pilot.press("s")
+        await pilot.pause()
+    assert [d.kind for d in _documents(ctx)] == ["non_acceptance_notice"]

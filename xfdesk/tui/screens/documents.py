@@ -107,6 +107,17 @@ class DocumentPreviewScreen(ModalScreen[Any]):
         self.dismiss(self.document)
 
 
+def notice_after_action(ctx, operator, matter_id: int, action: str) -> DocumentPreviewScreen | None:  # noqa: ANN001
+    """The preview of the notice a screening or handling action calls for (受理 → 受理告知书, 不予受理 → 不予受理告知书,
+    答复 → 信访处理意见书 …), for the screen that took the action to push; None when the action needs none."""
+    from xfdesk.documents.kinds import NOTICE_FOR_ACTION
+
+    kind = NOTICE_FOR_ACTION.get(str(action))
+    if kind is None:
+        return None
+    return DocumentPreviewScreen(ctx, operator, kind, matter_id=matter_id)
+
+
 class ChooseDocumentScreen(ModalScreen[Any]):
     """Which document for this matter: the likely ones first (from the matter's state), then all the others."""
 
