@@ -57,7 +57,7 @@ __all__ = [
     "BookingRefused", "ReceptionRuleError", "reception_rule", "add_leader", "list_leaders", "set_leader_active",
     "import_roster", "generate_schedule", "month_days", "day_view", "find_day", "upcoming_days", "swap_leader",
     "mark_absent", "assign_case_leader", "book_matter", "cancel_booking", "register_walk_in", "record_attendance",
-    "record_instruction",
+    "record_instruction", "booking_info", "BookingInfo", "active_units",
     "print_day_set", "DaySet", "GenerationResult", "DayView", "AppointmentView",
 ]
 
@@ -293,6 +293,7 @@ class DayView:
     leaders: list[LeaderSeat]
     appointments: list[AppointmentView] = field(default_factory=list)
     walk_ins: int = 0
+    slot_times: list[str] = field(default_factory=list)  # "09:00-09:30" for slot 1 …
 
     @property
     def booked(self) -> int:
@@ -371,11 +372,13 @@ def _view(session: Session, ctx, row: ReceptionDay, *, with_bookings: bool, oper
         planned = names.get(rdl.planned_leader_id) if rdl.planned_leader_id not in (None, rdl.leader_id) else None
         seats.append(LeaderSeat(rdl.leader_id, leader.name if leader else "?", leader.title if leader else "",
                                 planned.name if planned else "", rdl.change_reason, rdl.manual))
-    view = DayView(row.id, row.day, row.planned_for, row.note, row.slots, row.slot_minutes, seats)
+    rule = reception_rule(ctx)
+    # the day keeps the slots it was planned with, even if the setting changed since
+    rule = ReceptionRule(weekday=rule.weekday, day_of_month=rule.day_of_month, slots=row.slots,
+                         slot_minutes=row.slot_minutes, start=rule.start, leaders_per_day=rule.leaders_per_day)
+    view = DayView(row.id, row.day, row.planned_for, row.note, row.slots, row.slot_minutes, seats,
+                   slot_times=[rule.slot_label(i) for i in range(1, row.slots + 1)])
     if with_bookings:
-        rule = reception_rule(ctx)
-        rule = ReceptionRule(weekday=rule.weekday, day_of_month=rule.day_of_month, slots=row.slots,
-                             slot_minutes=row.slot_minutes, start=rule.start, leaders_per_day=rule.leaders_per_day)
         query = (select(Appointment, Matter, Petitioner).join(Matter, Matter.id == Appointment.matter_id)
                  .join(Petitioner, Petitioner.id == Matter.petitioner_id)
                  .where(Appointment.reception_day_id == row.id).order_by(Appointment.slot, Appointment.id))
@@ -511,6 +514,51 @@ def assign_case_leader(ctx, operator, matter_id: int, leader_id: int | None, not
 
 
 # -- bookings ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BookingInfo:
+    """What the booking screen shows: the matter, its 包案 leader, its open booking and the days it may go to."""
+
+    matter_id: int
+    number: str
+    status_label: str
+    summary: str
+    case_leader_id: int | None
+    case_leader: str
+    current: tuple[DayView, AppointmentView] | None
+    days: list[DayView]
+
+
+def booking_info(ctx, operator, matter_id: int, *, limit: int = 12) -> BookingInfo | None:  # noqa: ANN001
+    """The coming reception days a matter can be booked into (only the 包案 leader's days when it has one)."""
+    with ctx.db.read() as session:
+        matter = session.get(Matter, matter_id)
+        if matter is None:
+            return None
+        case_leader = session.get(Leader, matter.leader_id) if matter.leader_id else None
+        open_row = session.exec(select(Appointment).where(Appointment.matter_id == matter_id,
+                                                          Appointment.state == BOOKED)).first()
+        current = None
+        if open_row is not None:
+            day = _view(session, ctx, session.get(ReceptionDay, open_row.reception_day_id), with_bookings=True,
+                        operator=operator)
+            current = (day, next(a for a in day.appointments if a.id == open_row.id))
+        query = select(ReceptionDay).where(ReceptionDay.day >= ctx.today()).order_by(ReceptionDay.day)
+        if case_leader is not None:
+            query = query.join(ReceptionDayLeader, ReceptionDayLeader.reception_day_id == ReceptionDay.id).where(
+                ReceptionDayLeader.leader_id == case_leader.id)
+        days = [_view(session, ctx, row, with_bookings=True, operator=operator)
+                for row in session.exec(query.limit(limit))]
+        return BookingInfo(matter.id, matter.number, STATUS_LABELS[Status(matter.status)], matter.summary,
+                           case_leader.id if case_leader else None, case_leader.name if case_leader else "",
+                           current, days)
+
+
+def active_units(ctx) -> list[Unit]:  # noqa: ANN001
+    """Units a 批示 can be assigned to, in the order of units.toml."""
+    with ctx.db.read() as session:
+        return list(session.exec(select(Unit).where(Unit.active == True).order_by(Unit.id)))  # noqa: E712
 
 
 def book_matter(ctx, operator, matter_id: int, day: dt.date | int, *, slot: int | None = None,  # noqa: ANN001

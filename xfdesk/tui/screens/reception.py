@@ -333,13 +333,8 @@ class ReceptionDayScreen(Screen):
         for slot in range(1, self.view.slots + 1):
             a = by_slot.get(slot)
             if a is None:
-                from xfdesk.services.reception import reception_rule
-
-                rule = reception_rule(self.ctx)
-                begin = dt.datetime.combine(self.view.day, rule.start) + dt.timedelta(
-                    minutes=(slot - 1) * self.view.slot_minutes)
-                end = begin + dt.timedelta(minutes=self.view.slot_minutes)
-                table.add_row(lit(slot), lit(f"{begin:%H:%M}-{end:%H:%M}"), Text("空", style="dim"), "", "", "", "", "")
+                table.add_row(lit(slot), lit(self.view.slot_times[slot - 1]), Text("空", style="dim"), "", "", "", "",
+                              "")
                 self.row_appointments.append(None)
                 continue
             if a.id == self.highlight:
@@ -495,12 +490,9 @@ class InstructionScreen(ModalScreen[bool]):
         self.day = day
 
     def compose(self) -> ComposeResult:
-        from sqlmodel import select
+        from xfdesk.services.reception import active_units
 
-        from xfdesk.storage.models import Unit
-
-        with self.ctx.db.read() as session:
-            units = list(session.exec(select(Unit).where(Unit.active == True).order_by(Unit.id)))  # noqa: E712
+        units = active_units(self.ctx)
         # a default the clerk overwrites with what the leader said: 15 days, the usual 交办 period
         due = self.ctx.calendar().add_days(self.day, 15)
         a = self.appointment
@@ -669,28 +661,18 @@ class BookMatterScreen(Screen):
         self.query_one("#rx-book-days", DataTable).focus()
 
     def reload(self) -> None:
-        from xfdesk.domain.lifecycle import STATUS_LABELS, Status
-        from xfdesk.services.reception import upcoming_days
-        from xfdesk.storage.models import Leader, Matter
+        from xfdesk.services.reception import booking_info
 
-        with self.ctx.db.read() as session:
-            matter = session.get(Matter, self.matter_id)
-            case_leader = session.get(Leader, matter.leader_id) if matter and matter.leader_id else None
+        info = booking_info(self.ctx, self.operator, self.matter_id)
         head = self.query_one("#rx-book-head", Static)
-        if matter is None:
+        if info is None:
             head.update(plain("找不到该事项"))
             return
-        self.case_leader_id = case_leader.id if case_leader else None
-        head.update(Content.assemble((matter.number, "bold #00D7FF"), "　", (STATUS_LABELS[Status(matter.status)], "bold"),
-                                     "　", matter.summary,
-                                     (f"\n包案领导：{case_leader.name}（只能约在其接访日）" if case_leader else "",
+        head.update(Content.assemble((info.number, "bold #00D7FF"), "　", (info.status_label, "bold"), "　",
+                                     info.summary,
+                                     (f"\n包案领导：{info.case_leader}（只能约在其接访日）" if info.case_leader else "",
                                       "bold #FFAF00")))
-        days = upcoming_days(self.ctx, limit=20, operator=self.operator)
-        self.current = None
-        for d in upcoming_days(self.ctx, limit=60, operator=self.operator):
-            for a in d.appointments:
-                if a.matter_id == self.matter_id and a.state == "booked":
-                    self.current = (d, a)
+        self.current = info.current
         current = self.query_one("#rx-book-current", Static)
         if self.current:
             d, a = self.current
@@ -698,9 +680,7 @@ class BookMatterScreen(Screen):
                                  f"（按 X 取消后可改约）"))
         else:
             current.update(plain("尚未约访"))
-        if case_leader is not None:
-            days = [d for d in days if any(s.leader_id == case_leader.id for s in d.leaders)]
-        self.days = days[:12]
+        self.days = info.days
         table = self.query_one("#rx-book-days", DataTable)
         table.clear()
         for d in self.days:
