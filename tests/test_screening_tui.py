@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from xfdesk.domain.privacy import RESTRICTED_NAME
 from xfdesk.services import handling as h
 from xfdesk.services.screening import screen_matter
-from xfdesk.storage.models import Event, Matter, Unit
+from xfdesk.storage.models import Document, Event, Matter, Unit
 from xfdesk.tui.screens.handling import ActionFormScreen, HandlingScreen
 from xfdesk.tui.screens.screening import ScreeningDecisionScreen, ScreeningQueueScreen
 from xfdesk.tui.screens.supervision import SupervisionScreen
@@ -57,6 +57,17 @@ def option_labels(screen) -> list[str]:  # noqa: ANN001
     return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
 
 
+async def close_notice(pilot, kind: str, *, save: bool = False) -> None:  # noqa: ANN001
+    """The notice the action calls for opens as a preview: save it (S) or close it (Esc)."""
+    from xfdesk.tui.screens.documents import DocumentPreviewScreen
+
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, DocumentPreviewScreen) and screen.kind.key == kind
+    await pilot.press("s" if save else "escape")
+    await pilot.pause()
+
+
 async def choose_action(pilot, label: str) -> None:  # noqa: ANN001
     """Move the highlight to the action whose label starts with ``label`` using the arrow keys, then Enter."""
     screen = pilot.app.screen
@@ -85,6 +96,7 @@ async def test_screen_accept_then_assign_mediate_fail_reply_follow_up_archive_by
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert status(ctx, mid) == "accepted"
+        await close_notice(pilot, "acceptance_notice", save=True)  # 受理告知书 issued with its 文号
         assert isinstance(app.screen, ScreeningQueueScreen) and table.row_count == 0
 
         app.push_screen(HandlingScreen(ctx, clerk, mid))  # the matter screen's H key does this
@@ -95,6 +107,7 @@ async def test_screen_accept_then_assign_mediate_fail_reply_follow_up_archive_by
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert status(ctx, mid) == "assigned"
+        await close_notice(pilot, "transfer_form")
 
         await choose_action(pilot, "调处")
         await pilot.press("ctrl+s")
@@ -119,12 +132,14 @@ async def test_screen_accept_then_assign_mediate_fail_reply_follow_up_archive_by
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert status(ctx, mid) == "replied"
+        await close_notice(pilot, "handling_opinion")
 
         await choose_action(pilot, "回访")
         await pilot.press(*"dhhf", "enter", *"my")  # 电话回访, 满意
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert status(ctx, mid) == "followed_up"
+        await close_notice(pilot, "follow_up_record")
 
         await choose_action(pilot, "归档")
         await pilot.press("ctrl+s")
@@ -134,8 +149,11 @@ async def test_screen_accept_then_assign_mediate_fail_reply_follow_up_archive_by
         m = s.get(Matter, mid)
         unit = s.get(Unit, m.unit_id)
     assert (m.kind, m.reply_result, unit.name) == ("申诉求决", "解释说明", "城建办")
-    assert actions(ctx, mid) == ["register", "accept", "assign", "start_mediation", "mediation_failed", "reply",
-                                 "fast_track_end", "follow_up", "archive"]
+    assert actions(ctx, mid) == ["register", "accept", "document_issued", "assign", "start_mediation",
+                                 "mediation_failed", "reply", "fast_track_end", "follow_up", "archive"]
+    with ctx.db.read() as s:
+        [doc] = s.exec(select(Document).where(Document.matter_id == mid)).all()
+    assert doc.kind == "acceptance_notice" and doc.number_text
 
 
 async def test_not_reaccept_suggestion_is_shown_with_evidence_and_accepted(ctx, register, clerk):
@@ -175,7 +193,11 @@ async def test_not_reaccept_suggestion_is_shown_with_evidence_and_accepted(ctx, 
         await pilot.press("right", "right", "space")  # 申诉求决 (the kind set is focused after the refusal)
         await pilot.press("ctrl+s")
         await pilot.pause()
-    assert status(ctx, again) == "not_reaccepted"
+        assert status(ctx, again) == "not_reaccepted"
+        await close_notice(pilot, "non_reacceptance_notice", save=True)  # 不再受理告知书
+    with ctx.db.read() as s:
+        assert [d.kind for d in s.exec(select(Document).where(Document.matter_id == again))] == [
+            "non_reacceptance_notice"]
     with ctx.db.read() as s:
         ev = s.exec(select(Event).where(Event.matter_id == again, Event.action == "not_reaccept")).one()
     assert ev.data["suggestion_outcome"] == "accepted"
@@ -206,6 +228,7 @@ async def test_clerk_is_blocked_from_approving_an_extension_and_the_head_approve
         await pilot.press("backspace", "backspace", *"20", "enter", *"xianchang celiang")
         await pilot.press("ctrl+s")
         await pilot.pause()
+        await close_notice(pilot, "extension_notice")  # 延期告知书 offered
     assert "extend" in actions(ctx, mid)
     with ctx.db.read() as s:
         assert s.get(Matter, mid).extension_days == 20
@@ -223,6 +246,7 @@ async def test_clerk_lists_show_an_accusation_without_identity(ctx, register, cl
         await pilot.press("tab")
         await pilot.press("ctrl+s")  # kind 检举控告 came from registration; first reason 受理
         await pilot.pause()
+        await close_notice(pilot, "acceptance_notice")
     assert status(ctx, secret) == "accepted"
     assert "view_restricted" in actions(ctx, secret)  # the decision screen was a view of it
     with ctx.db.read() as s:

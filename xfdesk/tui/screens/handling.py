@@ -342,6 +342,20 @@ def supervision_form(ctx, operator, matter_id: int) -> ActionForm:  # noqa: ANN0
     return form
 
 
+def offer_notice(app, ctx, operator, matter_id: int, action: str) -> bool:  # noqa: ANN001
+    """After an action that calls for a written notice (受理告知书, 信访处理意见书 …), open its preview
+    (documents area: S saves with its 文号, P prints, Esc closes without issuing)."""
+    try:
+        from xfdesk.tui.screens.documents import notice_after_action
+    except ImportError:
+        return False
+    screen = notice_after_action(ctx, operator, matter_id, action)
+    if screen is None:
+        return False
+    app.push_screen(screen)
+    return True
+
+
 class HandlingScreen(Screen):
     """办理 one matter: choose an action with the arrows and Enter, fill its form, Ctrl+S."""
 
@@ -438,12 +452,16 @@ class HandlingScreen(Screen):
         if key == SCREEN_ACTION:
             from xfdesk.tui.screens.screening import ScreeningDecisionScreen
 
-            self.app.push_screen(ScreeningDecisionScreen(self.ctx, self.operator, self.matter_id),
-                                 lambda _saved: self.reload())
+            self.app.push_screen(ScreeningDecisionScreen(self.ctx, self.operator, self.matter_id), self._done)
             return
         try:
             form = build_form(self.ctx, self.operator, self.matter_id, key)
         except TransitionRefused as exc:
             message.update(plain(str(exc)))
             return
-        self.app.push_screen(ActionFormScreen(form), lambda _saved: self.reload())
+        self.app.push_screen(ActionFormScreen(form), lambda saved: self._done(key if saved else None))
+
+    def _done(self, action: str | None) -> None:
+        self.reload()
+        if action:
+            offer_notice(self.app, self.ctx, self.operator, self.matter_id, action)

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from xfdesk.domain.glossary import LegalChannel, MatterKind
 from xfdesk.domain.lifecycle import TransitionRefused, transition_for
 from xfdesk.domain.screening import SCREENING_ROUTES, ScreeningRefused, Suggestion
-from xfdesk.tui.screens.handling import CSS, days_text
+from xfdesk.tui.screens.handling import CSS, days_text, offer_notice
 from xfdesk.tui.widgets.fields import lit, plain
 
 SUGGESTED_MARK = "★"
@@ -137,8 +137,12 @@ class ScreeningQueueScreen(Screen):
         matter_id = self.current_id()
         if matter_id is None:
             return
+        def decided(route: str | None) -> None:
+            if route:
+                offer_notice(self.app, self.ctx, self.operator, matter_id, route)
+
         self.app.push_screen(ScreeningDecisionScreen(self.ctx, self.operator, matter_id,
-                                                     suggestions=self.suggestions(matter_id), adopt=adopt))
+                                                     suggestions=self.suggestions(matter_id), adopt=adopt), decided)
 
     def action_adopt(self) -> None:
         matter_id = self.current_id()
@@ -155,7 +159,7 @@ class ScreeningQueueScreen(Screen):
             self.app.open_matter(matter_id)
 
 
-class ScreeningDecisionScreen(Screen[bool]):
+class ScreeningDecisionScreen(Screen[str | None]):
     """The 甄别 decision for one matter: kind, reason (which sets the route), note, target; Ctrl+S saves."""
 
     HELP = ("甄别：①事项性质（左右键选择，空格确认）；②去向和理由（上下键选择，理由决定去向，下方显示法律依据）；"
@@ -326,7 +330,7 @@ class ScreeningDecisionScreen(Screen[bool]):
             self.show_error(str(exc), None)
             return
         self.app.notify(f"已甄别：{transition_for(route).label}", markup=False)
-        self.dismiss(True)
+        self.dismiss(str(route))  # the caller opens the notice the route calls for
 
     def show_error(self, message: str, focus: str | None) -> None:
         self.query_one("#sd-error", Static).update(Text(message, style="bold"))
@@ -334,4 +338,4 @@ class ScreeningDecisionScreen(Screen[bool]):
             self.query_one(focus).focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
