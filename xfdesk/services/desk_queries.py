@@ -1,8 +1,8 @@
 """Read-only queries of the registration desk that the shared query modules do not provide.
 
 - ``home_summary``: the home screen's figures (today's contacts, due soon / overdue, the next reception day);
-- ``find_people`` / ``search_everything``: the desk's search, delegating to ``services.search`` (SQLite full-text
-  index) when it is installed and usable, else plain paged LIKE queries that also work on PostgreSQL.
+- ``find_people`` / ``search_everything``: pages of ``services.search`` (full-text on SQLite, portable elsewhere)
+  shaped as the desk's table rows.
 
 Identity rules: a 检举控告 matter shows no petitioner for a clerk (``domain.privacy``); ID and phone are masked.
 """
@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from xfdesk.domain.lifecycle import OPEN_STATUSES
-from xfdesk.domain.privacy import RESTRICTED_NAME, mask_id_number, mask_phone, may_see_identity
+from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
 from xfdesk.services.history import status_label
-from xfdesk.storage.models import (Appointment, Contact, ContactPetitioner, Leader, Matter, Petitioner, ReceptionDay,
-                                   ReceptionDayLeader)
+from xfdesk.storage.models import (Appointment, Contact, ContactPetitioner, Leader, Matter, Petitioner,
+                                   ReceptionDay, ReceptionDayLeader)
 
 HOME_TOP = 8
 
@@ -33,6 +33,7 @@ class ContactLine:
     petitioner: str
     matter_count: int
     summary: str
+    first_matter_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,8 @@ def home_summary(ctx, role, *, top: int = HOME_TOP) -> HomeSummary:  # noqa: ANN
         hidden = any(m.is_restricted for m in ms) and not may_see_identity(role, True)
         name = RESTRICTED_NAME if hidden else (person.name if person else "")
         summary = "；".join(m.summary for m in ms[:2]) + ("…" if len(ms) > 2 else "")
-        lines.append(ContactLine(c.id, c.received_at, c.channel, c.headcount, name, len(ms), summary))
+        lines.append(ContactLine(c.id, c.received_at, c.channel, c.headcount, name, len(ms), summary,
+                                 ms[0].id if ms else None))
     return HomeSummary(
         today=today, contacts_today=len(contacts), matters_today=sum(len(v) for v in matters_by_contact.values()),
         contacts=lines[:top], overdue_count=overdue_count, due_soon_count=due_soon_count,
@@ -134,7 +136,7 @@ def _due(m: Matter, p: Petitioner, today: dt.date, role) -> DueLine:  # noqa: AN
     return DueLine(m.id, m.number, m.summary, status_label(m.status), m.due_on, (m.due_on - today).days, name)
 
 
-# -- people -------------------------------------------------------------------------------------------------------
+# -- people and everything: the search service's pages, shaped for the desk's tables ------------------------
 @dataclass(frozen=True)
 class PersonLine:
     petitioner_id: int
@@ -146,83 +148,28 @@ class PersonLine:
     last_seen: dt.date | None
 
 
-def find_people(ctx, text: str, *, limit: int = 8, offset: int = 0) -> list[PersonLine]:  # noqa: ANN001
-    """People matching the one search box: ID number, phone, name, name + village, pinyin initials. Paged."""
-    text = (text or "").strip()
-    if not text:
+def find_people(ctx, text: str, *, operator=None, limit: int = 8, offset: int = 0) -> list[PersonLine]:  # noqa: ANN001
+    """People matching the one search box: ID number, phone, name, name + village, pinyin initials. One page."""
+    from xfdesk.services import search as search_service
+
+    if not (text or "").strip():
         return []
-    hits = _find_people_with_index(ctx, text, limit, offset)
-    if hits is None:
-        hits = _find_people_plain(ctx, text, limit, offset)
-    return hits
+    hits = search_service.find_people(ctx, text, limit=limit, offset=offset, operator=operator)
+    return [PersonLine(h.petitioner_id, h.name, h.id_number_masked, h.phone_masked, h.village, h.matter_count,
+                       _day(h.last_contact)) for h in hits]
 
 
-def _find_people_with_index(ctx, text: str, limit: int, offset: int) -> list[PersonLine] | None:  # noqa: ANN001
-    try:
-        from xfdesk.services import search as search_service
-    except ImportError:
-        return None
-    finder = getattr(search_service, "find_people", None)
-    if finder is None:
-        return None
-    hits = finder(ctx, text, limit=limit, offset=offset)
-    lines = []
-    for h in hits:
-        pid = getattr(h, "petitioner_id", None) or getattr(h, "id", None)
-        if pid is None:
-            return None
-        lines.append(pid)
-    return _people_lines(ctx, lines)
+def _day(value) -> dt.date | None:  # noqa: ANN001
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
-def _people_lines(ctx, ids: list[int]) -> list[PersonLine]:  # noqa: ANN001
-    if not ids:
-        return []
-    with ctx.db.read() as session:
-        people = {p.id: p for p in session.exec(select(Petitioner).where(col(Petitioner.id).in_(ids)))}
-        stats = {pid: (n, last) for pid, n, last in session.exec(
-            select(Matter.petitioner_id, func.count(), func.max(Matter.received_on))
-            .where(col(Matter.petitioner_id).in_(ids)).group_by(Matter.petitioner_id))}
-    out = []
-    for pid in ids:
-        p = people.get(pid)
-        if p is None:
-            continue
-        n, last = stats.get(pid, (0, None))
-        out.append(PersonLine(p.id, p.name, mask_id_number(p.id_number), mask_phone(p.phone), p.village, n, last))
-    return out
-
-
-def _find_people_plain(ctx, text: str, limit: int, offset: int) -> list[PersonLine]:  # noqa: ANN001
-    parts = text.split()
-    q = select(Petitioner.id)
-    if text.isdigit() or (len(text) == 18 and text[:17].isdigit()):
-        q = q.where(or_(col(Petitioner.id_number).startswith(text.upper()), col(Petitioner.phone).startswith(text),
-                        col(Petitioner.id_number).endswith(text.upper()), col(Petitioner.phone).endswith(text)))
-    elif text.isascii() and text.isalpha():
-        q = q.where(col(Petitioner.name_initials).startswith(text.lower()))
-    else:
-        name = parts[0]
-        q = q.where(or_(col(Petitioner.name).contains(name), col(Petitioner.name_initials).startswith(name.lower())))
-        for extra in parts[1:]:
-            q = q.where(col(Petitioner.village).contains(extra))
-    ids = list(session_ids(ctx, q.order_by(col(Petitioner.id).desc()).offset(offset).limit(limit)))
-    return _people_lines(ctx, ids)
-
-
-def session_ids(ctx, query) -> list[int]:  # noqa: ANN001
-    with ctx.db.read() as session:
-        return list(session.exec(query))
-
-
-# -- everything ---------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SearchLine:
     kind: str  # "person" | "matter"
     ref_id: int
-    title: str  # number or name
+    title: str  # name or matter number
     status: str
-    text: str  # summary / masked identity
+    text: str  # masked identity / who and what
     when: dt.date | None
 
 
@@ -234,29 +181,16 @@ class SearchResult:
     has_more: bool
 
 
-def search_everything(ctx, text: str, role, *, limit: int = 20, offset: int = 0) -> SearchResult:  # noqa: ANN001
-    """People, then matters (number, summary, details) matching ``text``; one page."""
-    text = (text or "").strip()
-    if not text:
+def search_everything(ctx, text: str, *, operator=None, limit: int = 15, offset: int = 0) -> SearchResult:  # noqa: ANN001
+    """One page of people, then matters (number, summary, details, category …) matching ``text``."""
+    from xfdesk.services import search as search_service
+
+    if not (text or "").strip():
         return SearchResult([], offset, limit, False)
-    # one extra row tells whether there is a next page without counting everything
-    people = find_people(ctx, text, limit=limit + 1 + offset, offset=0)
-    person_lines = [SearchLine("person", p.petitioner_id, p.name, f"{p.matter_count}件",
-                               " ".join(x for x in (p.village, p.id_masked, p.phone_masked) if x), p.last_seen)
-                    for p in people]
-    wanted = offset + limit + 1
-    matter_lines: list[SearchLine] = []
-    if len(person_lines) < wanted:
-        with ctx.db.read() as session:
-            q = (select(Matter, Petitioner).join(Petitioner, Petitioner.id == Matter.petitioner_id)
-                 .where(or_(col(Matter.number).contains(text.upper()), col(Matter.summary).contains(text),
-                            col(Matter.details).contains(text), col(Matter.category) == text,
-                            col(Matter.location) == text))
-                 .order_by(col(Matter.id).desc()).limit(wanted - len(person_lines)))
-            for m, p in session.exec(q):
-                who = p.name if may_see_identity(role, m.is_restricted) else RESTRICTED_NAME
-                matter_lines.append(SearchLine("matter", m.id, m.number, status_label(m.status),
-                                               f"{who}：{m.summary}", m.received_on))
-    everything = person_lines + matter_lines
-    page = everything[offset:offset + limit]
-    return SearchResult(page, offset, limit, len(everything) > offset + limit)
+    page = search_service.search(ctx, text, operator=operator, limit=limit, offset=offset)
+    lines = [SearchLine("person", p.petitioner_id, p.name, f"{p.matter_count}件",
+                        " ".join(x for x in (p.village, p.id_number_masked, p.phone_masked) if x),
+                        _day(p.last_contact)) for p in page.people]
+    lines += [SearchLine("matter", m.matter_id, m.number, m.status_label, f"{m.petitioner_name}：{m.summary}",
+                         m.received_on) for m in page.matters]
+    return SearchResult(lines, offset, limit, page.has_more)

@@ -89,17 +89,20 @@ class HomeScreen(Screen):
         due.clear()
         self._row_matters = {}
         for line in summary.overdue + summary.due_soon:
-            key = due.add_row(lit(line.number), days_text(line.days_left), lit(line.status_label),
-                              lit(line.petitioner), lit(line.summary))
-            self._row_matters[key.value] = line.matter_id
+            due.add_row(lit(line.number), days_text(line.days_left), lit(line.status_label),
+                        lit(line.petitioner), lit(line.summary), key=f"due-{line.matter_id}")
+            self._row_matters[f"due-{line.matter_id}"] = line.matter_id
         today = self.query_one("#home-today", DataTable)
         today.clear()
         for c in summary.contacts:
             today.add_row(lit(f"{c.received_at:%H:%M}"), lit(c.channel), lit(c.petitioner),
-                          lit(c.matter_count), lit(c.summary))
+                          lit(c.matter_count), lit(c.summary), key=f"contact-{c.contact_id}")
+            if c.first_matter_id is not None:
+                self._row_matters[f"contact-{c.contact_id}"] = c.first_matter_id
+        if self.focused is None or not isinstance(self.focused, DataTable):
+            (due if due.row_count else today).focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "home-due":
-            matter_id = self._row_matters.get(event.row_key.value)
-            if matter_id is not None:
-                self.app.open_matter(matter_id)
+        matter_id = self._row_matters.get(event.row_key.value)
+        if matter_id is not None:
+            self.app.open_matter(matter_id)

@@ -289,7 +289,8 @@ class RegisterScreen(Screen):
         text = self.input_value("find").strip()
         table = self.query_one("#people", DataTable)
         table.clear()
-        self.people_rows = find_people(self.ctx, text, limit=PEOPLE_PAGE + 1, offset=self.people_offset) if text else []
+        self.people_rows = find_people(self.ctx, text, operator=self.operator, limit=PEOPLE_PAGE + 1,
+                                       offset=self.people_offset) if text else []
         more = len(self.people_rows) > PEOPLE_PAGE
         self.people_rows = self.people_rows[:PEOPLE_PAGE]
         for p in self.people_rows:

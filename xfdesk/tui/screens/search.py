@@ -73,7 +73,7 @@ class SearchScreen(Screen):
             self._timer.stop()
             self._timer = None
         text = self.query_one("#query", Input).value
-        result = search_everything(self.ctx, text, self.operator.role, limit=PAGE, offset=self.page_offset)
+        result = search_everything(self.ctx, text, operator=self.operator, limit=PAGE, offset=self.page_offset)
         self.lines, self.has_more = result.lines, result.has_more
         table = self.query_one("#results", DataTable)
         table.clear()

@@ -1,0 +1,131 @@
+"""Never lose typed work: the form is kept as a draft while typing and offered back after a crash."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from sqlmodel import select
+
+from tests.test_tui_helpers import make_app, screen_text, settle, type_text, wait_interactive
+from xfdesk.services import drafts
+from xfdesk.storage.models import Matter, Petitioner
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+# The child types half a registration and then waits to be killed (as by a power cut or the task manager).
+CHILD = textwrap.dedent("""
+    import asyncio, sys
+    from tests.conftest import TODAY
+    from tests.test_tui_helpers import make_app, settle, type_text, wait_interactive
+    from xfdesk.services.context import Operator, open_context
+
+    async def main():
+        ctx = open_context(sys.argv[1], clock=lambda: TODAY)
+        app = make_app(ctx, Operator("王芳"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_interactive(pilot)
+            await pilot.press("f2")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            await type_text(pilot, "郑十")
+            for _ in range(40):
+                await pilot.press("tab")
+                if app.focused.id == "m0-summary":
+                    break
+            await type_text(pilot, "房屋漏雨，要求危房改造")
+            await settle(pilot, 1.0)  # the debounced draft write happens here
+            print("TYPED", flush=True)
+            await asyncio.sleep(120)
+
+    asyncio.run(main())
+""")
+
+
+async def test_draft_restored_after_the_app_is_killed_mid_form(ctx, clerk):
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(ctx.home.root)], cwd=PROJECT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "TYPED", child.stderr.read()
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    saved = drafts.list_drafts(ctx.home, "registration")
+    assert len(saved) == 1
+
+    app = make_app(ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        assert "未保存的登记草稿" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot, 0.3)
+        screen = app.screen
+        assert type(screen).__name__ == "RegisterScreen"
+        assert screen.query_one("#p-name").value == "郑十"
+        assert screen.query_one("#m0-summary").value == "房屋漏雨，要求危房改造"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+    with ctx.db.read() as session:
+        assert session.exec(select(Matter.summary)).all() == ["房屋漏雨，要求危房改造"]
+        assert session.exec(select(Petitioner.name)).all() == ["郑十"]
+    assert drafts.list_drafts(ctx.home, "registration") == []
+
+
+async def test_declined_draft_is_set_aside_not_destroyed(ctx, clerk):
+    drafts.save_draft(ctx.home, "registration", "王芳", {"person": {"name": "冯十一"}, "demands": [{}]})
+    app = make_app(ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+    assert drafts.list_drafts(ctx.home, "registration") == []
+    kept = list((ctx.home.drafts / "discarded").glob("*.json"))
+    assert len(kept) == 1 and "冯十一" in kept[0].read_text(encoding="utf-8")
+
+
+async def test_leaving_the_form_keeps_the_draft_and_reopening_continues_it(ctx, clerk):
+    app = make_app(ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await type_text(pilot, "卫十二")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        await pilot.press("f2")
+        await settle(pilot, 0.3)
+        assert app.screen.query_one("#find").value == "卫十二"
+        await pilot.press("ctrl+q")
+    data = drafts.load_draft(ctx.home, "registration", "王芳").data
+    assert data["find"] == "卫十二"
+
+
+def test_draft_write_is_atomic_and_readable(tmp_path):
+    from xfdesk.paths import Home
+
+    home = Home(tmp_path)
+    path = drafts.save_draft(home, "registration", "王 芳/1", {"demands": [{"summary": "[b]x[/b]"}]})
+    assert path.parent == home.drafts and "/" not in path.name.replace(str(home.drafts), "")
+    assert not list(home.drafts.glob(".tmp-*"))  # the temporary file was renamed into place
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    assert payload["owner"] == "王 芳/1" and payload["data"]["demands"][0]["summary"] == "[b]x[/b]"
+    # a damaged draft is skipped rather than stopping the program
+    (home.drafts / "registration--broken.json").write_text("{not json", encoding="utf-8")
+    assert [d.owner for d in drafts.list_drafts(home, "registration")] == ["王 芳/1"]
+    drafts.delete_draft(path)
+    assert drafts.load_draft(home, "registration", "王 芳/1") is None
