@@ -64,6 +64,10 @@ async def test_choose_preview_and_save_with_one_key(ctx, clerk, register):
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, ChooseDocumentScreen)
+        assert chooser.query_one("#issued", DataTable).row_count == 1  # the new document is listed for reprint
+        await pilot.press("r")
+        await pilot.pause()
+        assert chooser.print_result is not None and chooser.print_result.path == Path(_documents(ctx)[0].file_path)
     docs = _documents(ctx)
     assert [d.number_text for d in docs] == ["琴信受告〔2026〕1号"] and Path(docs[0].file_path).exists()
 

@@ -147,9 +147,8 @@ def _check_ast(tree: nodes.Template, kind: DocumentKind, where: str) -> list[str
             loop_vars[loop.target.name] = loop.iter.name
     bound = set(loop_vars) | {"loop"}
     for assign in tree.find_all((nodes.Assign, nodes.AssignBlock)):
-        for name in assign.target.find_all(nodes.Name) if not isinstance(assign.target, nodes.Name) else [
-                assign.target]:
-            bound.add(name.name)
+        targets = [assign.target, *assign.target.find_all(nodes.Name)]
+        bound |= {t.name for t in targets if isinstance(t, nodes.Name)}
 
     for node in tree.find_all(nodes.Call):
         problems.append(f"{where}：模板中不允许调用函数或方法（已拒绝执行）")

@@ -20,7 +20,9 @@ from xfdesk.documents.kinds import KINDS, Scope, get_kind
 CSS = """
 DocumentPreviewScreen, ChooseDocumentScreen, DayPrintScreen { align: center middle; }
 #doc-box { width: 90%; height: 90%; border: round $accent; background: $surface; padding: 0 1; }
-#choose-box { width: 60; height: auto; max-height: 90%; border: round $accent; background: $surface; padding: 0 1; }
+#issued { height: auto; max-height: 10; }
+#issued-title { margin-top: 1; color: $text-muted; }
+#choose-box { width: 70; height: auto; max-height: 90%; border: round $accent; background: $surface; padding: 0 1; }
 #doc-title, #choose-title, #day-title { text-style: bold; height: auto; }
 #doc-text { height: 1fr; }
 #doc-body { padding: 1 2; background: $boost; }
@@ -121,9 +123,10 @@ def notice_after_action(ctx, operator, matter_id: int, action: str) -> DocumentP
 class ChooseDocumentScreen(ModalScreen[Any]):
     """Which document for this matter: the likely ones first (from the matter's state), then all the others."""
 
-    HELP = "选择文书：上下键选择，回车预览；Esc 返回。"
+    HELP = ("选择文书：上下键选择，回车预览；Tab 到下方“已出具的文书”，R 重印选中的一份（保留原文号）；Esc 返回。")
     DEFAULT_CSS = CSS
-    BINDINGS = [Binding("escape", "close", "返回"), Binding("enter", "choose", "预览", show=True)]
+    BINDINGS = [Binding("escape", "close", "返回"), Binding("enter", "choose", "预览", show=True),
+                Binding("r", "reprint", "重印")]
 
     def __init__(self, ctx, operator, matter_id: int):  # noqa: ANN001
         super().__init__()
@@ -131,12 +134,44 @@ class ChooseDocumentScreen(ModalScreen[Any]):
         self.operator = operator
         self.matter_id = matter_id
         self.kinds: list[str] = []
+        self.issued: list = []
+        self.print_result = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choose-box"):
             yield Static(_content("选择要出具的文书（回车预览）"), id="choose-title")
             yield OptionList(id="choose-list")
+            yield Static(_content("已出具的文书（R 重印，保留原文号）"), id="issued-title")
+            yield DataTable(id="issued", cursor_type="row")
         yield Footer()
+
+    def load_issued(self) -> None:
+        from xfdesk.services.documents import documents_for_matter
+
+        self.issued = [d for d in documents_for_matter(self.ctx, self.matter_id) if not d.void]
+        table = self.query_one("#issued", DataTable)
+        table.clear(columns=not table.columns)
+        if not table.columns:
+            table.add_columns("文号", "文书", "出具时间")
+        for d in self.issued:
+            table.add_row(Text(d.number_text), Text(get_kind(d.kind).name), Text(f"{d.issued_at:%Y-%m-%d %H:%M}"),
+                          key=str(d.id))
+
+    def on_screen_resume(self) -> None:
+        self.load_issued()
+
+    def action_reprint(self) -> None:
+        from xfdesk.services.documents import print_document
+
+        table = self.query_one("#issued", DataTable)
+        if not self.issued or table.cursor_row is None:
+            self.notify("这个事项还没有出具文书", markup=False, severity="warning")
+            return
+        doc = self.issued[table.cursor_row]
+        self.print_result = print_document(self.ctx, doc.id)
+        self.notify(f"{doc.number_text}：{self.print_result.message}", markup=False,
+                    severity="information" if self.print_result.ok else "error",
+                    timeout=6 if self.print_result.ok else 12)
 
     def on_mount(self) -> None:
         from xfdesk.services.documents import kinds_for_matter
@@ -156,6 +191,7 @@ class ChooseDocumentScreen(ModalScreen[Any]):
                 option_list.add_option(None)
         option_list.highlighted = 0
         option_list.focus()
+        self.load_issued()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._open(event.option.id)
