@@ -70,7 +70,7 @@ def main() -> None:
         seconds, _ = timed(lambda: [rs.book_matter(ctx, OP, m, day) for m in matter_ids])
         print(f"book 40 matters into one day: {seconds * 1000:.0f} ms ({seconds * 1000 / 40:.1f} ms each)")
 
-        seconds, _ = timed(lambda: rs.month_days(ctx, 2026, 3, operator=OP), repeat=20)
+        seconds, _ = timed(lambda: rs.month_days(ctx, 2026, 3, with_bookings=True, operator=OP), repeat=20)
         print(f"month view (calendar screen): {seconds * 1000:.1f} ms")
         seconds, view = timed(lambda: rs.day_view(ctx, day, operator=OP), repeat=20)
         print(f"day view with {len(view.appointments)} bookings: {seconds * 1000:.1f} ms")

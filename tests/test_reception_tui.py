@@ -44,6 +44,12 @@ def roster(ctx, head):
     return leaders
 
 
+def cell(table: DataTable, row: int, label: str) -> str:
+    """A cell by its column's Chinese label (columns may be reordered to fit the screen)."""
+    labels = [str(c.label) for c in table.columns.values()]
+    return str(table.get_row_at(row)[labels.index(label)])
+
+
 def grid_text(screen) -> dict[dt.date, str]:
     grid = screen.query_one("#rx-grid", DataTable)
     return {day: str(grid.get_cell_at((r, c)).plain if hasattr(grid.get_cell_at((r, c)), "plain")
@@ -58,8 +64,9 @@ async def test_month_calendar_marks_holidays_makeup_days_and_generates(ctx, head
         grid = screen.query_one("#rx-grid", DataTable)
         assert [str(c.label) for c in grid.columns.values()] == list("一二三四五六日")
         cells = grid_text(screen)
-        assert "休 国庆节" in cells[D(2026, 10, 1)]
-        assert "班 调休上班" in cells[D(2026, 10, 10)]
+        assert "休国庆节" in cells[D(2026, 10, 1)]
+        assert cells[D(2026, 10, 10)].startswith("10 班")  # a 调休 Saturday
+        assert "班" not in cells[D(2026, 10, 11)] and "休" not in cells[D(2026, 10, 11)]
         assert "接访" not in cells[D(2026, 10, 8)]  # October is past: nothing generated there
         await pilot.press("pagedown", "pagedown")  # December
         assert (screen.year, screen.month) == (2026, 12)
@@ -67,7 +74,7 @@ async def test_month_calendar_marks_holidays_makeup_days_and_generates(ctx, head
         await pilot.pause()
         cells = grid_text(screen)
         dec3 = rs.day_view(ctx, D(2026, 12, 3)).leaders[0].name
-        assert f"接访 {dec3}" in cells[D(2026, 12, 3)]
+        assert f"接 {dec3}" in cells[D(2026, 12, 3)]
         assert "接访" not in cells[D(2026, 12, 4)]
         # Enter on a reception day opens it
         await pilot.press("t")  # back to November (today 2026-11-21)
@@ -195,7 +202,7 @@ async def test_session_attendance_and_instruction_by_keyboard(ctx, clerk, head, 
     app = ScreenApp(lambda: ReceptionDayScreen(ctx, clerk, NEXT_THURSDAY))
     async with app.run_test(size=(120, 50)) as pilot:
         table = app.screen.query_one("#rx-slots", DataTable)
-        assert "钟秀英" in str(table.get_row_at(0)[3])
+        assert cell(table, 0, "信访人") == "钟秀英" and cell(table, 0, "状态") == "已约"
         await pilot.press("enter")
         assert app.opened == [matter_id]
         await pilot.press("s")
@@ -215,8 +222,8 @@ async def test_session_attendance_and_instruction_by_keyboard(ctx, clerk, head, 
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
-        row = app.screen.query_one("#rx-session", DataTable).get_row_at(0)
-        assert "请司法所五日内调解" in str(row[6]) and "到" == str(row[5])
+        table = app.screen.query_one("#rx-session", DataTable)
+        assert cell(table, 0, "批示") == "请司法所五日内调解" and cell(table, 0, "到访") == "到"
     with ctx.db.read() as session:
         assert session.get(Matter, matter_id).status == "assigned"
         actions = [e.action for e in session.exec(select(Event).where(Event.matter_id == matter_id))]
@@ -250,8 +257,8 @@ async def test_user_text_is_shown_literally(ctx, clerk, head, register):
     async with app.run_test(size=(120, 50)):
         head_text = str(app.screen.query_one("#rx-day-head", Static).render())
         assert "[b]王[/b]" in head_text
-        row = app.screen.query_one("#rx-slots", DataTable).get_row_at(0)
-        assert str(row[4]) == "要求[bold]解决[/bold]问题"
+        table = app.screen.query_one("#rx-slots", DataTable)
+        assert cell(table, 0, "诉求") == "要求[bold]解决[/bold]问题" and cell(table, 0, "信访人") == "张[red]三"
 
 
 async def test_f6_opens_the_calendar_and_help_lists_its_keys(ctx, clerk, head, roster):
@@ -301,8 +308,24 @@ async def test_walk_in_registered_from_the_day_screen(ctx, clerk, head, roster):
         await pilot.pause(0.3)
         assert isinstance(app.screen, ReceptionDayScreen)
         table = app.screen.query_one("#rx-slots", DataTable)
-        last = table.get_row_at(table.row_count - 1)
-        assert str(last[0]) == "现场" and str(last[3]) == "赵六" and str(last[6]) == "到"
+        last = table.row_count - 1
+        assert cell(table, last, "时段") == "现场" and cell(table, last, "信访人") == "赵六"
+        assert cell(table, last, "状态") == "到"
     with ctx.db.read() as session:
         contact = session.exec(select(Contact)).one()
     assert contact.channel == "领导接访" and contact.reception_day_id == rs.day_view(ctx, NEXT_THURSDAY).id
+
+
+async def test_calendar_and_day_fit_an_80_column_terminal(ctx, head, roster):
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    app = ScreenApp(lambda: ReceptionCalendarScreen(ctx, head))
+    async with app.run_test(size=(80, 24)):
+        grid = app.screen.query_one("#rx-grid", DataTable)
+        assert grid.virtual_size.width <= 78  # all seven weekdays visible without scrolling sideways
+        assert grid.region.bottom <= 23  # six weeks above the footer
+    app = ScreenApp(lambda: ReceptionDayScreen(ctx, head, NEXT_THURSDAY))
+    async with app.run_test(size=(80, 24)):
+        table = app.screen.query_one("#rx-slots", DataTable)
+        widths = [c.get_render_width(table) for c in table.columns.values()]
+        labels = [str(c.label) for c in table.columns.values()]
+        assert sum(widths[: labels.index("接访领导") + 1]) <= 78  # who, when, which matter: on screen

@@ -23,6 +23,10 @@ from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
 
 CSS_FILE = str(Path(__file__).with_name("reception.tcss"))
 REFUSALS: tuple[type[Exception], ...] = (BookingRefused, ReceptionRuleError)
+DAY_COLUMNS = (("时段", 4), ("时间", 11), ("状态", 6), ("事项编号", 14), ("信访人", 8), ("接访领导", 10),
+               ("诉求", 30), ("批示", 40))
+SESSION_COLUMNS = (("时间", 11), ("到访", 4), ("事项编号", 14), ("信访人", 8), ("接访领导", 8), ("批示", 20),
+                   ("诉求", 40))
 
 
 def _refusal_types() -> tuple[type[Exception], ...]:
@@ -102,7 +106,8 @@ class ChooseScreen(ModalScreen[int | None]):
 class ReceptionCalendarScreen(Screen):
     """领导接访日历."""
 
-    HELP = ("领导接访日历：按月显示，星期一至星期日。“休”为法定节假日，“班”为调休上班日，“接访”后为当天接访领导。"
+    HELP = ("领导接访日历：按月显示，星期一至星期日。“休”为法定节假日，“班”为调休上班日，“接”后为当天接访领导，"
+            "“今”为今天，“约n”为已约访件数。"
             "方向键选日期，回车打开该接访日（约访、打印、接访记录），PageUp/PageDown 上月/下月，T 回到本月，"
             "G 生成本月排班，Y 生成自本月起一年的排班（已过去、已调整或已有约访的接访日不变），Esc 返回。")
     BINDINGS = [
@@ -148,7 +153,8 @@ class ReceptionCalendarScreen(Screen):
         grid = self.query_one("#rx-grid", DataTable)
         keep = self.selected_date()
         cal = self.ctx.calendar()
-        self.days = {d.day: d for d in month_days(self.ctx, self.year, self.month, operator=self.operator)}
+        self.days = {d.day: d for d in month_days(self.ctx, self.year, self.month, with_bookings=True,
+                                                   operator=self.operator)}
         try:
             rule_text = reception_rule(self.ctx).describe()
         except ReceptionRuleError as exc:
@@ -165,7 +171,7 @@ class ReceptionCalendarScreen(Screen):
             warning.display = True
         grid.clear(columns=True)
         for ch in WEEKDAY_CHARS:
-            grid.add_column(Text(ch, justify="center"), width=14)
+            grid.add_column(Text(ch, justify="center"), width=9)
         self.cells = {}
         for r, week in enumerate(month_weeks(self.year, self.month)):
             row = []
@@ -173,7 +179,7 @@ class ReceptionCalendarScreen(Screen):
                 if day is not None:
                     self.cells[(r, c)] = day
                 row.append(self._cell(day, cal))
-            grid.add_row(*row, height=4)
+            grid.add_row(*row, height=3)
         lines = []
         for d in self.days.values():
             leaders = "、".join(s.name + (f"（替{s.planned_name}）" if s.planned_name else "") for s in d.leaders)
@@ -190,24 +196,27 @@ class ReceptionCalendarScreen(Screen):
                     grid.move_cursor(row=r, column=c)
 
     def _cell(self, day: dt.date | None, cal) -> Text:  # noqa: ANN001
+        """Three short lines so that the month fits 80x24: the date (班 = 调休上班, 今 = today, 约n = bookings),
+        then 休 and the holiday, or 接 and the leaders."""
         if day is None:
             return Text("")
-        text = Text(f"{day.day:>2}", style="bold")
+        text = Text(f"{day.day:>2}", style="bold", no_wrap=True, overflow="ellipsis")
+        if cal.is_makeup_workday(day):
+            text.append(" 班", style="bold #FFAF00")
         if day == self.ctx.today():
-            text.append(" 今天", style="bold #00D7FF")
-        if cal.is_holiday(day):
-            text.append(f"\n休 {cal.day_name(day)}", style="#FF5F5F")
-        elif cal.is_makeup_workday(day):
-            text.append("\n班 调休上班", style="#FFAF00")
-        elif day.weekday() >= 5:
-            text.append("\n", style="")
+            text.append(" 今", style="bold #00D7FF")
         reception = self.days.get(day)
-        if reception is not None:
-            names = "、".join(s.name for s in reception.leaders) or "未安排"
-            text.append("\n接访 ", style="bold #5FFF5F")
-            text.append(names)  # user text, literal
-            if reception.booked:
-                text.append(f"\n约{reception.booked}/{reception.slots}", style="#5FFF5F")
+        if reception is not None and reception.booked:
+            text.append(f" 约{reception.booked}", style="#5FFF5F")
+        if cal.is_holiday(day):
+            text.append("\n休", style="bold #FF5F5F")
+            text.append(cal.day_name(day), style="#FF5F5F")
+        elif reception is not None:
+            names = [s.name for s in reception.leaders] or ["未安排"]
+            text.append("\n接 ", style="bold #5FFF5F")
+            text.append(names[0])  # user text: appended as plain text, never markup
+            if len(names) > 1:
+                text.append("\n   " + "、".join(names[1:]))
         return text
 
     def selected_date(self) -> dt.date | None:
@@ -293,8 +302,10 @@ class ReceptionDayScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = f"接访日 {date_label(self.day)}"
-        self.query_one("#rx-slots", DataTable).add_columns("时段", "时间", "事项编号", "信访人", "诉求", "接访领导",
-                                                          "状态", "批示")
+        table = self.query_one("#rx-slots", DataTable)
+        # widths keep the useful columns inside 80 columns; the long texts come last
+        for label, width in DAY_COLUMNS:
+            table.add_column(label, width=width)
         self.reload()
         self.query_one("#rx-slots", DataTable).focus()
 
@@ -348,8 +359,8 @@ class ReceptionDayScreen(Screen):
 
     def _add(self, table: DataTable, a) -> None:  # noqa: ANN001
         case = f"（包案）" if a.case_leader and a.case_leader == a.leader_name else ""
-        table.add_row(lit(a.slot or "现场"), lit(a.slot_label), lit(a.matter_number), lit(a.petitioner), lit(a.summary),
-                      lit(a.leader_name + case), lit(a.state_label), lit(a.instruction))
+        table.add_row(lit(a.slot or "现场"), lit(a.slot_label), lit(a.state_label), lit(a.matter_number),
+                      lit(a.petitioner), lit(a.leader_name + case), lit(a.summary), lit(a.instruction))
         self.row_appointments.append(a)
 
     def selected(self):  # noqa: ANN201
@@ -566,8 +577,9 @@ class SessionScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = f"接访记录 {date_label(self.day)}"
-        self.query_one("#rx-session", DataTable).add_columns("时间", "事项编号", "信访人", "诉求", "接访领导", "到访",
-                                                            "批示")
+        table = self.query_one("#rx-session", DataTable)
+        for label, width in SESSION_COLUMNS:
+            table.add_column(label, width=width)
         self.reload()
         self.query_one("#rx-session", DataTable).focus()
 
@@ -585,8 +597,8 @@ class SessionScreen(Screen):
         self.query_one("#rx-session-head", Static).update(
             plain(f"{date_label(self.day)}　接访领导：{view.leader_names if view else ''}　共{len(self.rows)}人次"))
         for a in self.rows:
-            table.add_row(lit(a.slot_label), lit(a.matter_number), lit(a.petitioner), lit(a.summary),
-                          lit(a.leader_name), lit(a.state_label), lit(a.instruction))
+            table.add_row(lit(a.slot_label), lit(a.state_label), lit(a.matter_number), lit(a.petitioner),
+                          lit(a.leader_name), lit(a.instruction), lit(a.summary))
         if self.rows and keep is not None:
             table.move_cursor(row=min(keep, len(self.rows) - 1))
 
