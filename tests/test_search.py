@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import uuid
 import random
 
 import pytest
@@ -326,3 +328,72 @@ def test_last_contact_is_the_latest_visit(ctx, register):
     hit = find_people(ctx, "廖春花")[0]
     assert hit.last_contact == dt.date(2026, 11, 2)
     assert hit.matter_count == 2 and hit.open_matters == 2
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_surname_alone_and_with_other_words(ctx, office, backend):
+    assert sorted(_people(search(ctx, "张", backend=backend))) == sorted(
+        [("张三", "大畲村"), ("张三", "古樟村"), ("张三丰", "高田村")])
+    assert search(ctx, "张", backend=backend).matters == []  # one character alone names no matter
+    assert [m.number for m in search(ctx, "张 工资", backend=backend).matters] == office["zhangsan_gz"].numbers
+    assert search(ctx, "王 工资", backend=backend).matters == []
+
+
+# -- PostgreSQL: the portable path on a real server (skipped when none is reachable, like tests/test_postgres.py) --
+
+PG_ADMIN_URL = os.environ.get("XFDESK_TEST_POSTGRES_URL", "postgresql+psycopg:///postgres?host=/var/run/postgresql")
+
+
+@pytest.fixture
+def pg_ctx(tmp_path, monkeypatch):
+    try:
+        import psycopg  # noqa: F401
+        from sqlalchemy import create_engine, text
+    except ImportError:
+        pytest.skip("没有安装 psycopg")
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception:
+        admin.dispose()
+        pytest.skip("没有可用的 PostgreSQL 服务器")
+    from xfdesk.services.context import open_context
+
+    name = f"xfdesk_search_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    monkeypatch.setenv("XFDESK_DATABASE_URL", admin.url.set(database=name).render_as_string(hide_password=False))
+    context = open_context(tmp_path / "pg", clock=lambda: TODAY)
+    assert not context.db.is_sqlite
+    yield context
+    context.db.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_search_on_postgres(pg_ctx, clerk, head):
+    from xfdesk.services.registration import register_contact
+
+    def reg(**kwargs):
+        return register_contact(pg_ctx, clerk, sample_contact(**kwargs))
+
+    a = reg(name="张三", village="大畲村", id_number=make_id_number("19700315", serial=11), phone="13800001234")
+    b = reg(name="张三丰", village="高田村", id_number=make_id_number("19600707", serial=31), phone="13722223333",
+            summaries=("拖欠工资八个月，讨要无果",), category="劳动社保")
+    secret = reg(name="张三", village="大畲村", existing_id=a.petitioner_ids[0], id_number=None,
+                 summaries=("举报村干部侵占集体资金",), category="党纪政纪", kind="检举控告")
+    assert [p.name for p in search(pg_ctx, "张三").people] == ["张三", "张三丰"]
+    assert _people(search(pg_ctx, "张三 大畲")) == [("张三", "大畲村")]
+    assert _people(search(pg_ctx, "ZSF")) == [("张三丰", "高田村")]
+    assert _people(search(pg_ctx, "3333")) == [("张三丰", "高田村")]
+    assert [m.number for m in search(pg_ctx, "工资").matters] == b.numbers
+    assert search(pg_ctx, b.numbers[0]).matters[0].petitioner_name == "张三丰"
+    clerk_page = search(pg_ctx, "张三 大畲", operator=clerk)
+    assert secret.numbers[0] not in [m.number for m in clerk_page.matters]
+    assert clerk_page.people[0].matter_count == 1
+    assert search(pg_ctx, "侵占", operator=clerk).matters[0].petitioner_name == RESTRICTED_NAME
+    assert search(pg_ctx, "张三 大畲", operator=head).people[0].matter_count == 2
+    page = search(pg_ctx, "张三", limit=1, offset=1)
+    assert page.total_people == 2 and [p.name for p in page.people] == ["张三丰"] and not page.has_more

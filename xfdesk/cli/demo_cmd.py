@@ -39,6 +39,9 @@ def demo_cmd(
     for line in summary.lines():
         print(line)
     print(f"数据文件夹：{ctx.home.root}")
+    from xfdesk.services.context import print_warnings
+
+    print_warnings(ctx)
     ctx.db.dispose()
     if not no_tui:
         from xfdesk.tui.launch import launch

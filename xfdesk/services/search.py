@@ -398,9 +398,10 @@ def _matters_portable(session: Session, q: ParsedQuery, see_restricted: bool, li
             own = or_(*(col.icontains(t, autoescape=True) for col in
                         (Matter.number, Matter.summary, Matter.details, Matter.category, Matter.location)))
             conditions.append(or_(own, of_people(_person_text(t))))
-        else:
-            conditions.append(func.coalesce(Matter.summary, "").contains(t, autoescape=True)
-                              | Matter.location.contains(t, autoescape=True))
+        else:  # one character filters what the other terms found (the surname in ``张 工资``)
+            conditions.append(or_(Matter.summary.contains(t, autoescape=True),
+                                  Matter.location.contains(t, autoescape=True),
+                                  and_(visible, Petitioner.name.contains(t, autoescape=True))))
     if all(k == "text" and len(t) == 1 for t, k in q.terms):
         return [], 0  # one character alone names no matter (the people list shows the surname)
     exact_number = [Matter.number == n for ns in q.matter_numbers.values() for n in ns]

@@ -282,10 +282,11 @@ def matters_sql(q, *, see_restricted: bool, limit: int, offset: int) -> tuple[st
     if not sets:
         return None
     where = [f"m.id IN ({s})" for s in sets]
-    for t in q.text_terms:
-        if len(t) == 1:
-            where.append(f"instr(m.summary || ' ' || m.location, {sql.param(t)}) > 0")
     visible = "1" if see_restricted else "m.is_restricted = 0"
+    for t in q.text_terms:
+        if len(t) == 1:  # e.g. the surname in ``张 工资``: filters the rows the other terms found
+            where.append(f"instr(m.summary || ' ' || m.location || ' ' || CASE WHEN {visible} THEN p.name "
+                         f"ELSE '' END, {sql.param(t)}) > 0")
     exact_number = [f"m.number = {sql.param(n)}" for ns in q.matter_numbers.values() for n in ns]
     exact_number += [f"m.number = {sql.param(t)}" for t, kind in q.terms if kind == "number"]
     exact_person = [f"p.{c} = {sql.param(t)}" for t in q.digit_terms for c in _PERSON_DIGITS]
