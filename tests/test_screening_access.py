@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlmodel import select
 
@@ -72,3 +74,23 @@ def test_opening_a_screen_on_a_restricted_matter_is_logged(ctx, restricted, regi
     assert ev is not None and views(ctx, restricted)[-1].data == {"what": "handling", "identity_shown": False}
     plain = register(summaries=("反映村道路灯长期不亮",)).matter_ids[0]
     assert note_view(ctx, clerk, plain, "handling") is None and views(ctx, plain) == []
+
+
+def test_suggestions_never_link_an_accusation_and_the_same_persons_ordinary_matters_for_a_clerk(
+        ctx, register, clerk, head):
+    from tests.conftest import make_id_number
+    from xfdesk.services.screening import suggestions_for
+
+    person = make_id_number(serial=321)
+    text = "举报村主任侵占集体土地补偿款"
+    accusation = register(id_number=person, summaries=(text,), kind="检举控告",
+                          received_at=dt.datetime(2026, 11, 2, 9)).matter_ids[0]
+    screen_matter(ctx, clerk, accusation, kind="检举控告", route="accept", reason_code="accept_accusation",
+                  suggestions=[], on=dt.date(2026, 11, 3))
+    ordinary = register(id_number=person, summaries=(text + "，要求查处",)).matter_ids[0]
+    # the head sees the link (the same demand is being handled); a clerk must not learn who the accuser is
+    assert [s.reason_code for s in suggestions_for(ctx, ordinary, head)] == ["na_being_handled"]
+    assert suggestions_for(ctx, ordinary, clerk) == []
+    # and screening by a clerk records what the clerk was shown
+    ev = screen_matter(ctx, clerk, ordinary, kind="申诉求决", route="accept", reason_code="accept_claim")
+    assert ev.data["suggestions"] == [] and ev.data["suggestion_outcome"] is None

@@ -78,11 +78,17 @@ def _petitioner_matter_ids(session: Session, matter: Matter) -> set[int]:
     return ids
 
 
-def load_history(session: Session, matter: Matter) -> tuple[rules.Candidate, list[rules.PastMatter]]:
-    """The matter and its petitioner's other matters, as the pure rules want them."""
+def load_history(session: Session, matter: Matter, operator=None) -> tuple[rules.Candidate, list[rules.PastMatter]]:  # noqa: ANN001
+    """The matter and its petitioner's other matters, as the pure rules want them.
+
+    For an operator who may not see accusers (a clerk), a 检举控告 matter and the same person's ordinary matters are
+    never linked: evidence pointing from one to the other would reveal who the accuser is (条例第30条)."""
     candidate = rules.Candidate(matter.id, matter.number, matter.summary, matter.received_on, matter.contact_id,
                                 matter.is_litigation, matter.is_skip_level, matter.repeat_of_id)
     ids = _petitioner_matter_ids(session, matter)
+    if ids and operator is not None and not may_see_identity(operator.role, True):
+        ids = set(session.exec(select(Matter.id).where(col(Matter.id).in_(ids),
+                                                       Matter.is_restricted == matter.is_restricted)))
     if not ids:
         return candidate, []
     deadlines: dict[int, list[rules.PastDeadline]] = {}
@@ -101,11 +107,12 @@ def load_history(session: Session, matter: Matter) -> tuple[rules.Candidate, lis
     return candidate, history
 
 
-def suggestions_for(ctx, matter_ref: int | str) -> list[rules.Suggestion]:  # noqa: ANN001
-    """The routes the record supports for this matter, with their evidence (empty when nothing applies)."""
+def suggestions_for(ctx, matter_ref: int | str, operator=None) -> list[rules.Suggestion]:  # noqa: ANN001
+    """The routes the record supports for this matter, with their evidence (empty when nothing applies).
+    With ``operator``: only evidence that operator may see (see ``load_history``)."""
     with ctx.db.read() as session:
         matter = find_for_update(session, matter_ref)
-        return rules.suggest(*load_history(session, matter))
+        return rules.suggest(*load_history(session, matter, operator))
 
 
 def is_first_time(session: Session, matter: Matter) -> bool:
@@ -131,7 +138,8 @@ def screen_matter(ctx, operator, matter_ref: int | str, *, kind: str | None, rou
         if matter.status != Status.REGISTERED.value:
             # the table would refuse too; say it in screening words
             raise rules.ScreeningRefused(f"事项 {matter.number} 已经甄别过，不能再次甄别")
-        shown = list(suggestions) if suggestions is not None else rules.suggest(*load_history(session, matter))
+        shown = (list(suggestions) if suggestions is not None
+                 else rules.suggest(*load_history(session, matter, operator)))
         decision = rules.check_decision(reasons, kind=kind, route=route, reason_code=reason_code,
                                         reason_text=reason_text, forwarded_to=forwarded_to,
                                         legal_channel=legal_channel, suggestions=shown)

@@ -118,7 +118,7 @@ class ScreeningQueueScreen(Screen):
         from xfdesk.services.screening import suggestions_for
 
         if matter_id not in self._suggestions:
-            self._suggestions[matter_id] = suggestions_for(self.ctx, matter_id)
+            self._suggestions[matter_id] = suggestions_for(self.ctx, matter_id, self.operator)
         return self._suggestions[matter_id]
 
     def show_suggestions(self) -> None:
@@ -220,7 +220,8 @@ class ScreeningDecisionScreen(Screen[str | None]):
         self.sub_title = f"甄别 · {self.operator.name}"
         note_view(self.ctx, self.operator, self.matter_id, "screening")  # a restricted matter's view is logged
         self.reasons = load_reasons(self.ctx)
-        self.shown = self._given if self._given is not None else suggestions_for(self.ctx, self.matter_id)
+        self.shown = (self._given if self._given is not None
+                      else suggestions_for(self.ctx, self.matter_id, self.operator))
         s = handling_summary(self.ctx, self.matter_id)
         notice = next((c for c in s["clocks"] if c["name"] == "notice"), None)
         self.query_one("#sd-head", Static).update(Content.assemble(
