@@ -162,7 +162,8 @@ def test_empty_phone_normalises_to_none():
     ("[link=http://x]点[/link]", "[link=http://x]点[/link]"),
     ("  张三\u3000", "张三"),
     ("张\n三", "张 三"),
-    ("unterminated \x1b]8;;http://evil", "unterminated"),
+    ("未结束 \x1b]8;;http://x 张三", "未结束 8;;http://x 张三"),  # no terminator: only ESC ] goes
+    ("\x1b]0;标题\x1b\\\x9d0;t\x9c李四", "李四"),
     (None, ""),
     ("e\u0301", "\u00e9"),  # NFC
 ])
