@@ -400,8 +400,16 @@ def test_restricted_matter_documents_to_units_carry_no_identity(ctx, clerk, head
             assert value not in text, (key, value)
     doc = ds.issue_document(ctx, head, "transfer_form", matter_id=secret)
     assert person.name not in Path(doc.file_path).name and person.name not in document_xml(Path(doc.file_path))
-    # the petitioner's own notice does name them
+    # the petitioner's own notice does name them: for the office head only, and the view is logged
     assert person.name in ds.preview_document(ctx, head, "acceptance_notice", matter_id=secret)
+    with pytest.raises(ds.DocumentRefused, match="信访办主任"):
+        ds.preview_document(ctx, clerk, "acceptance_notice", matter_id=secret)
+    with pytest.raises(ds.DocumentRefused, match="信访办主任"):
+        ds.issue_document(ctx, clerk, "registration_form", matter_id=secret)
+    assert RESTRICTED_NAME in ds.preview_document(ctx, clerk, "transfer_form", matter_id=secret)
+    with ctx.db.read() as session:
+        views = session.exec(select(Event).where(Event.matter_id == secret, Event.action == "view_restricted")).all()
+    assert [v.data["what"] for v in views] == ["document:acceptance_notice"]
 
 
 def test_day_set_one_notice_per_booking_one_per_unit_brief_and_schedule(ctx, clerk, reception):

@@ -70,7 +70,9 @@ def check_templates(ctx, name: str | None = None) -> dict[str, list[str]]:  # no
     """Problems of every template in use (or of one: a kind, or a .docx file path), keyed by file shown to users."""
     if name:
         path = Path(name)
-        if path.suffix.lower() == ".docx" and path.exists():
+        if path.suffix.lower() == ".docx" and not path.exists():
+            return {str(path): [f"找不到模板文件 {path}"]}
+        if path.suffix.lower() == ".docx":
             from xfdesk.documents.kinds import kind_for_file
 
             kind = kind_for_file(path.name)
@@ -119,6 +121,25 @@ def _target(kind: DocumentKind, matter_id, reception_day_id, unit_id, appointmen
     return Target(kind, matter_id, reception_day_id, unit_id, appointment_id)
 
 
+def _guard_restricted(session: Session, operator, kind: DocumentKind, matter_id: int | None, *,  # noqa: ANN001
+                      log: bool) -> None:
+    """检举控告 (条例第30条): a document showing the petitioner's identity is for the office head only, and every
+    such preview or issue is logged as a view; documents to units carry no identity and need neither."""
+    if kind.scope != Scope.MATTER or kind.to_unit or matter_id is None:
+        return
+    matter = session.get(Matter, matter_id)
+    if matter is None or not matter.is_restricted:
+        return
+    from xfdesk.domain.privacy import may_see_identity
+
+    if not may_see_identity(operator.role, True):
+        raise DocumentRefused(f"检举控告事项的“{kind.name}”含信访人身份，只能由信访办主任出具")
+    if log:
+        from xfdesk.services.access import log_restricted_view
+
+        log_restricted_view(session, operator, matter, what=f"document:{kind.key}")
+
+
 def preview_document(ctx, operator, kind: DocumentKind | str, *, matter_id: int | None = None,  # noqa: ANN001
                      reception_day_id: int | None = None, unit_id: int | None = None,
                      appointment_id: int | None = None, extra: dict[str, Any] | None = None) -> str:
@@ -126,7 +147,13 @@ def preview_document(ctx, operator, kind: DocumentKind | str, *, matter_id: int 
     kind = kind if isinstance(kind, DocumentKind) else get_kind(kind)
     target = _target(kind, matter_id, reception_day_id, unit_id, appointment_id)
     with ctx.db.read() as session:
+        _guard_restricted(session, operator, kind, matter_id, log=False)
         built = build_values(session, ctx, operator, target, number_text=None, issued_on=ctx.today(), extra=extra)
+        restricted = bool(matter_id) and kind.scope == Scope.MATTER and not kind.to_unit and bool(
+            getattr(session.get(Matter, matter_id), "is_restricted", False))
+    if restricted:  # the head saw the identity: logged like any view of the record
+        with ctx.db.write() as session:
+            _guard_restricted(session, operator, kind, matter_id, log=True)
     buffer = io.BytesIO()
     render_docx(template_path(ctx, kind), kind, built.values, buffer)
     return docx_text(buffer.getvalue())
@@ -134,6 +161,7 @@ def preview_document(ctx, operator, kind: DocumentKind | str, *, matter_id: int 
 
 def _issue_in(session: Session, ctx, operator, kind: DocumentKind, target: Target,  # noqa: ANN001
               extra: dict[str, Any] | None, written: list[Path]) -> Document:
+    _guard_restricted(session, operator, kind, target.matter_id, log=True)
     today = ctx.today()
     year = today.year
     pattern, names = _pattern(ctx, kind)
