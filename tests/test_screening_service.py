@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from tests.conftest import TODAY, make_id_number
 from xfdesk.domain import screening as rules
-from xfdesk.domain.lifecycle import Action, Status, TransitionRefused
+from xfdesk.domain.lifecycle import Action, TransitionRefused
 from xfdesk.domain.privacy import RESTRICTED_NAME
 from xfdesk.services import handling
 from xfdesk.services.screening import screen_matter, screening_queue, suggestions_for
