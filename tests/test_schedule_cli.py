@@ -125,3 +125,27 @@ def test_book_cancel_absent_print_and_leader_commands(home, capsys, monkeypatch)
     assert cli(home, "leader", "list", "--json") == 0
     listed = {x["name"]: x["active"] for x in json.loads(capsys.readouterr().out.split("\n", 1)[1])}
     assert listed == {"刘建国": other != "刘建国", "陈志强": other != "陈志强"}
+
+
+def test_rule_shown_changed_and_checked(home, capsys):
+    assert cli(home, "schedule", "rule") == 0
+    assert "每周四（逢节假日顺延），每日1位领导，8个时段，每段30分钟，09:00开始" in capsys.readouterr().out
+    assert cli(home, "schedule", "rule", "--day-of-month", "10", "--slots", "6", "--start", "08:30") == 0
+    assert "每月10日（逢节假日顺延），每日1位领导，6个时段" in capsys.readouterr().out
+    cli(home, "leader", "import")
+    cli(home, "schedule", "generate", "--from", "2026-12", "--months", "2")
+    capsys.readouterr()
+    cli(home, "schedule", "show", "2027-01", "--json")
+    data = json.loads(capsys.readouterr().out)
+    # 2027-01-10 is a Sunday (and 2027 has no holiday data: weekends only) → Monday 01-11
+    assert [d["day"] for d in data["days"]] == ["2027-01-11"] and data["days"][0]["slots"] == 6
+    assert cli(home, "schedule", "rule", "--weekday", "一") == 0
+    assert "每周一" in capsys.readouterr().out
+    assert cli(home, "schedule", "rule", "--day-of-month", "31") == 1
+    assert "1至28" in capsys.readouterr().err
+    assert cli(home, "schedule", "rule", "--weekday", "八") == 1
+    assert "一 至 日" in capsys.readouterr().err
+    assert cli(home, "schedule", "rule", "--leaders", "9") == 1
+    assert "在任领导只有5位" in capsys.readouterr().err
+    assert cli(home, "schedule", "rule") == 0
+    assert "每周一" in capsys.readouterr().out  # the refused changes saved nothing

@@ -62,6 +62,29 @@ def _warn(messages: list[str]) -> None:
         print(f"提示：{message}", file=sys.stderr)
 
 
+@schedule_app.command("rule", help="查看或修改接访日规则（每周几或每月几日、每日领导人数、时段数和时长）。"
+                                    "修改后请重新生成排班")
+def rule_cmd(
+    weekday: Optional[str] = typer.Option(None, "--weekday", help="每周几接访：一 至 日（或 1 至 7），如 四"),
+    day_of_month: Optional[int] = typer.Option(None, "--day-of-month", help="每月几日接访（1至28）；0 表示改回按星期"),
+    leaders: Optional[int] = typer.Option(None, "--leaders", help="每个接访日的领导人数"),
+    slots: Optional[int] = typer.Option(None, "--slots", help="每个接访日的约访时段数"),
+    minutes: Optional[int] = typer.Option(None, "--minutes", help="每个时段的分钟数"),
+    start: Optional[str] = typer.Option(None, "--start", help="第一个时段的开始时间，如 09:00"),
+) -> None:
+    from xfdesk.services.reception import reception_rule, set_reception_rule
+
+    ctx = context()
+    with _refusals():
+        if all(v is None for v in (weekday, day_of_month, leaders, slots, minutes, start)):
+            rule = reception_rule(ctx)
+        else:
+            rule = set_reception_rule(ctx, _operator(), weekday=weekday, day_of_month=day_of_month,
+                                      leaders_per_day=leaders, slots=slots, slot_minutes=minutes, start=start)
+            print("已修改接访日规则（已排的接访日不变，请用 xfdesk schedule generate 重新生成）")
+    print(f"接访日规则：{rule.describe()}，{rule.start:%H:%M}开始")
+
+
 @schedule_app.command("generate", help="生成（或重新生成）接访排班。已过去的接访日、已调班或已有约访的接访日保持不变")
 def generate_cmd(
     start: str = typer.Option(..., "--from", help="起始月份 YYYY-MM，如 2026-12"),

@@ -275,6 +275,7 @@ def is_fair(counts: Mapping[int, int]) -> bool:
 # Chinese names of the events this feature writes (for timelines and audit lists).
 EVENT_LABELS: dict[str, str] = {
     "reception_schedule": "接访排班",
+    "reception_rule": "修改接访日规则",
     "reception_swap": "调整接访领导",
     "reception_absence": "接访领导缺席",
     "reception_book": "约访",

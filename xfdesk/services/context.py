@@ -127,6 +127,11 @@ class AppContext:
     def invalidate_calendar(self) -> None:
         self._calendar = None
 
+    def invalidate_settings(self) -> None:
+        """Forget the cached settings (after a service wrote several ``Setting`` rows in one transaction)."""
+        self._settings = None
+        self._profile = None
+
     def warn(self, message: str) -> None:
         """A plain warning for the user (the TUI shows it, the CLI prints it on stderr)."""
         if message not in self.warnings:

@@ -50,12 +50,13 @@ from xfdesk.storage.models import (
     Petitioner,
     ReceptionDay,
     ReceptionDayLeader,
+    Setting,
     Unit,
 )
 
 __all__ = [
     "BookingRefused", "ReceptionRuleError", "reception_rule", "add_leader", "list_leaders", "set_leader_active",
-    "import_roster", "generate_schedule", "month_days", "day_view", "find_day", "upcoming_days", "swap_leader",
+    "import_roster", "set_reception_rule", "generate_schedule", "month_days", "day_view", "find_day", "upcoming_days", "swap_leader",
     "mark_absent", "assign_case_leader", "book_matter", "cancel_booking", "register_walk_in", "record_attendance",
     "record_instruction", "booking_info", "BookingInfo", "active_units",
     "print_day_set", "DaySet", "GenerationResult", "DayView", "AppointmentView",
@@ -72,6 +73,58 @@ def reception_rule(ctx) -> ReceptionRule:  # noqa: ANN001
     return ReceptionRule(weekday=s.reception_weekday, day_of_month=s.reception_day_of_month,
                          leaders_per_day=s.reception_leaders_per_day, slots=s.reception_slots,
                          slot_minutes=s.reception_slot_minutes, start=start_time)
+
+
+WEEKDAY_NAMES = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+
+
+def set_reception_rule(ctx, operator, *, weekday: int | str | None = None,  # noqa: ANN001
+                       day_of_month: int | None = None, leaders_per_day: int | None = None,
+                       slots: int | None = None, slot_minutes: int | None = None,
+                       start: str | None = None) -> ReceptionRule:
+    """Change the reception rule; the whole new rule is checked before anything is saved. A weekday clears the
+    day-of-month rule and a day of the month (0 to clear it) replaces the weekday. Existing days are not touched:
+    regenerate the schedule to apply it."""
+    current = reception_rule(ctx)
+    if isinstance(weekday, str):
+        text = weekday.strip().removeprefix("星期").removeprefix("周")
+        if text in WEEKDAY_NAMES:
+            weekday = WEEKDAY_NAMES[text]
+        elif text.isdigit() and 1 <= int(text) <= 7:
+            weekday = int(text) - 1  # 1 = Monday as people count
+        else:
+            raise ReceptionRuleError(f"接访星期不正确：“{weekday}”，应为 一 至 日（或 1 至 7）")
+    new_dom = current.day_of_month
+    if day_of_month is not None:
+        new_dom = day_of_month or None
+    elif weekday is not None:
+        new_dom = None
+    try:
+        start_time = dt.time.fromisoformat(start.strip()) if start else current.start
+    except ValueError:
+        raise ReceptionRuleError(f"接访开始时间格式不对：“{start}”，应为 09:00") from None
+    rule = ReceptionRule(weekday=current.weekday if weekday is None else weekday, day_of_month=new_dom,
+                         leaders_per_day=leaders_per_day or current.leaders_per_day, slots=slots or current.slots,
+                         slot_minutes=slot_minutes or current.slot_minutes, start=start_time)
+    with ctx.db.read() as session:
+        active = len(_leaders(session, active_only=True))
+    if active and rule.leaders_per_day > active:
+        raise ReceptionRuleError(f"每个接访日需要{rule.leaders_per_day}位领导，但在任领导只有{active}位")
+    values = {"reception_weekday": rule.weekday, "reception_day_of_month": rule.day_of_month,
+              "reception_leaders_per_day": rule.leaders_per_day, "reception_slots": rule.slots,
+              "reception_slot_minutes": rule.slot_minutes}
+    values["reception_start"] = rule.start.strftime("%H:%M")
+    with ctx.db.write() as session:  # all the rule's settings and the event together
+        for key, value in values.items():
+            row = session.get(Setting, key)
+            if row is None:
+                session.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+                session.add(row)
+        record_event(session, operator, "reception_rule", note=rule.describe(), data=values)
+    ctx.invalidate_settings()
+    return rule
 
 
 # -- roster -----------------------------------------------------------------------------------------------------
@@ -227,7 +280,7 @@ def generate_schedule(ctx, operator, year: int, month: int, months: int = 1) -> 
 
 
 def _kept_reason(session: Session, row: ReceptionDay, today: dt.date) -> str:
-    if row.day < today:
+    if row.day <= today:  # today's leaders are already on their way: only a swap may change them now
         return "past"
     if session.exec(select(ReceptionDayLeader.id).where(ReceptionDayLeader.reception_day_id == row.id,
                                                         ReceptionDayLeader.manual == True)).first():  # noqa: E712
