@@ -320,17 +320,20 @@ def print_document(ctx, document_id_or_path: int | str | Path) -> PrintResult:  
 
 def convert_to_pdf(path: Path, outdir: Path | None = None, timeout: int = 120) -> Path | None:
     """A PDF next to the DOCX through LibreOffice when it is installed; None when it is not (or fails)."""
+    import tempfile
+
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         return None
     outdir = outdir or path.parent
-    profile = outdir / ".lo-profile"
-    try:
-        subprocess.run([soffice, f"-env:UserInstallation=file://{profile.resolve()}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(outdir), str(path)],
-                       capture_output=True, timeout=timeout, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
+    # a private profile: a LibreOffice window the clerk has open must not block or receive the conversion
+    with tempfile.TemporaryDirectory(prefix="xfdesk-lo-") as profile:
+        try:
+            subprocess.run([soffice, f"-env:UserInstallation={Path(profile).resolve().as_uri()}", "--headless",
+                            "--convert-to", "pdf", "--outdir", str(outdir), str(path)],
+                           capture_output=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
     pdf = outdir / (path.stem + ".pdf")
     return pdf if pdf.exists() else None
 
