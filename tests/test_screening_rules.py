@@ -231,3 +231,15 @@ def test_overriding_a_suggestion_needs_a_written_reason():
                                  suggestions=[s])
     assert accepted.suggestion_outcome == sc.ACCEPTED
     assert accepted.note == reasons.get(s.reason_code).label
+
+
+def test_every_event_this_area_writes_has_a_chinese_label():
+    import inspect
+
+    from xfdesk.services import access, handling, supervision
+
+    written = {"view_restricted", "fast_track", "fast_meet", "fast_facts", "fast_track_end", "supervise"}
+    sources = "".join(inspect.getsource(m) for m in (access, handling, supervision))
+    assert all(name in sources for name in written)  # the list above is what the services write
+    assert set(sc.EVENT_LABELS) == written
+    assert all(not label.isascii() for label in sc.EVENT_LABELS.values())

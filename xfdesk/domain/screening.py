@@ -394,3 +394,15 @@ def check_decision(reasons: ReasonList, *, kind: str | None, route: Action | str
             shown = "、".join(dict.fromkeys(s.route_label for s in suggestions))
             raise ScreeningRefused(f"系统建议“{shown}”，不采纳时须在说明中写明理由", "reason_text")
     return Decision(kind_v, route_v, reason, text, target, channel, outcome)
+
+
+# Chinese names of the events screening, handling and supervision write besides the lifecycle actions (whose
+# labels are the lifecycle table's), for timelines and audit lists.
+EVENT_LABELS: dict[str, str] = {
+    "view_restricted": "查看检举控告事项",
+    "fast_track": "设置初访速办",
+    "fast_meet": "速办：与信访人见面",
+    "fast_facts": "速办：查清事实",
+    "fast_track_end": "速办期限结束",
+    "supervise": "督办",
+}
