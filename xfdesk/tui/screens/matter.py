@@ -25,11 +25,12 @@ ACTION_LABELS = {"register": "登记"}
 def action_label(action: str) -> str:
     """Chinese name of an event's action: the lifecycle table's label, else a known desk action, else as stored."""
     from xfdesk.domain.lifecycle import TRANSITIONS
+    from xfdesk.domain.screening import EVENT_LABELS as SCREENING_EVENT_LABELS
 
     for t in TRANSITIONS:
         if t.action.value == action:
             return t.label
-    return ACTION_LABELS.get(action, action)
+    return ACTION_LABELS.get(action) or SCREENING_EVENT_LABELS.get(action, action)
 
 
 def deadline_cell(item: dict) -> Text:
