@@ -203,3 +203,15 @@ def test_a_missing_argument_is_named_in_chinese(tmp_path, capsys):
     code, out, err = cli(tmp_path, capsys, "calendar", "due", "2026-09-30")
     assert code == 2 and out == ""
     assert err.strip() == "错误：缺少参数：DAYS（用 --help 查看用法）"
+
+
+from tests.test_postgres import pg_ctx, pg_url  # noqa: E402, F401  (fixtures; skipped without a server)
+
+
+def test_calendar_import_on_postgres(pg_ctx, head, tmp_path):
+    from xfdesk.services.calendar_service import calendar_coverage, import_calendar_file
+
+    assert import_calendar_file(pg_ctx, head, EXAMPLE_FILE) == [2027]
+    assert import_calendar_file(pg_ctx, head, EXAMPLE_FILE) == [2027]  # the year is replaced, not doubled
+    assert calendar_coverage(pg_ctx, [2027]) == [(2027, SOURCE_OFFICE)]
+    assert pg_ctx.calendar().add_days(dt.date(2027, 9, 30), 1) == dt.date(2027, 10, 8)

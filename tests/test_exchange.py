@@ -367,3 +367,21 @@ def test_export_document_is_not_mutated_by_import(ctx, head):
     snapshot = copy.deepcopy(doc)
     import_exchange(ctx, head, doc)
     assert doc == snapshot
+
+
+# -- the same on PostgreSQL (skipped without a server; see tests/test_postgres.py) ---------------------------------
+from tests.test_postgres import pg_ctx, pg_url  # noqa: E402, F401  (fixtures)
+
+
+def test_import_reject_and_export_on_postgres(pg_ctx, head, tmp_path):
+    result = import_exchange(pg_ctx, head, exchange_file())
+    assert result.numbers[-1].startswith("XF-2026-")
+    before = dump(pg_ctx)
+    doc = exchange_file()
+    with_six_representatives(doc)
+    with pytest.raises(ImportRejected, match="第2条来访记录"):
+        import_exchange(pg_ctx, head, doc)
+    assert dump(pg_ctx) == before
+    exported = export_exchange(pg_ctx, head, dt.date(2026, 11, 19), until=dt.date(2026, 11, 19))
+    assert [c["received_at"] for c in exported["contacts"]] == ["2026-11-19T09:30:00+08:00",
+                                                                 "2026-11-19T10:00:00+08:00"]
