@@ -329,3 +329,47 @@ async def test_calendar_and_day_fit_an_80_column_terminal(ctx, head, roster):
         widths = [c.get_render_width(table) for c in table.columns.values()]
         labels = [str(c.label) for c in table.columns.values()]
         assert sum(widths[: labels.index("接访领导") + 1]) <= 78  # who, when, which matter: on screen
+
+
+async def test_roster_and_rule_from_the_calendar(ctx, head):
+    from xfdesk.tui.screens.reception_setup import LeadersScreen, RuleScreen
+
+    app = ScreenApp(lambda: ReceptionCalendarScreen(ctx, head))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LeadersScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"刘建国", "enter", *"党委书记", "enter")
+        await pilot.pause()
+        await pilot.press("i")  # the shipped demo roster: 刘建国 is already there, the others are added
+        await pilot.pause()
+        table = app.screen.query_one("#rx-leaders", DataTable)
+        assert table.row_count == 5 and cell(table, 0, "职务") == "党委书记"
+        await pilot.press("d")  # 刘建国 leaves
+        await pilot.pause()
+        assert cell(table, 0, "状态") == "已停用"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RuleScreen)
+        day_field = app.screen.query_one("#rx-rule-day_of_month", Input)
+        day_field.focus()
+        await pilot.press(*"31", "ctrl+s")
+        await pilot.pause()
+        assert "1至28" in str(app.screen.query_one("#rx-rule-error", Static).render())
+        day_field.value = ""
+        await pilot.press(*"10")
+        leaders = app.screen.query_one("#rx-rule-leaders", Input)
+        leaders.value = "2"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReceptionCalendarScreen)
+        assert "每月10日" in str(app.screen.query_one("#rx-cal-title", Static).render())
+        await pilot.press("pagedown", "g")  # December (November's 10th is past)
+        await pilot.pause()
+    assert [v.day for v in rs.month_days(ctx, 2026, 12)] == [D(2026, 12, 10)]
+    assert len(rs.day_view(ctx, D(2026, 12, 10)).leaders) == 2
+    assert "刘建国" not in rs.day_view(ctx, D(2026, 12, 10)).leader_names

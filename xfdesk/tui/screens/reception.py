@@ -109,7 +109,8 @@ class ReceptionCalendarScreen(Screen):
     HELP = ("领导接访日历：按月显示，星期一至星期日。“休”为法定节假日，“班”为调休上班日，“接”后为当天接访领导，"
             "“今”为今天，“约n”为已约访件数。"
             "方向键选日期，回车打开该接访日（约访、打印、接访记录），PageUp/PageDown 上月/下月，T 回到本月，"
-            "G 生成本月排班，Y 生成自本月起一年的排班（已过去、已调整或已有约访的接访日不变），Esc 返回。")
+            "G 生成本月排班，Y 生成自本月起一年的排班（已过去、已调整或已有约访的接访日不变），L 接访领导名单，"
+            "R 接访日规则，Esc 返回。")
     BINDINGS = [
         Binding("enter", "open_day", "打开", priority=True),
         Binding("pageup", "month(-1)", "上月", priority=True),
@@ -117,6 +118,8 @@ class ReceptionCalendarScreen(Screen):
         Binding("t", "this_month", "本月"),
         Binding("g", "generate(1)", "生成本月"),
         Binding("y", "generate(12)", "生成一年"),
+        Binding("l", "leaders", "领导名单"),
+        Binding("r", "rule", "接访规则"),
         Binding("escape", "app.pop_screen", "返回"),
     ]
     CSS_PATH = CSS_FILE
@@ -244,6 +247,16 @@ class ReceptionCalendarScreen(Screen):
             self.notify("所选日期不是接访日", severity="warning")
             return
         self.app.push_screen(ReceptionDayScreen(self.ctx, self.operator, day))
+
+    def action_leaders(self) -> None:
+        from xfdesk.tui.screens.reception_setup import LeadersScreen
+
+        self.app.push_screen(LeadersScreen(self.ctx, self.operator))
+
+    def action_rule(self) -> None:
+        from xfdesk.tui.screens.reception_setup import RuleScreen
+
+        self.app.push_screen(RuleScreen(self.ctx, self.operator), lambda _saved: self.reload())
 
     def action_generate(self, months: int) -> None:
         from xfdesk.services.reception import generate_schedule
