@@ -385,3 +385,18 @@ def test_import_reject_and_export_on_postgres(pg_ctx, head, tmp_path):
     exported = export_exchange(pg_ctx, head, dt.date(2026, 11, 19), until=dt.date(2026, 11, 19))
     assert [c["received_at"] for c in exported["contacts"]] == ["2026-11-19T09:30:00+08:00",
                                                                  "2026-11-19T10:00:00+08:00"]
+
+
+def test_cli_import_warns_about_deadlines_in_a_year_without_holiday_data(tmp_path, capsys, monkeypatch):
+    import xfdesk.cli.exchange_cmd as exchange_cmd
+    from xfdesk.services.context import open_context as real_open_context
+
+    december = dt.date(2026, 12, 28)
+    monkeypatch.setattr(exchange_cmd, "context",
+                        lambda: real_open_context(tmp_path / "home", clock=lambda: december))  # the office's date
+    doc = exchange_file()
+    doc["contacts"] = doc["contacts"][:1]
+    doc["contacts"][0]["received_at"] = "2026-12-28T00:00:00+08:00"  # its 15-day notice runs into 2027
+    code, out, err = cli(tmp_path / "home", capsys, "import", str(write(tmp_path, doc)))
+    assert code == 0, err
+    assert "2027" in err and "calendar import" in err

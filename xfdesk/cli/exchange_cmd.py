@@ -31,6 +31,7 @@ def import_cmd(
     file: Path = typer.Argument(..., help="交换文件（UTF-8 JSON）"),
     check: bool = typer.Option(False, "--check", help="只检查文件，不导入"),
 ) -> None:
+    from xfdesk.services.context import print_warnings
     from xfdesk.services.exchange import ImportRejected, import_exchange
 
     ctx = context()
@@ -50,6 +51,7 @@ def import_cmd(
     if result.numbers:
         span = result.numbers[0] if len(result.numbers) == 1 else f"{result.numbers[0]} 至 {result.numbers[-1]}"
         print(f"事项编号：{span}")
+    print_warnings(ctx)  # e.g. deadlines that run into a year without holiday data
 
 
 def export_cmd(
