@@ -89,6 +89,7 @@ def word_like_template(path: Path, *, body_field: str = "信访人姓名") -> Pa
     third = len(body_field) // 3 or 1
     pieces = ["{{ " + body_field[:third], body_field[third:2 * third], body_field[2 * third:] + " }}"]
     _split_run_paragraph(doc, "致", pieces, "：")
+    _split_run_paragraph(doc, "来访：", ["{", "{ 来访日期 }", "}"], "。")  # even the braces split by Word
     table = doc.add_table(rows=1, cols=2)
     table.cell(0, 0).text = "诉求"
     table.cell(0, 1).text = "{{ 诉求摘要 }}"
@@ -119,9 +120,10 @@ def test_word_split_fields_fill_in_body_header_footer_table_and_text_box(tmp_pat
     assert check_template(template, NOTICE) == []
     out = tmp_path / "out.docx"
     render_docx(template, NOTICE, values_for(NOTICE, 信访人姓名="张三丰", 事项编号="XF-2026-000123",
-                                             文号="琴信受告〔2026〕7号", 诉求摘要="修缮村道", 机关名称="琴江镇人民政府"), out)
+                                             文号="琴信受告〔2026〕7号", 诉求摘要="修缮村道", 机关名称="琴江镇人民政府",
+                                             来访日期="2026年11月21日"), out)
     text = docx_text(out)
-    assert "致张三丰：" in text
+    assert "致张三丰：" in text and "来访：2026年11月21日。" in text
     assert "页眉：XF-2026-000123" in text
     assert "页脚：琴信受告〔2026〕7号" in text
     assert "诉求　修缮村道" in text
