@@ -151,3 +151,23 @@ def test_inactive_leaders_are_not_scheduled(ctx, head, roster):
     assert roster[0].name not in result.counts
     with ctx.db.read() as session:
         assert roster[0].id not in set(session.exec(select(ReceptionDayLeader.leader_id)))
+
+
+def test_day_moved_into_the_next_month_merges_when_that_month_is_generated(ctx, head, roster, tmp_path):
+    from xfdesk.services.calendar_service import import_calendar_file
+
+    # the office's own 2027 schedule, with a 劳动节 holiday across the month boundary
+    path = tmp_path / "2027.txt"
+    path.write_text("2027-01-01 休 元旦\n2027-04-28..2027-05-05 休 劳动节\n", encoding="utf-8")
+    import_calendar_file(ctx, head, path)
+    ctx.invalidate_calendar()
+    ctx.save_setting("reception_weekday", 2)  # Wednesdays
+    rs.generate_schedule(ctx, head, 2027, 4)  # 04-28 (Wed) falls in the holiday → moved to Thursday 05-06
+    moved = rs.day_view(ctx, D(2027, 5, 6))
+    assert moved.planned_for == D(2027, 4, 28) and "劳动节" in moved.note
+    result = rs.generate_schedule(ctx, head, 2027, 5)  # 05-05 (Wed, holiday) also moves to 05-06: merged
+    assert D(2027, 5, 6) in result.kept and D(2027, 5, 6) not in result.created
+    may = [v.day for v in rs.month_days(ctx, 2027, 5)]
+    assert may.count(D(2027, 5, 6)) == 1 and D(2027, 5, 5) not in may
+    assert "合并" in rs.day_view(ctx, D(2027, 5, 6)).note
+    assert seats(ctx, D(2027, 5, 6)) == [s.leader_id for s in moved.leaders]
