@@ -72,6 +72,8 @@ def test_bad_month_and_swap_and_book(home, capsys, tmp_path):
     other = "陈志强" if sitting == "刘建国" else "刘建国"
     assert cli(home, "schedule", "swap", "2026-12-03", "--out", sitting, "--in", other, "--reason", "外出学习") == 0
     capsys.readouterr()
+    assert cli(home, "schedule", "generate", "--from", "2026-12") == 0
+    assert "保留未改：12月3日（星期四）（有调整）" in capsys.readouterr().out
     assert cli(home, "schedule", "show", "2026-12") == 0
     assert f"替{sitting}：外出学习" in capsys.readouterr().out
     assert cli(home, "schedule", "book", "XF-2026-999999", "2026-12-03") == 1

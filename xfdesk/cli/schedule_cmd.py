@@ -104,6 +104,9 @@ def generate_cmd(
           f"保留{len(result.kept)}天")
     for d in moved:
         print(f"  {date_label(d.day)}：{d.note(ctx.calendar())}")
+    future_kept = [d for d in result.kept if d >= ctx.today()]
+    if future_kept:
+        print("保留未改：" + "，".join(f"{date_label(d)}（{result.kept_why[d]}）" for d in future_kept))
     print("各领导接访天数：" + "，".join(f"{name}{n}天" for name, n in result.counts.items()))
     _warn(result.warnings)
 

@@ -203,6 +203,7 @@ class GenerationResult:
     plan: SchedulePlan
     created: list[dt.date] = field(default_factory=list)
     kept: list[dt.date] = field(default_factory=list)
+    kept_why: dict[dt.date, str] = field(default_factory=dict)  # day → KEPT_LABELS text
     removed: list[dt.date] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # leader name → days in the period
     warnings: list[str] = field(default_factory=list)
@@ -253,6 +254,7 @@ def generate_schedule(ctx, operator, year: int, month: int, months: int = 1) -> 
         for planned in plan.days:
             if planned.kept:
                 result.kept.append(planned.day)
+                result.kept_why[planned.day] = KEPT_LABELS.get(planned.kept, planned.kept)
                 row = kept_rows[planned.day]
                 note = planned.note(cal)
                 if planned.day >= today and note and note not in row.note:
