@@ -245,3 +245,13 @@ def test_instruction_on_an_assigned_matter_only_adds_instruction_and_supervision
                           issue_documents=False)
     assert len(events(ctx, "assign", m)) == 1
     assert len(events(ctx, "supervise", m)) == 1
+
+
+def test_a_past_booking_without_attendance_must_be_settled_first(ctx, clerk, roster, matters):
+    (m,) = matters(1)
+    appt = rs.book_matter(ctx, clerk, m, NEXT_THURSDAY)
+    ctx.clock = lambda: D(2026, 11, 30)
+    with pytest.raises(BookingRefused, match="尚未登记到访情况"):
+        rs.book_matter(ctx, clerk, m, D(2026, 12, 3))
+    rs.record_attendance(ctx, clerk, appt.id, False)  # 未到
+    assert rs.book_matter(ctx, clerk, m, D(2026, 12, 3)).slot == 1

@@ -336,6 +336,9 @@ def decide_booking(req: BookingRequest) -> tuple[int, int]:
     if req.day < req.today:
         raise BookingRefused(f"{date_label(req.day)}已经过去，不能再约访")
     if req.open_booking_day is not None:
+        if req.open_booking_day < req.today:  # the day passed without 到/未到 being recorded
+            raise BookingRefused(f"事项{req.matter_number}原约在{date_label(req.open_booking_day)}，尚未登记到访情况；"
+                                 f"请先在该接访日登记到/未到，或取消原约访再改约")
         raise BookingRefused(f"事项{req.matter_number}已约在{date_label(req.open_booking_day)}第"
                              f"{req.open_booking_slot}时段，请先取消原约访再改约")
     if not req.day_leaders:
