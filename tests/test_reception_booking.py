@@ -255,3 +255,18 @@ def test_a_past_booking_without_attendance_must_be_settled_first(ctx, clerk, ros
         rs.book_matter(ctx, clerk, m, D(2026, 12, 3))
     rs.record_attendance(ctx, clerk, appt.id, False)  # 未到
     assert rs.book_matter(ctx, clerk, m, D(2026, 12, 3)).slot == 1
+
+
+def test_instruction_refused_for_a_matter_closed_since_booking(ctx, clerk, roster, matters):
+    from xfdesk.services.lifecycle import apply_action
+
+    (m,) = matters(1)
+    appt = rs.book_matter(ctx, clerk, m, NEXT_THURSDAY)
+    apply_action(ctx, clerk, m, "forward", reason="属县人社局职责")
+    ctx.clock = lambda: NEXT_THURSDAY
+    with pytest.raises(BookingRefused, match="已转送.*不能交办督办"):
+        rs.record_instruction(ctx, clerk, appt.id, "请跟进", unit_ids(ctx, "司法所"), D(2026, 12, 8),
+                              issue_documents=False)
+    with ctx.db.read() as session:
+        assert session.get(Appointment, appt.id).instruction == ""
+    assert events(ctx, "supervise", m) == []

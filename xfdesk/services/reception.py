@@ -56,7 +56,8 @@ from xfdesk.storage.models import (
 
 __all__ = [
     "BookingRefused", "ReceptionRuleError", "reception_rule", "add_leader", "list_leaders", "set_leader_active",
-    "import_roster", "set_reception_rule", "generate_schedule", "month_days", "day_view", "find_day", "upcoming_days", "swap_leader",
+    "import_roster", "set_reception_rule", "generate_schedule", "month_days", "day_view", "find_day",
+    "upcoming_days", "swap_leader",
     "mark_absent", "assign_case_leader", "book_matter", "cancel_booking", "register_walk_in", "record_attendance",
     "record_instruction", "booking_info", "BookingInfo", "active_units",
     "print_day_set", "DaySet", "GenerationResult", "DayView", "AppointmentView",
@@ -634,7 +635,8 @@ def book_matter(ctx, operator, matter_id: int, day: dt.date | int, *, slot: int 
         case_days: tuple[dt.date, ...] = ()
         if matter.leader_id is not None:
             case_days = tuple(session.exec(
-                select(ReceptionDay.day).join(ReceptionDayLeader, ReceptionDayLeader.reception_day_id == ReceptionDay.id)
+                select(ReceptionDay.day)
+                .join(ReceptionDayLeader, ReceptionDayLeader.reception_day_id == ReceptionDay.id)
                 .where(ReceptionDayLeader.leader_id == matter.leader_id, ReceptionDay.day >= ctx.today())
                 .order_by(ReceptionDay.day).limit(3)))
         per_leader: dict[int, int] = {}
@@ -786,6 +788,9 @@ def record_instruction(ctx, operator, appointment_id: int, instruction: str, uni
                 raise BookingRefused(f"找不到编号为{uid}的责任单位")
             units.append(unit)
         matter = session.get(Matter, appt.matter_id)
+        if Status(matter.status) not in OPEN_STATUSES:
+            raise BookingRefused(f"事项{matter.number}当前为“{STATUS_LABELS[Status(matter.status)]}”，"
+                                 f"已不在办理中，不能交办督办")
         leader = session.get(Leader, appt.leader_id) if appt.leader_id else None
         leader_name = leader.name if leader else "接访领导"
         if appt.state == BOOKED:  # a 批示 is given to someone who came
@@ -801,8 +806,6 @@ def record_instruction(ctx, operator, appointment_id: int, instruction: str, uni
                             data={"appointment_id": appt.id, "units": [u.id for u in units],
                                   "due_on": due_on.isoformat()})
             events.append(ev)
-        if matter.status not in {s.value for s in OPEN_STATUSES}:
-            raise BookingRefused(f"事项{matter.number}当前为“{STATUS_LABELS[Status(matter.status)]}”，不能交办")
         payload = {"appointment_id": appt.id, "day": row.day.isoformat(), "leader_id": appt.leader_id,
                    "leader": leader_name, "units": [{"id": u.id, "name": u.name} for u in units],
                    "due_on": due_on.isoformat()}
@@ -812,8 +815,8 @@ def record_instruction(ctx, operator, appointment_id: int, instruction: str, uni
             events.append(record_event(
                 session, operator, "supervise", matter_id=matter.id,
                 note=f"落实{leader_name}批示，请{unit.name}于{due_on.year}年{due_on.month}月{due_on.day}日前办结并报告",
-                data={"unit_id": unit.id, "unit": unit.name, "due_on": due_on.isoformat(), "source": "leader_instruction",
-                      "appointment_id": appt.id, "instruction": instruction}))
+                data={"unit_id": unit.id, "unit": unit.name, "due_on": due_on.isoformat(),
+                      "source": "leader_instruction", "appointment_id": appt.id, "instruction": instruction}))
         session.flush()
         outcome = InstructionOutcome(appt.id, matter.id, matter.status, [e.id for e in events],
                                      [u.id for u in units])
@@ -829,7 +832,7 @@ def record_instruction(ctx, operator, appointment_id: int, instruction: str, uni
         except ImportError:
             outcome.document_error = f"文书功能尚未就绪，督办通知书（{note_units}）请稍后补打"
         except Exception as exc:  # the instruction is saved; the notice can be printed again from the day
-            outcome.document_error = f"督办通知书未能生成：{exc}（批示已保存，可在接访日界面补打）"
+            outcome.document_error = f"督办通知书未能生成：{exc}（批示和督办已保存，通知书请稍后在文书功能中补出）"
         if outcome.document_error:
             ctx.warn(outcome.document_error)
     return outcome

@@ -659,7 +659,8 @@ class BookMatterScreen(Screen):
     ]
     CSS_PATH = CSS_FILE
 
-    def __init__(self, ctx, operator, matter_id: int, *, on_booked: Callable[[Any], None] | None = None):  # noqa: ANN001
+    def __init__(self, ctx, operator, matter_id: int, *,  # noqa: ANN001
+                 on_booked: Callable[[Any], None] | None = None):
         super().__init__()
         self.ctx = ctx
         self.operator = operator
