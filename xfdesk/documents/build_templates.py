@@ -560,7 +560,7 @@ def build_unit_attendance_notice(document) -> None:  # noqa: ANN001
     para(document, "定于{{ 接访日期 }}（{{ 接访星期 }}）在{{ 接访地点 }}举行领导接访日活动，接访领导：{{ 接访领导 }}。"
                    "下列{{ 事项件数 }}件信访事项涉及你单位职责，请你单位负责人携带有关材料准时参加，"
                    "并提前核实情况、提出初步处理意见。")
-    list_table(document, ROW_HEADERS_UNIT, ROW_CELLS_UNIT, "事项列表", (10, 24, 34, 26, 62))
+    list_table(document, ROW_HEADERS_UNIT, ROW_CELLS_UNIT, "事项列表", (10, 24, 38, 26, 58))
     para(document, "", STYLE_NOTE)
     para(document, "注：检举控告类事项不列信访人身份，不得将检举、揭发材料以及有关情况透露或者转给被检举、揭发的人员"
                    "或者单位（《信访工作条例》第三十条）。", STYLE_NOTE)
