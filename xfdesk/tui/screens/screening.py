@@ -193,7 +193,7 @@ class ScreeningDecisionScreen(Screen[str | None]):
         with VerticalScroll():
             yield Static(id="sd-head", classes="hd-info")
             yield Static(id="sd-suggest")
-            yield Static(plain("① 事项性质"), classes="hd-title")
+            yield Static(plain("① 事项性质（左右键选择，空格确认）"), classes="hd-title")
             with Horizontal(classes="hd-row"):
                 with RadioSet(id="sd-kind"):
                     for kind in MatterKind:
