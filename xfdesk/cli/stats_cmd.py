@@ -1,0 +1,51 @@
+"""``xfdesk stats``: the month's figures (及时受理率, 按期办结率, 化解率 …) in total and by group."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Optional
+
+import typer
+
+from xfdesk.cli.app import CliError, context
+
+
+def register(app: typer.Typer) -> None:
+    app.command("stats", help="统计：及时受理率、按期办结率、化解率、一次性化解率、满意率、参评率，可按类别/属地/单位分组")(stats)
+
+
+def stats(
+    month: Optional[str] = typer.Option(None, "--month", help="月份 YYYY-MM，默认本月"),
+    by: Optional[str] = typer.Option(None, "--by", help="分组：category 类别、village 属地、unit 单位（按办结率排名）"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
+) -> None:
+    from xfdesk.domain.statistics import GROUPING_LABELS, RATE_NAMES, figures, figures_by, rank_units
+    from xfdesk.services.statistics import matter_facts, month_range
+
+    ctx = context()
+    month = month or ctx.today().strftime("%Y-%m")
+    try:
+        start, end = month_range(month)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if by is not None and by not in ("category", "village", "unit"):
+        raise CliError("分组只能是 category（类别）、village（属地）或 unit（单位）")
+    facts = matter_facts(ctx, start, end)
+    rows = [figures(facts, f"{month} 合计")]
+    if by == "unit":
+        rows += rank_units(facts)
+    elif by:
+        rows += figures_by(facts, by)
+    if as_json:
+        print(json.dumps({"month": month, "by": by, "rows": [dataclasses.asdict(r) for r in rows]},
+                         ensure_ascii=False, indent=2))
+        return
+    title = GROUPING_LABELS.get(by or "", "")
+    print(f"{month} 受理登记事项统计{('（按' + title + '）') if title else ''}")
+    print("\t".join(["", "事项", "办结", *RATE_NAMES, "重复访", "越级访"]))
+    for r in rows:
+        cells = [r.label, str(r.matters), str(r.finished),
+                 *[("—" if r.rates[n] is None else f"{r.rates[n]:.2f}%") for n in RATE_NAMES],
+                 str(r.repeats), str(r.skip_level)]
+        print("\t".join(cells))
