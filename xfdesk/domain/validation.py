@@ -127,6 +127,10 @@ def check_text(value, field: str, *, max_length: int, required: bool = False) ->
 
 
 # -- 身份证号 (GB 11643-1999) ------------------------------------------------------------------------------------
+# First two digits: the province-level code of GB/T 2260 (81/82/83: residence permits of Hong Kong, Macao, Taiwan).
+PROVINCE_CODES = frozenset({"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+                            "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+                            "65", "71", "81", "82", "83"})
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"  # ISO 7064 MOD 11-2: index = weighted sum mod 11
 
@@ -157,8 +161,8 @@ def check_id_number(value, *, today: dt.date | None = None) -> str | None:  # no
         return f"{label}应为18位（现有{len(number)}位）"
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         return f"{label}只能由数字组成，最后一位可以是X"
-    if number[:6] == "000000":
-        return f"{label}地址码不正确"
+    if number[:6] == "000000" or number[:2] not in PROVINCE_CODES:
+        return f"{label}地址码不正确（前两位{number[:2]}不是省级行政区代码）"
     birth = _birth(number)
     if birth is None:
         return f"{label}中的出生日期不正确（{number[6:10]}-{number[10:12]}-{number[12:14]}）"
