@@ -225,7 +225,7 @@ class _Reader:
     def __init__(self, obj: dict, path: tuple, errors: list[FieldError]):
         self.obj, self.path, self.errors = obj, path, errors
 
-    def _error(self, key: str, message: str) -> None:
+    def error(self, key: str, message: str) -> None:
         self.errors.append(FieldError(key, f"{field_label(key)}：{message}", (*self.path, key)))
 
     def text(self, key: str, default: str = "") -> str:
@@ -233,7 +233,7 @@ class _Reader:
         if value is None:
             return default
         if not isinstance(value, str):
-            self._error(key, "应为文字")
+            self.error(key, "应为文字")
             return default
         return value
 
@@ -245,7 +245,7 @@ class _Reader:
         if isinstance(value, int) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, str):
-            self._error(key, "应为文字")
+            self.error(key, "应为文字")
             return None
         return value
 
@@ -258,7 +258,7 @@ class _Reader:
         if value is None:
             return False
         if not isinstance(value, bool):
-            self._error(key, "应为 true 或 false")
+            self.error(key, "应为 true 或 false")
             return False
         return value
 
@@ -267,7 +267,7 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self._error(key, "应为对象列表（[{…}, …]）")
+            self.error(key, "应为对象列表（[{…}, …]）")
             return []
         return value
 
@@ -280,14 +280,14 @@ def _contact(raw: Any, errors: list[FieldError]) -> ContactInput | None:
     received_at = None
     text = raw.get("received_at")
     if text is None or text == "":
-        r._error("received_at", "不能为空")
+        r.error("received_at", "不能为空")
     elif not isinstance(text, str):
-        r._error("received_at", "应为日期时间文字，如 2026-11-19T09:30:00+08:00")
+        r.error("received_at", "应为日期时间文字，如 2026-11-19T09:30:00+08:00")
     else:
         try:
             received_at = from_iso(text)
         except ValueError:
-            r._error("received_at", f"“{text}”不是有效的日期时间，应如 2026-11-19T09:30:00+08:00")
+            r.error("received_at", f"“{text}”不是有效的日期时间，应如 2026-11-19T09:30:00+08:00")
     petitioners = [_petitioner(p, ("petitioners", i), errors)
                    for i, p in enumerate(r.list_of_objects("petitioners"))]
     matters = [_matter(m, ("matters", i), errors) for i, m in enumerate(r.list_of_objects("matters"))]
@@ -295,7 +295,7 @@ def _contact(raw: Any, errors: list[FieldError]) -> ContactInput | None:
     if headcount is None:
         headcount = max(1, len(petitioners))
     elif isinstance(headcount, bool) or not isinstance(headcount, int):
-        r._error("headcount", "应为整数")
+        r.error("headcount", "应为整数")
         headcount = 1
     contact = ContactInput(received_at=received_at, channel=r.text("channel"), clerk=r.text("clerk"),
                            petitioners=petitioners, matters=matters, headcount=headcount, note=r.text("note"))
