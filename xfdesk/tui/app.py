@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets.option_list import Option
 
@@ -82,6 +84,8 @@ HELP_SCREENS: list[tuple[str, str]] = [
     ("xfdesk.tui.screens.reception", "ReceptionDayScreen"),
     ("xfdesk.tui.screens.reception", "SessionScreen"),
     ("xfdesk.tui.screens.reception", "BookMatterScreen"),
+    ("xfdesk.tui.screens.reception_setup", "LeadersScreen"),
+    ("xfdesk.tui.screens.reception_setup", "RuleScreen"),
 ]
 
 
@@ -187,11 +191,20 @@ CONTRAST_THEME = Theme(
 )
 
 
+def warm_up() -> None:
+    """Load, in the background, what the first keystrokes will need (pypinyin's tables, search, registration)."""
+    from xfdesk.domain.names import name_initials
+    from xfdesk.services import registration, search  # noqa: F401
+
+    name_initials("预热")
+
+
 class XfdeskApp(App):
     """信访接待台."""
 
     TITLE = "信访接待台"
-    CSS_PATH = "xfdesk.tcss"
+    CSS_PATH = Path(__file__).with_name("xfdesk.tcss")  # absolute: subclasses elsewhere keep finding it
+    # (each screen brings its own sheet, see xfdesk.tui.styles: less to parse before the first frame)
     COMMANDS = {DeskCommandProvider}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     ENABLE_COMMAND_PALETTE = True
@@ -225,12 +238,15 @@ class XfdeskApp(App):
         self.db_error: str | None = None
 
     # -- start-up ---------------------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        # the home screen is the bottom of the stack: one screen to draw for the first frame, not two
+        from xfdesk.tui.screens.home import HomeScreen
+
+        return HomeScreen()
+
     def on_mount(self) -> None:
         self.register_theme(CONTRAST_THEME)
         self.theme = CONTRAST_THEME.name
-        from xfdesk.tui.screens.home import HomeScreen
-
-        self.push_screen(HomeScreen())
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
@@ -249,6 +265,7 @@ class XfdeskApp(App):
             self.call_from_thread(self._database_failed, exc)
             return
         self.call_from_thread(self._database_ready, ctx)
+        warm_up()
 
     def _database_failed(self, exc: Exception) -> None:
         self.db_error = f"无法打开数据库：{exc}"
@@ -257,6 +274,8 @@ class XfdeskApp(App):
 
     def _database_ready(self, ctx: AppContext) -> None:
         self.ctx = ctx
+        if self._given_ctx is not None:
+            self.run_worker(warm_up, thread=True, group="warm-up", name="warm-up")
         for message in ctx.warnings + ctx.calendar_warnings():
             self.notify(message, severity="warning", timeout=10, markup=False)
         if self.operator is None:

@@ -9,9 +9,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from xfdesk.tui.widgets.fields import plain
+from xfdesk.tui.styles import css
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    CSS_PATH = css("forms")
     HELP = "确认对话框：Y 或回车表示“是”，N 或 Esc 表示“否”。"
     BINDINGS = [
         Binding("y", "answer(True)", "是"),

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from xfdesk.tui.widgets.fields import plain
+from xfdesk.tui.styles import css
 
 KEY_NAMES = {"escape": "Esc", "enter": "回车", "pagedown": "PageDown", "pageup": "PageUp", "tab": "Tab",
              "up": "↑", "down": "↓", "delete": "Delete"}
@@ -52,6 +53,7 @@ def help_sections() -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 
 class HelpScreen(Screen):
+    CSS_PATH = css("views")
     HELP = "帮助：各界面的用途和按键。上下键或 PageUp/PageDown 翻看，Esc 或 F1 返回。"
     BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "返回")]
 

@@ -41,18 +41,23 @@ class HomeScreen(Screen):
         yield Header(icon="", show_clock=False)
         with Vertical(id="home-body"):
             yield Static(plain("正在打开数据库……"), id="home-status")
-            yield Static(plain("待办：已超期 / 即将到期"), classes="section-title")
-            yield DataTable(id="home-due", cursor_type="row", zebra_stripes=False)
-            yield Static(plain("今日来访"), classes="section-title")
-            yield DataTable(id="home-today", cursor_type="row", zebra_stripes=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        due = self.query_one("#home-due", DataTable)
-        due.add_columns("编号", "期限", "状态", "信访人", "诉求")
-        today = self.query_one("#home-today", DataTable)
-        today.add_columns("时间", "形式", "信访人", "件数", "诉求")
         self._row_matters: dict[str, int] = {}
+        self._tables_ready = False
+
+    async def _mount_tables(self) -> None:
+        """The lists come with the data: the first frame (before the database is open) stays as light as can be."""
+        due = DataTable(id="home-due", cursor_type="row", zebra_stripes=False)
+        today = DataTable(id="home-today", cursor_type="row", zebra_stripes=False)
+        await self.query_one("#home-body").mount_all([
+            Static(plain("待办：已超期 / 即将到期"), classes="section-title"), due,
+            Static(plain("今日来访"), classes="section-title"), today])
+        due.add_columns("编号", "期限", "状态", "信访人", "诉求")
+        today.add_columns("时间", "形式", "信访人", "件数", "诉求")
+        self._tables_ready = True
+        self.reload()
 
     def action_reload(self) -> None:
         self.reload()
@@ -65,6 +70,9 @@ class HomeScreen(Screen):
             return
         ctx, operator = getattr(app, "ctx", None), getattr(app, "operator", None)
         if ctx is None or operator is None:
+            return
+        if not self._tables_ready:
+            self.run_worker(self._mount_tables(), group="home-tables", exclusive=True)
             return
         from xfdesk.services.desk_queries import home_summary
 

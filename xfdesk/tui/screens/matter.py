@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from xfdesk.tui.widgets.fields import lit, plain
+from xfdesk.tui.styles import css
 
 STATE_LABELS = {"open": "计时中", "met": "按期", "late": "超期完成", "cancelled": "已取消"}
 ACTION_LABELS = {"register": "登记"}
@@ -48,6 +49,7 @@ def deadline_cell(item: dict) -> Text:
 
 
 class MatterScreen(Screen):
+    CSS_PATH = css("views")
     HELP = ("事项详情：全部字段、标记、各项期限及剩余天数（红色超期，黄色临近），以及完整的办理记录。"
             "H 办理（甄别、受理、交办、答复等），B 约访领导接访日，D 打印文书，Esc 返回。")
     BINDINGS = [

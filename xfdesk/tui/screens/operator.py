@@ -13,9 +13,11 @@ from textual.widgets import Input, RadioButton, RadioSet, Static
 from xfdesk.domain.glossary import ROLE_LABELS, Role
 from xfdesk.services.context import Operator
 from xfdesk.tui.widgets.fields import plain
+from xfdesk.tui.styles import css
 
 
 class OperatorScreen(ModalScreen[Operator]):
+    CSS_PATH = css("forms")
     HELP = "接待人：输入姓名后回车确认；Tab 到角色栏用上下键和空格选择角色。上次的接待人会自动填好。"
     BINDINGS = [Binding("ctrl+s", "confirm", "确认")]
 

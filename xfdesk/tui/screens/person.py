@@ -9,9 +9,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from xfdesk.tui.widgets.fields import lit, plain
+from xfdesk.tui.styles import css
 
 
 class PersonScreen(Screen):
+    CSS_PATH = css("views")
     HELP = "信访人：上方为身份信息（证件号、电话已遮蔽）与标记，下方为其全部事项；上下键选择，回车打开，Esc 返回。"
     BINDINGS = [Binding("escape", "app.pop_screen", "返回")]
 

@@ -28,6 +28,7 @@ from xfdesk.domain.records import ContactInput, MatterInput, PetitionerInput
 from xfdesk.services import drafts as draft_store
 from xfdesk.services import reference
 from xfdesk.tui.widgets.fields import ChoiceInput, FieldInput, FormField, lit, plain
+from xfdesk.tui.styles import css
 
 DRAFT_KIND = "registration"
 PEOPLE_PAGE = 6
@@ -106,6 +107,7 @@ class DemandForm(Vertical):
 
 
 class RegisterScreen(Screen):
+    CSS_PATH = css("forms", "register")
     HELP = ("登记来访：先在“查找信访人”中输入身份证号、电话、姓名、姓名+村或拼音首字母（如 zs），"
             "上下键选择、回车选定（无结果时回车即登记新信访人）。右侧显示历史事项和疑似重复访；"
             "Ctrl+R 把当前诉求标为重复访并关联右侧选中的事项。每项诉求单独成件，Ctrl+N 增加一项。"

@@ -10,6 +10,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
+from xfdesk.tui.styles import css
 
 PAGE = 15
 SEARCH_DELAY = 0.2
@@ -23,6 +24,7 @@ class SearchBox(FieldInput):
 
 
 class SearchScreen(Screen):
+    CSS_PATH = css("forms", "views")
     HELP = ("综合查询：输入身份证号、电话、姓名、拼音首字母、事项编号或诉求中的文字，结果随输入显示；"
             "上下键选择，回车打开事项（选中的是人时打开其历史），PageDown/PageUp 翻页，Esc 返回。")
     BINDINGS = [

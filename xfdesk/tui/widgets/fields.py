@@ -14,7 +14,6 @@ from textual.content import Content
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
-from xfdesk.domain.names import name_initials
 
 
 def lit(value: object) -> Text:
@@ -52,6 +51,8 @@ def resolve_choice(text: str, options: Iterable[str]) -> str | None:
     if len(prefixed) == 1:
         return prefixed[0]
     if text.isascii():
+        from xfdesk.domain.names import name_initials  # pypinyin's tables load in ~0.7 s: not before first paint
+
         low = text.lower()
         exact = [o for o in options if name_initials(o) == low]
         if len(exact) == 1:
@@ -95,8 +96,8 @@ class FormField(Vertical):
     DEFAULT_CSS = """
     FormField { height: auto; }
     FormField > Horizontal { height: 1; }
-    FormField .field-label { width: 10; height: 1; }
-    FormField .field-error { display: none; color: $error; text-style: bold; height: auto; padding-left: 10; }
+    FormField .field-label { width: 11; height: 1; padding-left: 1; }
+    FormField .field-error { display: none; color: $error; text-style: bold; height: auto; padding-left: 12; }
     FormField.-invalid .field-error { display: block; }
     FormField.-invalid .field-label { color: $error; }
     """
