@@ -110,3 +110,10 @@ def test_supervision_notice_after_the_instruction(ctx, clerk, demo_day):
         assert BLANK not in body
         assert unit_name in body and "十日内重新勘界" in body and "2026年12月7日" in body and "钟秀英" in body
         assert appt.leader_name in body
+
+
+def test_reminder_lists_coming_days_whose_notices_are_not_out(ctx, clerk, demo_day):
+    assert [v.day for v in rs.days_needing_notices(ctx)] == [NEXT_THURSDAY]  # 5 days ahead
+    assert rs.days_needing_notices(ctx, within_days=2) == []  # not yet that close
+    rs.print_day_set(ctx, clerk, NEXT_THURSDAY, send=False)
+    assert rs.days_needing_notices(ctx) == []

@@ -59,7 +59,7 @@ __all__ = [
     "import_roster", "set_reception_rule", "generate_schedule", "month_days", "day_view", "find_day",
     "upcoming_days", "swap_leader",
     "mark_absent", "assign_case_leader", "book_matter", "cancel_booking", "register_walk_in", "record_attendance",
-    "record_instruction", "booking_info", "BookingInfo", "active_units",
+    "record_instruction", "days_needing_notices", "booking_info", "BookingInfo", "active_units",
     "print_day_set", "DaySet", "GenerationResult", "DayView", "AppointmentView",
 ]
 
@@ -836,6 +836,30 @@ def record_instruction(ctx, operator, appointment_id: int, instruction: str, uni
         if outcome.document_error:
             ctx.warn(outcome.document_error)
     return outcome
+
+
+NOTICE_DAYS_AHEAD = 5  # leaders and petitioners are commonly told five days ahead (domain §6)
+
+
+def days_needing_notices(ctx, *, within_days: int = NOTICE_DAYS_AHEAD, operator=None) -> list[DayView]:  # noqa: ANN001
+    """Coming reception days (today … ``within_days`` ahead) with bookings whose notices are not issued yet,
+    for a reminder on the home screen."""
+    today = ctx.today()
+    out = []
+    with ctx.db.read() as session:
+        rows = session.exec(select(ReceptionDay).where(
+            ReceptionDay.day.between(today, today + dt.timedelta(days=within_days))).order_by(ReceptionDay.day))
+        for row in rows:
+            view = _view(session, ctx, row, with_bookings=True, operator=operator)
+            needed = {a.matter_id for a in view.appointments if a.state == BOOKED}
+            if not needed:
+                continue
+            covered = set(session.exec(select(Document.matter_id).where(
+                Document.reception_day_id == row.id, Document.kind == "leader_reception_notice",
+                Document.void == False)))  # noqa: E712
+            if needed - covered:
+                out.append(view)
+    return out
 
 
 DAY_SET_KINDS = ("leader_reception_notice", "unit_attendance_notice", "leader_brief", "reception_schedule")
