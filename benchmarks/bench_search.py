@@ -107,17 +107,22 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-def raw_statements(query: str, years: range) -> list[tuple[str, dict]]:
+def raw_search(conn: sqlite3.Connection, query: str, years: range) -> None:
+    """The same search straight through ``sqlite3``: the statements of ``storage.search_sqlite`` for one page of
+    people and one of matters, without SQLAlchemy, sessions, the people's history or masking."""
+    def run(sql: str, params: dict) -> list:
+        return conn.execute(sql, params).fetchall()
+
     q = parse_query(query, years=years)
-    out = []
-    for built in (search_sqlite.people_sql(q, limit=20, offset=0),
-                  search_sqlite.matters_sql(q, see_restricted=False, limit=20, offset=0)):
-        if built is not None:
-            out.append(built)
-    return out
+    people = search_sqlite.people_hits(run, q)
+    if people is not None:
+        search_sqlite.people_rows(run, people.page(limit=20, offset=0))
+    matters = search_sqlite.matters_hits(run, q, see_restricted=False)
+    if matters is not None:
+        search_sqlite.matter_rows(run, matters.page(limit=20, offset=0))
 
 
-def time_raw(conn: sqlite3.Connection, statements: list[tuple[str, dict]]) -> float:
+def time_raw(conn: sqlite3.Connection, statements: list[tuple[str, tuple]]) -> float:
     started = time.perf_counter()
     for sql, params in statements:
         conn.execute(sql, params).fetchall()
@@ -131,6 +136,7 @@ def main() -> None:
     parser.add_argument("--matters", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--queries", type=int, default=60, help="每种查询的次数")
+    parser.add_argument("--repeat", type=int, default=3, help="每个查询重复次数，取最好的一次（排除机器繁忙的干扰）")
     parser.add_argument("--portable", type=int, default=10, help="对照：可移植 LIKE 路径每种查询的次数（0 不测）")
     args = parser.parse_args()
 
@@ -143,7 +149,8 @@ def main() -> None:
     ctx = open_context(home, clock=lambda: TODAY)
     clerk = Operator("王芳", Role.CLERK)
     conn = sqlite3.connect(db)
-    years = range(*conn.execute("SELECT min(year), max(year) + 1 FROM matter").fetchone())
+    years = range(conn.execute("SELECT min(year) FROM matter").fetchone()[0],
+                  conn.execute("SELECT max(year) FROM matter").fetchone()[0] + 1)
     fts_bytes = sum(r[0] for r in conn.execute(
         "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'petitioner_fts%' OR name LIKE 'petitioner_grams%' "
         "OR name LIKE 'matter_fts%' OR name LIKE 'matter_grams%'")) if _has_dbstat(conn) else None
@@ -163,12 +170,18 @@ def main() -> None:
     for form, items in queries.items():
         service, raw, hits = [], [], 0
         for text in items:
-            statements = raw_statements(text, years)
-            time_raw(conn, statements)  # same warm cache for both
-            raw.append(time_raw(conn, statements) * 1000)
-            started = time.perf_counter()
-            page = search(ctx, text, operator=clerk)
-            service.append((time.perf_counter() - started) * 1000)
+            # each query REPEAT times, alternating, keeping the best of each: the figure is the query's cost, not
+            # the scheduler's (the benchmark machine may be busy with other work)
+            best_raw = best_service = float("inf")
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                raw_search(conn, text, years)
+                best_raw = min(best_raw, time.perf_counter() - started)
+                started = time.perf_counter()
+                page = search(ctx, text, operator=clerk)
+                best_service = min(best_service, time.perf_counter() - started)
+            raw.append(best_raw * 1000)
+            service.append(best_service * 1000)
             hits += bool(page.people or page.matters)
         if not items:
             continue
@@ -195,8 +208,8 @@ def main() -> None:
     print(f"对照：2字姓名 LIKE '%张三%' 全表扫描 p95 {percentile(like, 0.95):.1f} ms；"
           f"双字索引 MATCH p95 {percentile(grams, 0.95):.1f} ms")
     print(f"目标（p95 ≤ {TARGET_P95_MS:.0f} ms 且 ≤ {TARGET_RATIO:.0f}× 直接SQL）：{'全部达标' if all_ok else '未全部达标'}")
-    print("（毫秒；“搜索”= search() 一次翻页：信访人一页 + 事项一页 + 统计；“SQL”= 同样两条语句经 sqlite3 直接执行；"
-          "p95 ≤ 2 ms 时不计倍数）")
+    print("（毫秒；“搜索”= search() 一次翻页：信访人一页 + 事项一页 + 信访人的来访统计 + 脱敏；"
+          "“SQL”= 同一查询的 SQL 语句经 sqlite3 直接执行；每个查询取 --repeat 次中最好的一次；p95 ≤ 2 ms 时不计倍数）")
     print(f"数据文件夹：{home}")
     conn.close()
     ctx.db.dispose()

@@ -2,17 +2,20 @@
 
 Query forms (terms separated by spaces; every term must match):
 
-* an ID number (18 characters, or any part of one of at least 3 digits, e.g. a prefix), a phone or its last digits;
+* an ID number (18 characters, or its first digits: at least 3), a phone or any part of it (its last four digits);
 * a name, a village, an address, any part of a matter's summary, details, category or 问题属地;
 * pinyin initials of a name (ASCII letters only: ``zs`` finds 张三; a prefix: ``z`` finds every 张/赵/周…);
 * a matter number ``XF-2026-000123``, or the bare sequence ``123`` (matched exactly against every year's number);
 * combinations: ``张三 大畲`` (name + village), ``zs 大畲``, ``张三 宅基地``.
 
-Ranking: exact ID/phone, then exact name (or initials), then prefixes (name, ID, initials) and phone tails, then
-any substring; matters: the exact number first, then matters of an exact-matched person, newest first.
+Ranking: exact ID/phone, then exact name (or initials), then prefixes (name, ID) and phone tails, then any other
+match; matters: the exact number first, then matters of an exact-matched person, then the rest; newest registered
+first within a rank. Totals are exact. Two deliberate limits keep every query fast on 100,000 matters: prefix and
+phone-tail ranks are computed when at most ``search_sqlite.RANK_SCAN_LIMIT`` people match, and a term matching more
+than ``search_sqlite.PERSON_FANOUT_LIMIT`` people (a region code, one initial) does not list all their matters.
 
-On SQLite the FTS5 indexes of ``storage.search_sqlite`` answer (one statement per list); elsewhere (PostgreSQL) the
-portable ``ILIKE`` statements below do. Both return pages with the total from ``count(*) OVER ()``.
+On SQLite the FTS5 indexes of ``storage.search_sqlite`` answer; elsewhere (PostgreSQL) the portable ``ILIKE``
+statements below do (one statement per list, the total from ``count(*) OVER ()``).
 
 Restricted matters (检举控告): an operator who may not see the identity (a clerk) gets the matter hit without the
 petitioner's name, does not reach it through the petitioner's name/ID/phone, and the petitioner's counts leave it out.
@@ -171,20 +174,21 @@ def search(ctx, text: str, *, operator=None, limit: int = 20, offset: int = 0,  
         use_fts = _use_fts(ctx, session) if backend is None else backend == "fts"
         q = parse_query(text)
         if q.digit_terms:  # a bare number may be a matter's sequence: its candidates need the years on record
-            q = parse_query(text, years=_matter_years(session))
+            q = parse_query(text, years=_matter_years(session, use_fts))
         page = SearchPage()
         if q.empty:
             return page
         more = False
         if scope in ("all", "people"):
-            rows, page.total_people = (_people_fts if use_fts else _people_portable)(session, q, limit, offset)
-            page.people = _person_hits(session, rows, see_restricted)
-            more = more or _more(page.total_people, offset, len(rows), limit)
+            rows, page.total_people, people_more = (_people_fts if use_fts else _people_portable)(
+                session, q, limit, offset)
+            page.people = _person_hits(session, rows, see_restricted, use_fts)
+            more = more or people_more
         if scope in ("all", "matters"):
-            rows, page.total_matters = (_matters_fts if use_fts else _matters_portable)(
+            rows, page.total_matters, matters_more = (_matters_fts if use_fts else _matters_portable)(
                 session, q, see_restricted, limit, offset)
             page.matters = [_matter_hit(r, see_restricted) for r in rows]
-            more = more or _more(page.total_matters, offset, len(rows), limit)
+            more = more or matters_more
         page.has_more = more
         return page
 
@@ -223,17 +227,13 @@ def _use_fts(ctx, session: Session) -> bool:  # noqa: ANN001
     return True
 
 
-def _matter_years(session: Session) -> range | None:
-    # two scalar subqueries: each min()/max() alone is answered from the (year, seq) index without a scan
-    low = session.execute(select(func.min(Matter.year))).scalar()
-    high = session.execute(select(func.max(Matter.year))).scalar()
+def _matter_years(session: Session, use_fts: bool) -> range | None:
+    if use_fts:
+        low, high = search_sqlite.matter_years(_runner(session))
+    else:
+        low = session.execute(select(func.min(Matter.year))).scalar()
+        high = session.execute(select(func.max(Matter.year))).scalar()
     return range(low, high + 1) if low is not None else None
-
-
-def _more(total: int | None, offset: int, got: int, limit: int) -> bool:
-    if total is None:
-        return got >= limit
-    return offset + got < total
 
 
 def _total(rows: list, offset: int, session_count) -> int:  # noqa: ANN001
@@ -243,23 +243,34 @@ def _total(rows: list, offset: int, session_count) -> int:  # noqa: ANN001
     return session_count() if offset else 0
 
 
-def _people_fts(session: Session, q: ParsedQuery, limit: int, offset: int) -> tuple[list, int]:
-    built = search_sqlite.people_sql(q, limit=limit, offset=offset)
-    if built is None:
-        return [], 0
-    sql, params = built
-    rows = session.execute(text(sql), params).all()
-    return rows, _total(rows, offset, lambda: _people_fts(session, q, 1, 0)[1])
+def _runner(session: Session) -> search_sqlite.Run:
+    """The search statements run on the session's own sqlite3 connection (same transaction): the live search runs
+    on every keystroke, and SQLAlchemy's per-statement work would cost more than most of these statements."""
+    cursor = session.connection().connection.driver_connection.cursor()
+
+    def run(sql: str, params: dict[str, Any]) -> list:
+        return cursor.execute(sql, params).fetchall()
+
+    return run
+
+
+def _people_fts(session: Session, q: ParsedQuery, limit: int, offset: int) -> tuple[list, int, bool]:
+    run = _runner(session)
+    hits = search_sqlite.people_hits(run, q)
+    if hits is None:
+        return [], 0, False
+    rows = search_sqlite.people_rows(run, hits.page(limit=limit, offset=offset))
+    return rows, hits.total, offset + len(rows) < hits.total
 
 
 def _matters_fts(session: Session, q: ParsedQuery, see_restricted: bool, limit: int,
-                 offset: int) -> tuple[list, int]:
-    built = search_sqlite.matters_sql(q, see_restricted=see_restricted, limit=limit, offset=offset)
-    if built is None:
-        return [], 0
-    sql, params = built
-    rows = session.execute(text(sql), params).all()
-    return rows, _total(rows, offset, lambda: _matters_fts(session, q, see_restricted, 1, 0)[1])
+                 offset: int) -> tuple[list, int, bool]:
+    run = _runner(session)
+    hits = search_sqlite.matters_hits(run, q, see_restricted=see_restricted)
+    if hits is None:
+        return [], 0, False
+    rows = search_sqlite.matter_rows(run, hits.page(limit=limit, offset=offset))
+    return rows, hits.total, offset + len(rows) < hits.total
 
 
 def _stats_statement(see_restricted: bool):  # noqa: ANN202
@@ -275,17 +286,23 @@ def _stats_statement(see_restricted: bool):  # noqa: ANN202
     return stmt if see_restricted else stmt.where(Matter.is_restricted == false())
 
 
+_OPEN_VALUES = sorted(s.value for s in OPEN_STATUSES)
 _STATS_ALL = _stats_statement(True)
 _STATS_VISIBLE = _stats_statement(False)
 
 
-def _person_hits(session: Session, rows: list, see_restricted: bool) -> list[PersonHit]:
+def _person_hits(session: Session, rows: list, see_restricted: bool, use_fts: bool) -> list[PersonHit]:
     """Masked person hits with their history (restricted matters left out unless the operator may see them)."""
     ids = [r[0] for r in rows]
     stats: dict[int, tuple[int, int, dt.datetime | None]] = {}
     if ids:
-        stmt = _STATS_ALL if see_restricted else _STATS_VISIBLE
-        for pid, count, open_count, last in session.execute(stmt, {"ids": ids}):
+        if use_fts:
+            found = search_sqlite.person_stats(_runner(session), ids, see_restricted=see_restricted,
+                                               open_statuses=_OPEN_VALUES).items()
+        else:
+            stmt = _STATS_ALL if see_restricted else _STATS_VISIBLE
+            found = ((r[0], r[1:]) for r in session.execute(stmt, {"ids": ids}))
+        for pid, (count, open_count, last) in found:
             stats[pid] = (int(count or 0), int(open_count or 0), _as_datetime(last))
     hits = []
     for pid, name, village, id_number, phone, *_rest in rows:
@@ -333,7 +350,7 @@ def _person_text(t: str):  # noqa: ANN202
 
 
 def _person_digits(t: str):  # noqa: ANN202
-    return or_(Petitioner.id_number.icontains(t, autoescape=True), Petitioner.phone.contains(t, autoescape=True))
+    return or_(Petitioner.id_number.startswith(t, autoescape=True), Petitioner.phone.contains(t, autoescape=True))
 
 
 def _person_letters(t: str):  # noqa: ANN202
@@ -350,9 +367,9 @@ def _person_term(t: str, kind: str):  # noqa: ANN202
     return None
 
 
-def _people_portable(session: Session, q: ParsedQuery, limit: int, offset: int) -> tuple[list, int]:
+def _people_portable(session: Session, q: ParsedQuery, limit: int, offset: int) -> tuple[list, int, bool]:
     if not q.person_terms_ok:
-        return [], 0
+        return [], 0, False
     conditions = [c for t, k in q.terms if (c := _person_term(t, k)) is not None]
     exact_digits = [col == t for t in q.digit_terms for col in (Petitioner.id_number, Petitioner.phone)]
     exact_name = [Petitioner.name == t for t in q.name_candidates]
@@ -365,14 +382,15 @@ def _people_portable(session: Session, q: ParsedQuery, limit: int, offset: int) 
     rank = (case(*whens, else_=3) if whens else literal(3)).label("rank")
     stmt = (select(Petitioner.id, Petitioner.name, Petitioner.village, Petitioner.id_number, Petitioner.phone, rank,
                    func.count().over().label("total"))
-            .where(and_(*conditions)).order_by(text("rank"), Petitioner.name, Petitioner.id)
+            .where(and_(*conditions)).order_by(text("rank"), Petitioner.id.desc())
             .limit(limit).offset(offset))
     rows = session.execute(stmt).all()
-    return rows, _total(rows, offset, lambda: _people_portable(session, q, 1, 0)[1])
+    total = _total(rows, offset, lambda: _people_portable(session, q, 1, 0)[1])
+    return rows, total, offset + len(rows) < total
 
 
 def _matters_portable(session: Session, q: ParsedQuery, see_restricted: bool, limit: int,
-                      offset: int) -> tuple[list, int]:
+                      offset: int) -> tuple[list, int, bool]:
     visible = true() if see_restricted else (Matter.is_restricted == false())
 
     def of_people(person_condition):  # noqa: ANN001, ANN202
@@ -403,7 +421,7 @@ def _matters_portable(session: Session, q: ParsedQuery, see_restricted: bool, li
                                   Matter.location.contains(t, autoescape=True),
                                   and_(visible, Petitioner.name.contains(t, autoescape=True))))
     if all(k == "text" and len(t) == 1 for t, k in q.terms):
-        return [], 0  # one character alone names no matter (the people list shows the surname)
+        return [], 0, False  # one character alone names no matter (the people list shows the surname)
     exact_number = [Matter.number == n for ns in q.matter_numbers.values() for n in ns]
     exact_number += [Matter.number == t for t, k in q.terms if k == "number"]
     exact_person = [col == t for t in q.digit_terms for col in (Petitioner.id_number, Petitioner.phone)]
@@ -417,7 +435,8 @@ def _matters_portable(session: Session, q: ParsedQuery, see_restricted: bool, li
     stmt = (select(Matter.id, Matter.number, Matter.summary, Matter.status, Matter.received_on, Petitioner.name,
                    Petitioner.village, Matter.location, Matter.is_restricted, rank, func.count().over().label("total"))
             .join(Petitioner, Petitioner.id == Matter.petitioner_id)
-            .where(and_(*conditions)).order_by(text("rank"), Matter.received_on.desc(), Matter.id.desc())
+            .where(and_(*conditions)).order_by(text("rank"), Matter.id.desc())
             .limit(limit).offset(offset))
     rows = session.execute(stmt).all()
-    return rows, _total(rows, offset, lambda: _matters_portable(session, q, see_restricted, 1, 0)[1])
+    total = _total(rows, offset, lambda: _matters_portable(session, q, see_restricted, 1, 0)[1])
+    return rows, total, offset + len(rows) < total

@@ -10,12 +10,16 @@ Two kinds of FTS5 index per searched table, kept in sync by triggers (so no serv
   Windows are cut by the trigger itself, joining the text with the ``search_seq`` table of positions (SQLite allows
   no recursive CTE inside a trigger, and a Python function would be missing on connections that did not register it).
 
-Queries are built here from a parsed query (``services.search.ParsedQuery``: duck-typed, storage does not import
-services); each returns the page of rows plus ``count(*) OVER ()`` so a page costs one statement.
+Queries take a parsed query (``services.search.ParsedQuery``: duck-typed, storage does not import services) and a
+``run(sql, params) -> rows`` (the services' session, or the benchmark's plain ``sqlite3`` connection).
 """
 
 from __future__ import annotations
 
+import heapq
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 GRAM_SOURCE_LIMIT = 2000  # characters of a field cut into two-character windows (the trigram index covers all)
@@ -142,6 +146,16 @@ def check_index(bind) -> None:  # noqa: ANN001
 
 
 # -- queries --------------------------------------------------------------------------------------------------------
+#
+# A search collects the ids each term matches from the indexes (FTS5 rowids, B-tree ranges), intersects them in
+# Python, takes the few exact hits of the top ranks from equality indexes, and reads only the page's rows. No
+# statement sorts, joins or counts every matching row, so a word found in half of 100,000 matters (要求) costs about
+# as much as a rare one, and totals are exact.
+
+Run = Callable[[str, dict[str, Any]], list]
+
+PERSON_FANOUT_LIMIT = 3000  # a term matching more people (a region code, one initial) does not list all their matters
+RANK_SCAN_LIMIT = 3000  # prefix/phone-tail ranking is computed on up to this many matches (exact ranks always)
 
 
 def _phrase(term: str) -> str:
@@ -153,152 +167,257 @@ def _column_match(columns: tuple[str, ...], term: str) -> str:
     return "{" + " ".join(columns) + "}: " + _phrase(term)
 
 
-class _Sql:
-    """Collects WHERE parts and numbered parameters of one statement."""
-
-    def __init__(self) -> None:
-        self.params: dict[str, Any] = {}
-
-    def param(self, value: Any) -> str:
-        key = f"p{len(self.params)}"
-        self.params[key] = value
-        return f":{key}"
+def _ids(run: Run, sql: str, params: dict[str, Any] | None = None) -> set[int]:
+    return {r[0] for r in run(sql, params or {})}
 
 
-def _person_conditions(q, sql: _Sql, alias: str = "p") -> list[str] | None:  # noqa: ANN001
-    """WHERE parts that select the petitioners matching every term, or None when the query names no person."""
+def _fts(run: Run, table: str, match: str) -> set[int]:
+    return _ids(run, f"SELECT rowid FROM {table} WHERE {table} MATCH :m", {"m": match})
+
+
+def _id_list(ids: set[int] | list[int]) -> str:
+    """Ids as one JSON parameter, read back with ``json_each``: any number of ids in one bound value."""
+    return json.dumps(sorted(ids))
+
+
+def _filter(run: Run, ids: set[int], table: str, condition: str, params: dict[str, Any]) -> set[int]:
+    """The ``ids`` of ``table`` whose row meets ``condition``."""
+    if not ids:
+        return set()
+    return _ids(run, f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(:_ids)) AND ({condition})",
+                {**params, "_ids": _id_list(ids)})
+
+
+def _intersect(sets: list[set[int]]) -> set[int]:
+    sets = sorted(sets, key=len)
+    out = set(sets[0])
+    for other in sets[1:]:
+        out &= other
+    return out
+
+
+def _marks(prefix: str, values: list[str]) -> tuple[str, dict[str, Any]]:
+    return ", ".join(f":{prefix}{n}" for n in range(len(values))), {f"{prefix}{n}": v for n, v in enumerate(values)}
+
+
+@dataclass
+class Hits:
+    """All matching ids of one list, and the ordered ids of the ranks before "every other match"."""
+
+    ids: set[int]
+    ranks: list[list[int]]
+
+    @property
+    def total(self) -> int:
+        return len(self.ids)
+
+    def page(self, *, limit: int, offset: int) -> list[int]:
+        """Rank by rank, newest first (highest id) within a rank; only the page is sorted out of the rest."""
+        ordered: list[int] = []
+        seen: set[int] = set()
+        for rank in self.ranks:
+            for i in rank:
+                if i not in seen:
+                    seen.add(i)
+                    ordered.append(i)
+        need = offset + limit
+        if len(ordered) < need:
+            ordered += heapq.nlargest(need - len(ordered), self.ids - seen)
+        return ordered[offset:need]
+
+
+def _person_sets(run: Run, q) -> tuple[list[set[int]], list[str]] | None:  # noqa: ANN001
+    """Id sets every matching petitioner is in (one per index used) and the one-character terms left to filter."""
     if not q.person_terms_ok:
         return None
-    parts: list[str] = []
-    tri: list[str] = []
-    grams: list[str] = []
-    for t in q.text_terms:
-        if len(t) >= 3:
-            tri.append(_column_match(_PERSON_TEXT, t))
-        elif len(t) == 2:
-            grams.append(_phrase(t))
+    sets: list[set[int]] = []
+    tri = [_column_match(_PERSON_TEXT, t) for t in q.text_terms if len(t) >= 3]
+    grams = [_phrase(t) for t in q.text_terms if len(t) == 2]
+    if tri:
+        sets.append(_fts(run, "petitioner_fts", " AND ".join(tri)))
     for t in q.digit_terms:
         if len(t) >= 3:
-            tri.append(_column_match(_PERSON_DIGITS, t))
-    if tri:
-        parts.append(f"{alias}.id IN (SELECT rowid FROM petitioner_fts WHERE petitioner_fts MATCH "
-                     f"{sql.param(' AND '.join(tri))})")
+            sets.append(_digits_people(run, t))
     if grams:
-        parts.append(f"{alias}.id IN (SELECT rowid FROM petitioner_grams WHERE petitioner_grams MATCH "
-                     f"{sql.param(' AND '.join(grams))})")
+        sets.append(_fts(run, "petitioner_grams", " AND ".join(grams)))
     for t in q.letter_terms:
-        parts.append(f"{alias}.name_initials >= {sql.param(t)} AND {alias}.name_initials < {sql.param(t + '{')}")
+        sets.append(_ids(run, "SELECT id FROM petitioner WHERE name_initials >= :a AND name_initials < :b",
+                         {"a": t, "b": t + "{"}))
     singles = [t for t in q.text_terms if len(t) == 1]
-    if singles and not parts:
-        # only one-character terms: the first is a surname (prefix of the name, through the name index)
-        parts.append(f"{alias}.name >= {sql.param(singles[0])} AND {alias}.name < {sql.param(singles[0] + UPPER)}")
+    if singles and not sets:
+        # only one-character terms: the first is a surname (a prefix of the name, through the name index)
+        sets.append(_ids(run, "SELECT id FROM petitioner WHERE name >= :a AND name < :b",
+                         {"a": singles[0], "b": singles[0] + UPPER}))
         singles = singles[1:]
-    for t in singles:
-        parts.append(f"instr({alias}.name || ' ' || {alias}.village || ' ' || {alias}.address, {sql.param(t)}) > 0")
-    return parts or None
+    return (sets, singles) if sets else None
 
 
-def _person_rank(q, sql: _Sql, alias: str = "p") -> str:  # noqa: ANN001
-    """0 exact ID/phone, 1 exact name or initials, 2 prefix (name, ID, initials) or phone tail, 3 substring."""
-    exact_digits = [f"{alias}.{c} = {sql.param(t)}" for t in q.digit_terms for c in _PERSON_DIGITS]
-    exact_name = [f"{alias}.name = {sql.param(t)}" for t in q.name_candidates]
-    exact_name += [f"{alias}.name_initials = {sql.param(t)}" for t in q.letter_terms]
-    prefix = [f"substr({alias}.name, 1, {len(t)}) = {sql.param(t)}" for t in q.text_terms[:1]]
-    prefix += [f"substr({alias}.id_number, 1, {len(t)}) = {sql.param(t)}" for t in q.digit_terms]
-    prefix += [f"substr({alias}.phone, -{len(t)}) = {sql.param(t)}" for t in q.digit_terms]
-    prefix += [f"{alias}.name_initials IS NOT NULL" for _ in q.letter_terms]  # every initials hit is a prefix hit
-    whens = [(exact_digits, 0), (exact_name, 1), (prefix, 2)]
-    cases = " ".join(f"WHEN {' OR '.join(conds)} THEN {rank}" for conds, rank in whens if conds)
-    return f"CASE {cases} ELSE 3 END" if cases else "3"
+def _digits_people(run: Run, digits: str) -> set[int]:
+    """People whose ID number starts with ``digits`` (B-tree range: typing an ID digit by digit stays fast even
+    while the prefix is the county's region code) or whose phone contains them (its tail, through the trigrams)."""
+    ids = _ids(run, "SELECT id FROM petitioner WHERE id_number >= :a AND id_number < :b",
+               {"a": digits, "b": digits + UPPER})
+    return ids | _fts(run, "petitioner_fts", _column_match(("phone",), digits))
 
 
-def people_sql(q, *, limit: int, offset: int) -> tuple[str, dict[str, Any]] | None:  # noqa: ANN001
-    """The page of petitioners: (id, name, village, id_number, phone, rank, total) or None if no person is named."""
-    sql = _Sql()
-    conditions = _person_conditions(q, sql)
-    if conditions is None:
+def person_ids(run: Run, q) -> set[int] | None:  # noqa: ANN001
+    """Every petitioner matching every term, or None when the query names no person (e.g. a matter number)."""
+    found = _person_sets(run, q)
+    if found is None:
         return None
-    rank = _person_rank(q, sql)
-    text = (f"SELECT p.id, p.name, p.village, p.id_number, p.phone, {rank} AS rank, count(*) OVER () AS total "
-            f"FROM petitioner AS p WHERE {' AND '.join(conditions)} "
-            f"ORDER BY rank, p.name, p.id LIMIT {sql.param(limit)} OFFSET {sql.param(offset)}")
-    return text, sql.params
+    sets, singles = found
+    ids = _intersect(sets)
+    for t in singles:
+        ids = _filter(run, ids, "petitioner", "instr(name || ' ' || village || ' ' || address, :t) > 0", {"t": t})
+    return ids
 
 
-def _matters_of(person_select: str, see_restricted: bool) -> str:
-    """The matters of every contact the selected people took part in (a group's members too).
+def people_hits(run: Run, q) -> Hits | None:  # noqa: ANN001
+    """Ranks: exact ID/phone; exact name or initials; name or ID prefix and phone tail; then any other match."""
+    ids = person_ids(run, q)
+    if ids is None:
+        return None
+    ranks: list[list[int]] = []
+    if ids:
+        digits = q.digit_terms
+        if digits:
+            marks, params = _marks("d", digits)
+            ranks.append(_newest(ids & _ids(run, f"SELECT id FROM petitioner WHERE id_number IN ({marks}) "
+                                                 f"OR phone IN ({marks})", params)))
+        equal: list[str] = []
+        params = {}
+        for column, values, key in (("name", q.name_candidates, "n"), ("name_initials", q.letter_terms, "l")):
+            if values:
+                marks, more = _marks(key, values)
+                equal.append(f"{column} IN ({marks})")
+                params.update(more)
+        if equal:
+            ranks.append(_newest(ids & _ids(run, f"SELECT id FROM petitioner WHERE {' OR '.join(equal)}", params)))
+        prefix: list[str] = []
+        params = {}
+        for n, t in enumerate(q.text_terms[:1]):
+            prefix.append(f"substr(name, 1, {len(t)}) = :t{n}")
+            params[f"t{n}"] = t
+        for n, t in enumerate(digits):
+            prefix.append(f"substr(id_number, 1, {len(t)}) = :g{n} OR substr(phone, -{len(t)}) = :g{n}")
+            params[f"g{n}"] = t
+        if prefix and len(ids) <= RANK_SCAN_LIMIT:
+            ranks.append(_newest(_filter(run, ids, "petitioner", " OR ".join(prefix), params)))
+    return Hits(ids, ranks)
+
+
+def _newest(ids: set[int]) -> list[int]:
+    return sorted(ids, reverse=True)
+
+
+def _matters_of(run: Run, people: set[int], see_restricted: bool) -> set[int]:
+    """The matters of every contact the people took part in (a group's members too).
 
     Without ``see_restricted`` a 检举控告 matter is never reached through its petitioner: searching the person
-    must not reveal the restricted matter as theirs."""
-    hidden = "" if see_restricted else " AND m2.is_restricted = 0"
-    return (f"SELECT m2.id FROM contactpetitioner AS cp JOIN matter AS m2 ON m2.contact_id = cp.contact_id "
-            f"WHERE cp.petitioner_id IN ({person_select}){hidden}")
+    must not reveal the restricted matter as theirs. Too many people (a region code typed so far) list none."""
+    if not people or len(people) > PERSON_FANOUT_LIMIT:
+        return set()
+    hidden = "" if see_restricted else " AND m.is_restricted = 0"
+    return _ids(run, "SELECT m.id FROM contactpetitioner AS cp JOIN matter AS m ON m.contact_id = cp.contact_id "
+                     f"WHERE cp.petitioner_id IN (SELECT value FROM json_each(:p)){hidden}", {"p": _id_list(people)})
 
 
-def _matter_set(q, term: str, kind: str, sql: _Sql, see_restricted: bool) -> str | None:  # noqa: ANN001
-    """SELECT of the matter ids one term matches: in the matter's own text or in its (visible) petitioner."""
-    person_sel: str | None = None
-    own: str | None = None
+def _matter_term(run: Run, q, term: str, kind: str, see_restricted: bool) -> set[int] | None:  # noqa: ANN001
+    """The matters one term matches: in their own text, or through their (visible) petitioner."""
     if kind == "number":
-        return f"SELECT id FROM matter WHERE number = {sql.param(term)}"
+        return _ids(run, "SELECT id FROM matter WHERE number = :n", {"n": term})
     if kind == "digits":
-        selects = []
-        if q.matter_numbers.get(term):
-            marks = ", ".join(sql.param(n) for n in q.matter_numbers[term])
-            selects.append(f"SELECT id FROM matter WHERE number IN ({marks})")
+        found: set[int] = set()
+        numbers = q.matter_numbers.get(term) or []
+        if numbers:
+            marks, params = _marks("n", numbers)
+            found |= _ids(run, f"SELECT id FROM matter WHERE number IN ({marks})", params)
         if len(term) >= 3:
-            person_sel = (f"SELECT rowid FROM petitioner_fts WHERE petitioner_fts MATCH "
-                          f"{sql.param(_column_match(_PERSON_DIGITS, term))}")
-            selects.append(_matters_of(person_sel, see_restricted))
-        return " UNION ".join(selects) or None
+            found |= _matters_of(run, _digits_people(run, term), see_restricted)
+        return found
     if kind == "letters":
-        person_sel = (f"SELECT id FROM petitioner WHERE name_initials >= {sql.param(term)} "
-                      f"AND name_initials < {sql.param(term + '{')}")
-        return _matters_of(person_sel, see_restricted)
-    # text
+        people = _ids(run, "SELECT id FROM petitioner WHERE name_initials >= :a AND name_initials < :b",
+                      {"a": term, "b": term + "{"})
+        return _matters_of(run, people, see_restricted)
     if len(term) >= 3:
-        own = f"SELECT rowid FROM matter_fts WHERE matter_fts MATCH {sql.param(_column_match(_MATTER_TEXT, term))}"
-        person_sel = (f"SELECT rowid FROM petitioner_fts WHERE petitioner_fts MATCH "
-                      f"{sql.param(_column_match(_PERSON_TEXT, term))}")
+        own = _fts(run, "matter_fts", _column_match(_MATTER_TEXT, term))
+        people = _fts(run, "petitioner_fts", _column_match(_PERSON_TEXT, term))
     elif len(term) == 2:
-        own = f"SELECT rowid FROM matter_grams WHERE matter_grams MATCH {sql.param(_phrase(term))}"
-        person_sel = f"SELECT rowid FROM petitioner_grams WHERE petitioner_grams MATCH {sql.param(_phrase(term))}"
+        own = _fts(run, "matter_grams", _phrase(term))
+        people = _fts(run, "petitioner_grams", _phrase(term))
     else:
-        return None  # a single character is applied as a filter on the rows found by the other terms
-    return f"{own} UNION {_matters_of(person_sel, see_restricted)}"
+        return None  # a single character filters the rows the other terms found
+    return own | _matters_of(run, people, see_restricted)
 
 
-def matters_sql(q, *, see_restricted: bool, limit: int, offset: int) -> tuple[str, dict[str, Any]] | None:  # noqa: ANN001
-    """The page of matters: (id, number, summary, status, received_on, petitioner name, village, location,
-    is_restricted, rank, total), or None when the query names no matter (e.g. a single character)."""
-    sql = _Sql()
+def matters_hits(run: Run, q, *, see_restricted: bool) -> Hits | None:  # noqa: ANN001
+    """Ranks: the exact number; matters of an exact-matched (visible) person; then any other match.
+    None when the query names no matter (a single character, or ``12`` where no such number exists)."""
     sets = []
     for term, kind in q.terms:
-        found = _matter_set(q, term, kind, sql, see_restricted)
-        if found is None and not (kind == "text" and len(term) == 1):
-            return None  # a term that can match no matter (e.g. ``12`` in a database without such a number)
+        found = _matter_term(run, q, term, kind, see_restricted)
         if found is not None:
             sets.append(found)
     if not sets:
         return None
-    where = [f"m.id IN ({s})" for s in sets]
-    visible = "1" if see_restricted else "m.is_restricted = 0"
-    for t in q.text_terms:
-        if len(t) == 1:  # e.g. the surname in ``张 工资``: filters the rows the other terms found
-            where.append(f"instr(m.summary || ' ' || m.location || ' ' || CASE WHEN {visible} THEN p.name "
-                         f"ELSE '' END, {sql.param(t)}) > 0")
-    exact_number = [f"m.number = {sql.param(n)}" for ns in q.matter_numbers.values() for n in ns]
-    exact_number += [f"m.number = {sql.param(t)}" for t, kind in q.terms if kind == "number"]
-    exact_person = [f"p.{c} = {sql.param(t)}" for t in q.digit_terms for c in _PERSON_DIGITS]
-    exact_person += [f"p.name = {sql.param(t)}" for t in q.name_candidates]
-    whens = []
-    if exact_number:
-        whens.append(f"WHEN {' OR '.join(exact_number)} THEN 0")
-    if exact_person:
-        whens.append(f"WHEN {visible} AND ({' OR '.join(exact_person)}) THEN 1")
-    rank = f"CASE {' '.join(whens)} ELSE 2 END" if whens else "2"
-    text = (f"SELECT m.id, m.number, m.summary, m.status, m.received_on, p.name, p.village, m.location, "
-            f"m.is_restricted, {rank} AS rank, count(*) OVER () AS total "
-            f"FROM matter AS m JOIN petitioner AS p ON p.id = m.petitioner_id WHERE {' AND '.join(where)} "
-            f"ORDER BY rank, m.received_on DESC, m.id DESC LIMIT {sql.param(limit)} OFFSET {sql.param(offset)}")
-    return text, sql.params
+    ids = _intersect(sets)
+    visible = "1" if see_restricted else "matter.is_restricted = 0"
+    for t in (t for t in q.text_terms if len(t) == 1):  # e.g. the surname in ``张 工资``
+        ids = _filter(run, ids, "matter",
+                      "instr(summary || ' ' || location || ' ' || coalesce((SELECT p.name FROM petitioner AS p "
+                      f"WHERE p.id = matter.petitioner_id AND {visible}), ''), :t) > 0", {"t": t})
+    ranks: list[list[int]] = []
+    if ids:
+        numbers = [n for ns in q.matter_numbers.values() for n in ns] + [t for t, k in q.terms if k == "number"]
+        if numbers:
+            marks, params = _marks("n", numbers)
+            ranks.append(_newest(ids & _ids(run, f"SELECT id FROM matter WHERE number IN ({marks})", params)))
+        exact = q.digit_terms + q.name_candidates
+        if exact:
+            marks, params = _marks("e", exact)
+            hidden = "" if see_restricted else " AND m.is_restricted = 0"
+            ranks.append(_newest(ids & _ids(
+                run, f"SELECT m.id FROM petitioner AS p JOIN matter AS m ON m.petitioner_id = p.id "
+                     f"WHERE (p.name IN ({marks}) OR p.id_number IN ({marks}) OR p.phone IN ({marks})){hidden}",
+                params)))
+    return Hits(ids, ranks)
+
+
+def people_rows(run: Run, ids: list[int]) -> list:
+    """(id, name, village, id_number, phone) of ``ids``, in their order."""
+    if not ids:
+        return []
+    rows = run("SELECT id, name, village, id_number, phone FROM petitioner "
+               "WHERE id IN (SELECT value FROM json_each(:ids))", {"ids": _id_list(ids)})
+    by_id = {r[0]: r for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def matter_rows(run: Run, ids: list[int]) -> list:
+    """(id, number, summary, status, received_on, petitioner name, village, location, is_restricted) of ``ids``."""
+    if not ids:
+        return []
+    rows = run("SELECT m.id, m.number, m.summary, m.status, m.received_on, p.name, p.village, m.location, "
+               "m.is_restricted FROM matter AS m JOIN petitioner AS p ON p.id = m.petitioner_id "
+               "WHERE m.id IN (SELECT value FROM json_each(:ids))", {"ids": _id_list(ids)})
+    by_id = {r[0]: r for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def person_stats(run: Run, ids: list[int], *, see_restricted: bool, open_statuses: list[str]) -> dict[int, tuple]:
+    """Per person: (matters of the contacts they took part in, how many still open, the last contact's time)."""
+    if not ids:
+        return {}
+    marks, params = _marks("s", open_statuses)
+    hidden = "" if see_restricted else " AND m.is_restricted = 0"
+    rows = run("SELECT cp.petitioner_id, count(m.id), sum(m.status IN (" + marks + ")), max(c.received_at) "
+               "FROM contactpetitioner AS cp JOIN contact AS c ON c.id = cp.contact_id "
+               "JOIN matter AS m ON m.contact_id = cp.contact_id "
+               f"WHERE cp.petitioner_id IN (SELECT value FROM json_each(:ids)){hidden} GROUP BY cp.petitioner_id",
+               {**params, "ids": _id_list(ids)})
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+def matter_years(run: Run) -> tuple[int | None, int | None]:
+    """(first, last) year with matters; each min()/max() alone is answered from the (year, seq) index."""
+    return run("SELECT min(year) FROM matter", {})[0][0], run("SELECT max(year) FROM matter", {})[0][0]
