@@ -215,3 +215,21 @@ def test_calendar_import_on_postgres(pg_ctx, head, tmp_path):
     assert import_calendar_file(pg_ctx, head, EXAMPLE_FILE) == [2027]  # the year is replaced, not doubled
     assert calendar_coverage(pg_ctx, [2027]) == [(2027, SOURCE_OFFICE)]
     assert pg_ctx.calendar().add_days(dt.date(2027, 9, 30), 1) == dt.date(2027, 10, 8)
+
+
+def test_a_partial_year_is_imported_with_a_plain_warning(tmp_path, capsys):
+    partial = tmp_path / "2027.txt"
+    partial.write_text("2027-02-05..2027-02-13 休 春节\n2027-02-20 班 春节调休\n", encoding="utf-8")
+    code, out, err = cli(tmp_path, capsys, "calendar", "import", str(partial))
+    assert code == 0
+    assert "已导入2027年放假安排" in out
+    assert "没有元旦、清明、劳动、端午、中秋、国庆" in err and err.startswith("提示：")
+
+
+def test_no_published_year_looks_incomplete():
+    from xfdesk.services.calendar_service import completeness_warnings
+
+    for year in range(2008, 2027):
+        assert completeness_warnings(library_year(year)) == [], year
+    unnamed = parse_calendar_file("2027-10-01..2027-10-07 休\n")[2027]
+    assert "只列了7天放假" in completeness_warnings(unnamed)[0]

@@ -165,6 +165,8 @@ def import_cmd(file: Path = typer.Argument(..., help="放假安排文件（UTF-8
         s = cal.schedule(year)
         print(f"已导入{year}年放假安排：放假{len(s.holidays)}天，调休上班{len(s.makeup_workdays)}天")
     print("已按新的安排重新计算未办结事项的期限")
+    for message in ctx.warnings:
+        print(f"提示：{message}", file=sys.stderr)
 
 
 @calendar_app.command("coverage", help="列出各年份的节假日数据来源，指出缺数据的年份")

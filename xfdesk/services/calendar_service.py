@@ -51,7 +51,31 @@ def import_calendar_file(ctx, operator, path: Path | str) -> list[int]:  # noqa:
                            "makeup_workdays": sum(len(s.makeup_workdays) for s in years.values())})
     ctx.invalidate_calendar()
     _recompute_open_deadlines(ctx)
+    for schedule in years.values():
+        for message in completeness_warnings(schedule):
+            ctx.warn(message)
     return sorted(years)
+
+
+FESTIVALS = ("元旦", "春节", "清明", "劳动", "端午", "中秋", "国庆")
+USUAL_DAYS_OFF = 20  # published years 2008–2026 list 23–33 days off (weekends inside the breaks included)
+
+
+def completeness_warnings(schedule: YearSchedule) -> list[str]:
+    """Signs that an office file lists only part of a year (the file replaces the whole year, so a festival left
+    out would silently count as working days)."""
+    warnings = []
+    named = " ".join(schedule.names.get(d, "") for d in schedule.holidays)
+    missing = [f for f in FESTIVALS if f not in named] if named.strip() else []
+    if "中秋" in missing and "国庆" not in missing:  # in some years (2020) one break covers both
+        missing.remove("中秋")
+    if missing:
+        warnings.append(f"{schedule.year}年的放假安排中没有{'、'.join(missing)}；文件中的年份按完整的一年对待，"
+                        "没列出的节日将按工作日计算，请核对后重新导入")
+    elif len(schedule.holidays) < USUAL_DAYS_OFF:
+        warnings.append(f"{schedule.year}年只列了{len(schedule.holidays)}天放假（通常全年约30天）；文件中的年份按完整的"
+                        "一年对待，没列出的日子将按平常计算，请核对是否完整")
+    return warnings
 
 
 def _store_year(session, schedule: YearSchedule, source_file: str) -> None:  # noqa: ANN001
