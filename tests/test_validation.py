@@ -175,6 +175,8 @@ def test_clean_text_single_line(raw, expected):
 
 def test_clean_text_multiline_keeps_newlines_and_turns_tabs_into_spaces():
     assert clean_text("第一行\r\n第二行\t尾\x1b[2K\r第三行", multiline=True) == "第一行\n第二行 尾\n第三行"
+    assert clean_text("甲\u2028乙\u2029丙\x85丁", multiline=True) == "甲\n乙\n丙\n丁"
+    assert clean_text("甲\u2028乙") == "甲 乙"
 
 
 def test_clean_text_never_raises_on_odd_input():

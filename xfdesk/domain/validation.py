@@ -90,6 +90,8 @@ _ESCAPES = re.compile(
 # zero-width characters and the BOM (invisible; make equal-looking names differ).
 _INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff]")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Every line break (CR LF, CR, NEL, Unicode line and paragraph separators) becomes "\n".
+_LINE_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
 
 
 def clean_text(value: str | None, *, multiline: bool = False) -> str:
@@ -101,7 +103,7 @@ def clean_text(value: str | None, *, multiline: bool = False) -> str:
             value = str(value)
         except Exception:  # noqa: BLE001 — cleaning must never be the thing that fails
             return ""
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = _LINE_BREAKS.sub("\n", value)
     text = _ESCAPES.sub("", text)
     text = _INVISIBLE.sub("", text)
     text = text.replace("\t", " ")
