@@ -85,6 +85,23 @@ async def test_month_calendar_marks_holidays_makeup_days_and_generates(ctx, head
         assert isinstance(app.screen, ReceptionDayScreen) and app.screen.day == D(2026, 12, 3)
 
 
+async def test_calendar_reminds_of_notices_not_yet_issued(ctx, clerk, head, roster, register, printer):
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    rs.book_matter(ctx, clerk, register().matter_ids[0], NEXT_THURSDAY)
+    app = ScreenApp(lambda: ReceptionCalendarScreen(ctx, clerk))
+    async with app.run_test(size=(100, 40)) as pilot:
+        reminder = app.screen.query_one("#rx-cal-reminder", Static)
+        assert reminder.display and "11月26日（星期四）（约访1件）" in str(reminder.render())
+        await pilot.press("down", "left", "left")  # today (Sat 21st) → Sat 28th → Thu 26th
+        assert app.screen.selected_date() == NEXT_THURSDAY
+        await pilot.press("enter", "p")  # open the day, print its set
+        await pilot.pause()
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReceptionCalendarScreen)
+        assert not app.screen.query_one("#rx-cal-reminder", Static).display
+
+
 async def test_calendar_warns_about_a_year_without_data(ctx, head, roster):
     app = ScreenApp(lambda: ReceptionCalendarScreen(ctx, head, month=(2027, 3)))
     async with app.run_test(size=(120, 50)) as pilot:

@@ -138,6 +138,7 @@ class ReceptionCalendarScreen(Screen):
         with VerticalScroll(id="rx-cal-body"):
             yield Static(id="rx-cal-title", classes="section-title")
             yield Static(id="rx-cal-warning", classes="rx-warning")
+            yield Static(id="rx-cal-reminder", classes="rx-warning")
             yield DataTable(id="rx-grid", cursor_type="cell", zebra_stripes=False, show_row_labels=False)
             yield Static(id="rx-cal-list")
         yield Footer()
@@ -172,6 +173,13 @@ class ReceptionCalendarScreen(Screen):
 
             warning.update(plain(missing_year_warning(self.year)))
             warning.display = True
+        from xfdesk.services.reception import days_needing_notices
+
+        due = days_needing_notices(self.ctx, operator=self.operator)
+        reminder = self.query_one("#rx-cal-reminder", Static)
+        reminder.display = bool(due)
+        reminder.update(plain("尚未出具接访通知：" + "、".join(
+            f"{date_label(d.day)}（约访{d.booked}件）" for d in due) + "。打开该日按 P 打印当日文书" if due else ""))
         grid.clear(columns=True)
         for ch in WEEKDAY_CHARS:
             grid.add_column(Text(ch, justify="center"), width=9)
