@@ -400,3 +400,9 @@ def test_cli_import_warns_about_deadlines_in_a_year_without_holiday_data(tmp_pat
     code, out, err = cli(tmp_path / "home", capsys, "import", str(write(tmp_path, doc)))
     assert code == 0, err
     assert "2027" in err and "calendar import" in err
+
+
+def test_cli_export_into_a_missing_folder_says_so(tmp_path, capsys):
+    code, out, err = cli(tmp_path / "home", capsys, "export", str(tmp_path / "nope" / "out.json"))
+    assert code == 1 and out == ""
+    assert "文件夹不存在" in err and "未导出" in err

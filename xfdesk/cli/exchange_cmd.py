@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 from typing import Optional
@@ -70,9 +71,18 @@ def export_cmd(
     if file.exists() and not force:
         raise CliError(f"文件已存在：{file}（如需覆盖请加 --force）")
     ctx = context()
-    result = export_to_file(ctx, _operator(), file, start, until=end)
+    try:
+        result = export_to_file(ctx, _operator(), file, start, until=end)
+    except OSError as exc:
+        raise CliError(f"无法写入 {file}：{_os_reason(exc)}，未导出") from None
     print(f"已导出到 {file}：来访记录{result.contacts}条，诉求{result.matters}项")
     if result.restricted:
         print(f"提示：其中含检举控告事项{result.restricted}项及其信访人身份，请按保密规定移交", file=sys.stderr)
     if result.withheld:
         print(f"提示：检举控告事项{result.withheld}项未导出（只有信访办主任可以导出）", file=sys.stderr)
+
+
+def _os_reason(exc: OSError) -> str:
+    reasons = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘空间不足",
+               errno.ENOENT: "文件夹不存在", errno.EROFS: "磁盘是只读的"}
+    return reasons.get(exc.errno, str(exc))
