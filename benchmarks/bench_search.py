@@ -56,7 +56,8 @@ def build(home: Path, matters: int, seed: int, reuse: bool) -> dict:
     summary = generate_demo(ctx, matters=matters, seed=seed, today=TODAY, progress=progress, batch=1000)
     seconds = time.perf_counter() - started
     ctx.db.dispose()
-    meta = {"matters": matters, "seed": seed, "seconds": seconds, "created": dt.datetime.now().isoformat(" ", "seconds"),
+    meta = {"matters": matters, "seed": seed, "seconds": seconds,
+            "created": dt.datetime.now().isoformat(" ", "seconds"),
             "petitioners": summary.petitioners, "contacts": summary.contacts}
     meta_path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return meta

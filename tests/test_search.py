@@ -182,7 +182,8 @@ def test_restricted_matter_hides_identity_from_clerk(ctx, register, clerk, head,
     # found by its own text or number: shown, but without the petitioner
     for query in ("侵占集体资金", secret_number):
         hits = search(ctx, query, operator=clerk, backend=backend).matters
-        assert [(h.number, h.petitioner_name, h.is_restricted) for h in hits] == [(secret_number, RESTRICTED_NAME, True)]
+        assert [(h.number, h.petitioner_name, h.is_restricted) for h in hits] == [
+            (secret_number, RESTRICTED_NAME, True)]
     assert search(ctx, "侵占集体资金", backend=backend).matters[0].petitioner_name == RESTRICTED_NAME  # no operator
 
     # the office head sees it, and as this person's
@@ -397,3 +398,31 @@ def test_search_on_postgres(pg_ctx, clerk, head):
     assert search(pg_ctx, "张三 大畲", operator=head).people[0].matter_count == 2
     page = search(pg_ctx, "张三", limit=1, offset=1)
     assert page.total_people == 2 and [p.name for p in page.people] == ["张三丰"] and not page.has_more
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pages_walk_the_same_order_as_one_long_page(ctx, office, register, backend):
+    for i in range(6):
+        register(name=f"张三{'甲乙丙丁戊己'[i]}", village="大畲村", id_number=make_id_number(serial=700 + i),
+                 phone=f"1360000{i:04d}", summaries=(f"第{i}次反映宅基地问题",))
+    for query in ("张三", "大畲", "zs", "宅基地", "1360000"):
+        full = search(ctx, query, limit=50, backend=backend)
+        people, matters = [], []
+        for offset in range(0, 50, 3):
+            page = search(ctx, query, limit=3, offset=offset, backend=backend)
+            people += [p.petitioner_id for p in page.people]
+            matters += [m.matter_id for m in page.matters]
+            if not page.has_more:
+                break
+        assert people == [p.petitioner_id for p in full.people], query
+        assert matters == [m.matter_id for m in full.matters], query
+        assert (full.total_people, full.total_matters) == (len(people), len(matters)), query
+
+
+def test_a_term_matching_very_many_people_lists_people_not_all_their_matters(ctx, office, monkeypatch):
+    region = make_id_number(serial=1)[:6]
+    assert search(ctx, region).total_matters == 4
+    monkeypatch.setattr(search_sqlite, "PERSON_FANOUT_LIMIT", 3)
+    page = search(ctx, region)
+    assert page.total_people == 4 and page.total_matters == 0
+    assert search(ctx, "张三丰").total_matters == 1  # a narrow term still lists the person's matters

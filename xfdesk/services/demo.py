@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,7 +142,9 @@ THEME_BY_KEY = {t.key: t for t in THEMES}
 
 FORWARD_BODIES = ("县人力资源和社会保障局", "县自然资源局", "县住房和城乡建设局", "县市场监督管理局", "县公安局交警大队")
 REPLY_RESULTS = (ReplyResult.SUPPORT.value, ReplyResult.EXPLAIN.value, ReplyResult.REJECT.value)
-SATISFACTIONS = ((Satisfaction.SATISFIED.value, 6), (Satisfaction.BASICALLY.value, 3), (Satisfaction.UNSATISFIED.value, 1))
+SATISFACTIONS = ((Satisfaction.SATISFIED.value, 6), (Satisfaction.BASICALLY.value, 3),
+                 (Satisfaction.UNSATISFIED.value, 1))
+BIRTH_FIRST, BIRTH_LAST = dt.date(1940, 1, 1), dt.date(2004, 12, 31)
 
 
 # -- pure generators ------------------------------------------------------------------------------------------------
@@ -342,7 +343,7 @@ def plan_steps(rng: random.Random, theme: Theme, received: dt.date, today: dt.da
         add(Step(Action.FOLLOW_UP, after(5, 30),
                  extra={"satisfaction": satisfaction, "method": rng.choice(("电话回访", "上门回访", "当面回访"))}))
         add(Step(Action.ARCHIVE, after(15, 90)))
-    return [s for s in _until(steps, today)]
+    return _until(steps, today)
 
 
 def _until(steps: list[Step], today: dt.date) -> list[Step]:
@@ -396,7 +397,7 @@ def plan_demo(*, matters: int, seed: int, today: dt.date, villages: list[str], n
 
     def new_person(village: str | None = None) -> PersonPlan:
         gender = rng.choice(("男", "女"))
-        birth = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange((dt.date(2004, 12, 31) - dt.date(1940, 1, 1)).days))
+        birth = BIRTH_FIRST + dt.timedelta(days=rng.randrange((BIRTH_LAST - BIRTH_FIRST).days))
         id_number = None
         if rng.random() < 0.88:
             id_number = make_id_number(rng, birth, gender)
