@@ -108,6 +108,11 @@ async def test_history_shown_when_person_chosen(ctx, clerk, register):
         assert "共2件" in history and "XF-2026-000001" in history and "待甄别" in history
         assert "反映宅基地边界纠纷" in history
         assert app.focused.id == "m0-summary"
+        assert "接待人：王芳" in screen_text(app)
+        await pilot.press("ctrl+o")  # not this person after all: register a new one
+        await settle(pilot)
+        assert app.screen.petitioner_id is None and app.focused.id == "p-name"
+        assert "新信访人" in screen_text(app)
 
 
 async def test_invalid_id_check_digit_shown_at_the_field_nothing_saved(ctx, clerk):

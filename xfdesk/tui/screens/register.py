@@ -117,7 +117,7 @@ class RegisterScreen(Screen):
         Binding("ctrl+s", "save", "保存"),
         Binding("ctrl+n", "add_demand", "增加诉求"),
         Binding("ctrl+r", "link_repeat", "标为重复访"),
-        Binding("ctrl+e", "new_person", "新信访人"),
+        Binding("ctrl+o", "new_person", "新信访人"),  # not ctrl+e: the input box uses that for "end"
         Binding("ctrl+l", "clear_form", "清空"),
         Binding("escape", "leave", "返回"),
     ]
@@ -165,7 +165,7 @@ class RegisterScreen(Screen):
                         else:
                             field_input = FieldInput(path, id=path)
                         yield FormField(label, field_input, id=f"f-{path}")
-                yield Static(plain("来访"), classes="section-title")
+                yield Static(plain(f"来访　接待人：{self.operator.name}"), classes="section-title")
                 for name, label in CONTACT_FIELDS:
                     path = f"c-{name}"
                     if name == "channel":
@@ -366,7 +366,7 @@ class RegisterScreen(Screen):
         chosen.display = True
         ident = "　".join(x for x in (history.gender, history.id_masked, history.phone_masked, history.village) if x)
         chosen.update(Content.assemble(("已选信访人：", "bold"), (history.name, "bold"), "　", ident,
-                                       ("　（Ctrl+E 改为新信访人）", "dim")))
+                                       ("　（Ctrl+O 改为新信访人）", "dim")))
         self._hint("")
         self.show_history(history)
         self._default_locations(history.village)

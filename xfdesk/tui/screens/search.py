@@ -20,6 +20,9 @@ class SearchBox(FieldInput):
     BINDINGS = [
         Binding("down", "screen.move(1)", "下一行", show=False),
         Binding("up", "screen.move(-1)", "上一行", show=False),
+        # the input box would take PageDown/PageUp (and hide them from the footer): paging is the screen's
+        Binding("pagedown", "screen.page(1)", "下一页"),
+        Binding("pageup", "screen.page(-1)", "上一页"),
     ]
 
 
