@@ -129,10 +129,17 @@ def test_events_carry_the_past_dates(demo_office):
 
 def test_refuses_an_office_with_matters(demo_office):
     ctx, _summary = demo_office
+    with ctx.db.read() as session:
+        before = {p.id: (p.name, p.id_number, p.phone) for p in session.exec(select(Petitioner))}
     with pytest.raises(DemoRefused, match="已有200件事项"):
         generate_demo(ctx, matters=5, seed=1, today=TODAY)
-    added = generate_demo(ctx, matters=5, seed=2, today=TODAY, force=True)
-    assert added.matters == 205  # appended, nothing deleted
+    # forced with the same seed: the same ID numbers come again, yet no existing person is merged or changed
+    added = generate_demo(ctx, matters=30, seed=11, today=TODAY, force=True)
+    assert added.matters == 230  # appended, nothing deleted
+    with ctx.db.read() as session:
+        after = {p.id: (p.name, p.id_number, p.phone) for p in session.exec(select(Petitioner))}
+    assert {k: after[k] for k in before} == before
+    assert len(after) > len(before)
 
 
 def test_cli_demo_no_tui(tmp_path, capsys):

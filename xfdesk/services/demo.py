@@ -26,7 +26,7 @@ from xfdesk.domain.records import ContactInput, MatterInput, PetitionerInput
 from xfdesk.domain.validation import id_check_char
 from xfdesk.services import reference
 from xfdesk.services.context import Operator
-from xfdesk.storage.models import FollowUp, Leader, Matter, Review, Setting, Unit
+from xfdesk.storage.models import FollowUp, Leader, Matter, Petitioner, Review, Setting, Unit
 
 # 石城县 and its neighbours in 赣州 (GB/T 2260 codes): most petitioners are local, a few were born nearby.
 REGION_CODES = (("360735", 20), ("360730", 2), ("360781", 2), ("360702", 1), ("360733", 1))
@@ -541,6 +541,8 @@ def generate_demo(ctx, *, matters: int = 300, seed: int = 1, today: dt.date | No
     names = _load_names(ctx)
     plan = plan_demo(matters=matters, seed=seed, today=today, villages=reference.villages(ctx.home), names=names,
                      units=list(units))
+    if existing:
+        _avoid_known_ids(ctx, plan)
     clerks = {name: Operator(name, Role.CLERK) for name in names.clerks}
     head = Operator(names.office_head, Role.HEAD)
     person_ids: dict[int, int] = {}
@@ -571,6 +573,18 @@ def generate_demo(ctx, *, matters: int = 300, seed: int = 1, today: dt.date | No
     summary = summarize(ctx, today, leaders=len(plan.leaders))
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _avoid_known_ids(ctx, plan: DemoPlan) -> None:  # noqa: ANN001
+    """Added to a used office (``force``): a demo person must never be merged into a real one with the same ID
+    number (registration reuses the person of a known ID and would update their name), so such IDs are left out."""
+    planned = {p.id_number: p for p in plan.people.values() if p.id_number}
+    numbers = list(planned)
+    with ctx.db.read() as session:
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start:start + 500]
+            for known in session.exec(select(Petitioner.id_number).where(Petitioner.id_number.in_(chunk))):
+                planned[known].id_number = None
 
 
 def _write_contact(session: Session, ctx, c: ContactPlan, plan: DemoPlan, clerks, head, units,  # noqa: ANN001
@@ -633,7 +647,7 @@ def _step_rows(session: Session, matter: Matter, step: Step, clerk: Operator) ->
 
 def summarize(ctx, today: dt.date | None = None, *, leaders: int = 0) -> DemoSummary:  # noqa: ANN001
     """Counts of the office's data as the demo summary shows them."""
-    from xfdesk.storage.models import Contact, Petitioner
+    from xfdesk.storage.models import Contact
 
     today = today or ctx.today()
     soon = today + dt.timedelta(days=ctx.settings.due_soon_days)
