@@ -154,7 +154,9 @@ def check_index(bind) -> None:  # noqa: ANN001
 
 Run = Callable[[str, dict[str, Any]], list]
 
+WITHIN_LIMIT = 20000  # up to this many rows found by other terms, a broad term is checked within them
 PERSON_FANOUT_LIMIT = 3000  # a term matching more people (a region code, one initial) does not list all their matters
+MAX_PHONE_DIGITS = 12  # landline with area code; a longer number is (part of) an ID number
 RANK_SCAN_LIMIT = 3000  # prefix/phone-tail ranking is computed on up to this many matches (exact ranks always)
 
 
@@ -253,11 +255,17 @@ def _person_sets(run: Run, q) -> tuple[list[set[int]], list[str]] | None:  # noq
 
 
 def _digits_people(run: Run, digits: str) -> set[int]:
-    """People whose ID number starts with ``digits`` (B-tree range: typing an ID digit by digit stays fast even
-    while the prefix is the county's region code) or whose phone contains them (its tail, through the trigrams)."""
-    ids = _ids(run, "SELECT id FROM petitioner WHERE id_number >= :a AND id_number < :b",
-               {"a": digits, "b": digits + UPPER})
-    return ids | _fts(run, "petitioner_fts", _column_match(("phone",), digits))
+    """People whose ID number or phone starts with ``digits`` (B-tree ranges: typing an ID digit by digit stays
+    fast even while the prefix is the county's region code), or whose phone contains them (a tail, through the
+    trigrams). The trigrams are skipped when the digits are what an ID number starts with (six or more, and some
+    ID does) or longer than any phone: those trigrams are in every ID number, and reading them is the slow part."""
+    by_id = _ids(run, "SELECT id FROM petitioner WHERE id_number >= :a AND id_number < :b",
+                 {"a": digits, "b": digits + UPPER})
+    ids = by_id | _ids(run, "SELECT id FROM petitioner WHERE phone >= :a AND phone < :b",
+                       {"a": digits, "b": digits + UPPER})
+    if len(digits) <= MAX_PHONE_DIGITS and not (len(digits) >= 6 and by_id):
+        ids |= _fts(run, "petitioner_fts", _column_match(("phone",), digits))
+    return ids
 
 
 def person_ids(run: Run, q) -> set[int] | None:  # noqa: ANN001
@@ -310,62 +318,81 @@ def _newest(ids: set[int]) -> list[int]:
     return sorted(ids, reverse=True)
 
 
-def _matters_of(run: Run, people: set[int], see_restricted: bool) -> set[int]:
-    """The matters of every contact the people took part in (a group's members too).
+def _matters_of(run: Run, people: set[int], see_restricted: bool, within: set[int] | None = None) -> set[int]:
+    """The matters of every contact the people took part in (a group's members too), or only those ``within``.
 
     Without ``see_restricted`` a 检举控告 matter is never reached through its petitioner: searching the person
-    must not reveal the restricted matter as theirs. Too many people (a region code typed so far) list none."""
-    if not people or len(people) > PERSON_FANOUT_LIMIT:
+    must not reveal the restricted matter as theirs. Without ``within``, too many people (a region code typed so
+    far, a village alone) list none: that would read most of the database."""
+    if not people or within is not None and not within:
         return set()
     hidden = "" if see_restricted else " AND m.is_restricted = 0"
-    return _ids(run, "SELECT m.id FROM contactpetitioner AS cp JOIN matter AS m ON m.contact_id = cp.contact_id "
-                     f"WHERE cp.petitioner_id IN (SELECT value FROM json_each(:p)){hidden}", {"p": _id_list(people)})
+    sql = ("SELECT m.id FROM contactpetitioner AS cp JOIN matter AS m ON m.contact_id = cp.contact_id "
+           f"WHERE cp.petitioner_id IN (SELECT value FROM json_each(:p)){hidden}")
+    if within is not None and len(within) <= WITHIN_LIMIT:
+        # the rows the other terms found, checked against these people: cost follows the smaller side
+        return _ids(run, sql + " AND m.id IN (SELECT value FROM json_each(:w))",
+                    {"p": _id_list(people), "w": _id_list(within)})
+    if len(people) > PERSON_FANOUT_LIMIT:
+        return set()
+    found = _ids(run, sql, {"p": _id_list(people)})
+    return found if within is None else found & within
 
 
-def _matter_term(run: Run, q, term: str, kind: str, see_restricted: bool) -> set[int] | None:  # noqa: ANN001
-    """The matters one term matches: in their own text, or through their (visible) petitioner."""
+@dataclass
+class _TermParts:
+    own: set[int]  # matters the term finds by their own text or number
+    people: set[int]  # people the term finds (their matters match too)
+
+
+def _matter_term(run: Run, q, term: str, kind: str) -> _TermParts | None:  # noqa: ANN001
+    """What one term matches; None for a single character (it filters the rows the other terms found)."""
     if kind == "number":
-        return _ids(run, "SELECT id FROM matter WHERE number = :n", {"n": term})
+        return _TermParts(_ids(run, "SELECT id FROM matter WHERE number = :n", {"n": term}), set())
     if kind == "digits":
-        found: set[int] = set()
+        own: set[int] = set()
         numbers = q.matter_numbers.get(term) or []
         if numbers:
             marks, params = _marks("n", numbers)
-            found |= _ids(run, f"SELECT id FROM matter WHERE number IN ({marks})", params)
-        if len(term) >= 3:
-            found |= _matters_of(run, _digits_people(run, term), see_restricted)
-        return found
+            own = _ids(run, f"SELECT id FROM matter WHERE number IN ({marks})", params)
+        return _TermParts(own, _digits_people(run, term) if len(term) >= 3 else set())
     if kind == "letters":
-        people = _ids(run, "SELECT id FROM petitioner WHERE name_initials >= :a AND name_initials < :b",
-                      {"a": term, "b": term + "{"})
-        return _matters_of(run, people, see_restricted)
+        return _TermParts(set(), _ids(run, "SELECT id FROM petitioner WHERE name_initials >= :a "
+                                           "AND name_initials < :b", {"a": term, "b": term + "{"}))
     if len(term) >= 3:
-        own = _fts(run, "matter_fts", _column_match(_MATTER_TEXT, term))
-        people = _fts(run, "petitioner_fts", _column_match(_PERSON_TEXT, term))
-    elif len(term) == 2:
-        own = _fts(run, "matter_grams", _phrase(term))
-        people = _fts(run, "petitioner_grams", _phrase(term))
-    else:
-        return None  # a single character filters the rows the other terms found
-    return own | _matters_of(run, people, see_restricted)
+        return _TermParts(_fts(run, "matter_fts", _column_match(_MATTER_TEXT, term)),
+                          _fts(run, "petitioner_fts", _column_match(_PERSON_TEXT, term)))
+    if len(term) == 2:
+        return _TermParts(_fts(run, "matter_grams", _phrase(term)), _fts(run, "petitioner_grams", _phrase(term)))
+    return None
 
 
-def matters_hits(run: Run, q, *, see_restricted: bool) -> Hits | None:  # noqa: ANN001
-    """Ranks: the exact number; matters of an exact-matched (visible) person; then any other match.
-    None when the query names no matter (a single character, or ``12`` where no such number exists)."""
-    sets = []
-    for term, kind in q.terms:
-        found = _matter_term(run, q, term, kind, see_restricted)
-        if found is not None:
-            sets.append(found)
-    if not sets:
+def matter_ids(run: Run, q, *, see_restricted: bool) -> set[int] | None:  # noqa: ANN001
+    """Every matter matching every term, or None when the query names no matter (one character alone)."""
+    parts = [p for term, kind in q.terms if (p := _matter_term(run, q, term, kind)) is not None]
+    if not parts:
         return None
-    ids = _intersect(sets)
+    # the narrowest term first; the others are then checked within what it found
+    parts.sort(key=lambda p: len(p.own) + 2 * len(p.people))
+    ids: set[int] | None = None
+    for part in parts:
+        if ids is None:
+            ids = part.own | _matters_of(run, part.people, see_restricted)
+        else:
+            ids = (part.own & ids) | _matters_of(run, part.people, see_restricted, within=ids)
     visible = "1" if see_restricted else "matter.is_restricted = 0"
     for t in (t for t in q.text_terms if len(t) == 1):  # e.g. the surname in ``张 工资``
         ids = _filter(run, ids, "matter",
                       "instr(summary || ' ' || location || ' ' || coalesce((SELECT p.name FROM petitioner AS p "
                       f"WHERE p.id = matter.petitioner_id AND {visible}), ''), :t) > 0", {"t": t})
+    return ids
+
+
+def matters_hits(run: Run, q, *, see_restricted: bool) -> Hits | None:  # noqa: ANN001
+    """Ranks: the exact number; matters of an exact-matched (visible) person; then any other match."""
+    ids = matter_ids(run, q, see_restricted=see_restricted)
+    if ids is None:
+        return None
     ranks: list[list[int]] = []
     if ids:
         numbers = [n for ns in q.matter_numbers.values() for n in ns] + [t for t, k in q.terms if k == "number"]
