@@ -390,3 +390,34 @@ async def test_roster_and_rule_from_the_calendar(ctx, head):
     assert [v.day for v in rs.month_days(ctx, 2026, 12)] == [D(2026, 12, 10)]
     assert len(rs.day_view(ctx, D(2026, 12, 10)).leaders) == 2
     assert "刘建国" not in rs.day_view(ctx, D(2026, 12, 10)).leader_names
+
+
+async def test_book_from_the_day_view_and_swap_by_keyboard(ctx, clerk, head, roster, register):
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    number = register(name="钟秀英").numbers[0]
+    before = rs.day_view(ctx, NEXT_THURSDAY).leaders[0]
+    app = ScreenApp(lambda: ReceptionDayScreen(ctx, clerk, NEXT_THURSDAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("down", "down")  # the empty slot 3
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press(*number.lower(), "enter")  # any case
+        await pilot.pause()
+        table = app.screen.query_one("#rx-slots", DataTable)
+        assert cell(table, 2, "事项编号") == number and cell(table, 2, "信访人") == "钟秀英"
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press(*"XF-2026-999999", "enter")
+        await pilot.pause()
+        assert any("找不到事项" in n.message for n in app._notifications)
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the second free leader
+        await pilot.pause()
+        await pilot.press(*"外出学习", "enter")
+        await pilot.pause()
+        head_text = str(app.screen.query_one("#rx-day-head", Static).render())
+        assert f"替{before.name}：外出学习" in head_text
+    view = rs.day_view(ctx, NEXT_THURSDAY)
+    assert view.appointments[0].slot == 3
+    assert view.appointments[0].leader_id == view.leaders[0].leader_id != before.leader_id  # booking follows

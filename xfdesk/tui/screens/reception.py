@@ -49,10 +49,11 @@ class ReasonScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "取消")]
     CSS_PATH = CSS_FILE
 
-    def __init__(self, question: str, placeholder: str = ""):
+    def __init__(self, question: str, placeholder: str = "", empty_message: str = "请填写原因"):
         super().__init__()
         self.question = question
         self.placeholder = placeholder
+        self.empty_message = empty_message
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="rx-dialog"):
@@ -66,7 +67,7 @@ class ReasonScreen(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         if not text:
-            self.notify("请填写原因", severity="warning")
+            self.notify(self.empty_message, severity="warning")
             return
         self.dismiss(text)
 
@@ -289,14 +290,17 @@ class ReceptionDayScreen(Screen):
     """接访日."""
 
     HELP = ("接访日：当天的接访领导、各时段约访和现场登记。回车打开所选事项，P 打印当日全套文书（领导接访通知书、"
-            "参与接访通知书、接访呈报单、接访安排表），S 接访记录（到/未到、领导批示），R 现场登记未预约的来访，X 取消所选约访，"
+            "参与接访通知书、接访呈报单、接访安排表），S 接访记录（到/未到、领导批示），R 现场登记未预约的来访，"
+            "B 把事项约到本日（光标在空时段上时约到该时段），X 取消所选约访，W 调班（换一位领导，须写原因），"
             "A 登记领导缺席（自动安排替班），F5 刷新，Esc 返回。")
     BINDINGS = [
         Binding("p", "print_day", "打印当日文书"),
         Binding("s", "session", "接访记录"),
         Binding("r", "walk_in", "现场登记"),
+        Binding("b", "book", "约访"),
         Binding("x", "cancel_booking", "取消约访"),
         Binding("a", "absent", "领导缺席"),
+        Binding("w", "swap", "调班"),
         Binding("f5", "reload", "刷新"),
         Binding("escape", "app.pop_screen", "返回"),
     ]
@@ -450,6 +454,82 @@ class ReceptionDayScreen(Screen):
         except (ImportError, AttributeError):
             return
         self.app.push_screen(DayPrintScreen(self.ctx, self.operator, self.view.id))
+
+    def action_book(self) -> None:
+        """约访 from the day view: the matter by its number, into the empty slot under the cursor (else the first)."""
+        from xfdesk.services.queries import find_matter
+        from xfdesk.services.reception import book_matter
+
+        if self.view is None:
+            return
+        table = self.query_one("#rx-slots", DataTable)
+        row = table.cursor_row
+        slot = None
+        if row is not None and 0 <= row < self.view.slots and self.row_appointments[row] is None:
+            slot = row + 1
+
+        def done(number: str | None) -> None:
+            if not number:
+                return
+            matter = find_matter(self.ctx, number)
+            if matter is None:
+                self.notify(f"找不到事项：{number}", severity="error", markup=False)
+                return
+            try:
+                appt = book_matter(self.ctx, self.operator, matter.id, self.day, slot=slot)
+            except REFUSALS as exc:
+                _say(self, exc)
+                return
+            self.highlight = appt.id
+            self.notify(f"已约访：{matter.number} 第{appt.slot}时段", markup=False)
+            self.reload()
+
+        where = f"第{slot}时段" if slot else "第一个空时段"
+        self.app.push_screen(ReasonScreen(f"约到{date_label(self.day)}{where}的事项编号：", "如 XF-2026-000123",
+                                          "请输入事项编号"), done)
+
+    def action_swap(self) -> None:
+        from xfdesk.services.reception import list_leaders, swap_leader
+
+        if self.view is None or not self.view.leaders:
+            return
+        seats = self.view.leaders
+        sitting = {s.leader_id for s in seats}
+        free = [leader for leader in list_leaders(self.ctx, active_only=True) if leader.id not in sitting]
+        if not free:
+            self.notify("没有其他在任领导可以调班", severity="warning")
+            return
+
+        def choose_in(index: int | None) -> None:
+            if index is None:
+                return
+            out = seats[index]
+
+            def ask_reason(choice: int | None) -> None:
+                if choice is None:
+                    return
+                substitute = free[choice]
+
+                def done(reason: str | None) -> None:
+                    if not reason:
+                        return
+                    try:
+                        swap_leader(self.ctx, self.operator, self.day, out.leader_id, substitute.id, reason)
+                    except REFUSALS as exc:
+                        _say(self, exc)
+                        return
+                    self.notify(f"已调班：{substitute.name}替{out.name}", markup=False)
+                    self.reload()
+
+                self.app.push_screen(ReasonScreen(f"{substitute.name}替{out.name}的原因：", "如：外出学习"), done)
+
+            self.app.push_screen(ChooseScreen(f"由谁替{out.name}接访？",
+                                              [f"{x.title}{x.name}" for x in free]), ask_reason)
+
+        if len(seats) == 1:
+            choose_in(0)
+        else:
+            self.app.push_screen(ChooseScreen("换下哪位领导？", [s.name for s in seats]), choose_in)
 
     def action_cancel_booking(self) -> None:
         from xfdesk.services.reception import cancel_booking
