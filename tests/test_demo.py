@@ -135,7 +135,8 @@ def test_refuses_an_office_with_matters(demo_office):
         generate_demo(ctx, matters=5, seed=1, today=TODAY)
     # forced with the same seed: the same ID numbers come again, yet no existing person is merged or changed
     added = generate_demo(ctx, matters=30, seed=11, today=TODAY, force=True)
-    assert added.matters == 230  # appended, nothing deleted
+    assert added.matters == 230 and added.added == 30  # appended, nothing deleted
+    assert "本次生成事项30件，数据库现有事项230件" in added.lines()[0]
     with ctx.db.read() as session:
         after = {p.id: (p.name, p.id_number, p.phone) for p in session.exec(select(Petitioner))}
     assert {k: after[k] for k in before} == before
@@ -148,7 +149,7 @@ def test_cli_demo_no_tui(tmp_path, capsys):
     home = tmp_path / "cli"
     assert run(["--home", str(home), "demo", "--no-tui", "--matters", "50"]) == 0
     out = capsys.readouterr().out
-    assert "事项50件" in out
+    assert "数据库现有事项50件" in out and "本次" not in out
     ctx = open_context(home)
     with ctx.db.read() as session:
         assert len(session.exec(select(Matter)).all()) == 50

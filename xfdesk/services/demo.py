@@ -500,13 +500,15 @@ class DemoSummary:
     first_day: dt.date | None = None
     last_day: dt.date | None = None
     seconds: float = 0.0
+    added: int = 0  # matters written by this run (the rest of the counts are the whole database)
 
     def lines(self) -> list[str]:
         statuses = "、".join(f"{STATUS_LABELS[Status(s)]}{n}" for s, n in sorted(
             self.by_status.items(), key=lambda kv: list(Status).index(Status(kv[0]))))
+        added = f"本次生成事项{self.added}件，" if self.added != self.matters else ""
         return [
-            f"已生成演示数据：事项{self.matters}件（来访{self.contacts}次，信访人{self.petitioners}人，领导{self.leaders}人），"
-            f"用时{self.seconds:.1f}秒",
+            f"已生成演示数据：{added}数据库现有事项{self.matters}件（来访{self.contacts}次，信访人{self.petitioners}人，"
+            f"领导{self.leaders}人），用时{self.seconds:.1f}秒",
             f"时间范围：{self.first_day} 至 {self.last_day}" if self.first_day else "时间范围：无",
             f"状态分布：{statuses}",
             f"未办结{self.open_matters}件，其中超期{self.overdue}件、即将到期{self.due_soon}件；"
@@ -571,6 +573,7 @@ def generate_demo(ctx, *, matters: int = 300, seed: int = 1, today: dt.date | No
                 row.value = value
                 session.add(row)
     summary = summarize(ctx, today, leaders=len(plan.leaders))
+    summary.added = total
     summary.seconds = time.perf_counter() - started
     return summary
 
