@@ -175,8 +175,15 @@ async def test_not_reaccept_suggestion_is_shown_with_evidence_and_accepted(ctx, 
     h.conclude_review(ctx, clerk, first, result="维持", opinion="维持", on=D(2026, 6, 15))
     again = register(id_number=person, summaries=(LAND_AGAIN,)).matter_ids[0]
 
+    plain_one = register(summaries=("反映村道路灯长期不亮",)).matter_ids[0]
     app = ScreenApp(ctx, clerk, lambda: ScreeningQueueScreen(ctx, clerk))
     async with app.run_test(size=(100, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#sq-table", DataTable)
+        marks = [str(table.get_row(str(i))[0]) for i in (again, plain_one)]
+        assert marks == ["★", ""]  # the matter with a suggestion is marked in the list at a glance
+        assert "1 件有系统建议" in text_of(app.screen.query_one("#sq-count", Static))
         shown = text_of(app.screen.query_one("#sq-suggest", Static))
         assert "建议不再受理" in shown and first_number in shown
         assert "2026年6月15日" in shown and "复核" in shown  # the evidence: which matter, which dates

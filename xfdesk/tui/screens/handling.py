@@ -27,7 +27,7 @@ from xfdesk.domain.glossary import ReplyResult, ReviewResult, Satisfaction
 from xfdesk.domain.lifecycle import Action, Status, TransitionRefused, allowed_actions, role_may
 from xfdesk.tui.widgets.fields import ChoiceInput, plain, resolve_choice
 
-CSS = """
+SCREEN_CSS = """
 .hd-title { background: $panel; color: $primary; text-style: bold; height: 1; padding: 0 1; }
 .hd-info { height: auto; padding: 0 1; }
 .hd-message { height: auto; padding: 0 1; color: $warning; text-style: bold; }
@@ -94,7 +94,7 @@ class ActionFormScreen(ModalScreen[bool]):
 
     HELP = "填写后按 Ctrl+S 保存；回车跳到下一栏，最后一栏回车即保存；选项栏可输入开头的字或拼音首字母；Esc 取消。"
     BINDINGS = [Binding("ctrl+s", "save", "保存", priority=True), Binding("escape", "cancel", "取消")]
-    DEFAULT_CSS = CSS
+    CSS = SCREEN_CSS
 
     def __init__(self, form: ActionForm):
         super().__init__()
@@ -366,7 +366,7 @@ class HandlingScreen(Screen):
         Binding("f5", "reload", "刷新"),
         Binding("escape", "app.pop_screen", "返回"),
     ]
-    DEFAULT_CSS = CSS
+    CSS = SCREEN_CSS
 
     def __init__(self, ctx, operator, matter_id: int):  # noqa: ANN001
         super().__init__()

@@ -8,6 +8,7 @@ list is grouped by route (受理 / 不予受理 / 不再受理 / 转送 / 导入
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -15,11 +16,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from xfdesk.domain.glossary import LegalChannel, MatterKind
 from xfdesk.domain.lifecycle import TransitionRefused, transition_for
 from xfdesk.domain.screening import SCREENING_ROUTES, ScreeningRefused, Suggestion
-from xfdesk.tui.screens.handling import CSS, days_text, offer_notice
+from xfdesk.tui.screens.handling import SCREEN_CSS, days_text, offer_notice
 from xfdesk.tui.widgets.fields import lit, plain
 
 SUGGESTED_MARK = "★"
@@ -57,7 +59,7 @@ class ScreeningQueueScreen(Screen):
         Binding("f5", "reload", "刷新"),
         Binding("escape", "app.pop_screen", "返回"),
     ]
-    DEFAULT_CSS = CSS + """
+    CSS = SCREEN_CSS + """
     #sq-table { height: 1fr; max-height: 100%; }
     #sq-suggest { height: auto; max-height: 10; padding: 0 1; }
     """
@@ -79,6 +81,7 @@ class ScreeningQueueScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = f"甄别 · {self.operator.name}"
         table = self.query_one("#sq-table", DataTable)
+        table.add_column(SUGGESTED_MARK, key="mark", width=2)  # filled in when the suggestions are known
         table.add_columns("编号", "登记", "告知期限", "剩余")
         table.add_column("诉求摘要", width=22)  # the demand matters most; the person follows it
         table.add_columns("信访人", "标记")
@@ -100,13 +103,39 @@ class ScreeningQueueScreen(Screen):
         table = self.query_one("#sq-table", DataTable)
         table.clear()
         for r in self.rows:
-            table.add_row(lit(r.number), lit(short_date(r.received_on, today)),
+            table.add_row(lit(""), lit(r.number), lit(short_date(r.received_on, today)),
                           lit(short_date(r.notice_due, today)), days_text(r.days_left),
                           lit(r.summary), lit(r.petitioner), lit("、".join(r.flags)), key=str(r.id))
         overdue = sum(1 for r in self.rows if r.days_left is not None and r.days_left < 0)
-        self.query_one("#sq-count", Static).update(plain(
-            f"待甄别 {len(self.rows)} 件" + (f"，其中 {overdue} 件已超过受理告知期限" if overdue else "")))
+        self.count_text = f"待甄别 {len(self.rows)} 件" + (f"，其中 {overdue} 件已超过受理告知期限" if overdue else "")
+        self.query_one("#sq-count", Static).update(plain(self.count_text))
         self.show_suggestions()
+        self.mark_suggestions([r.id for r in self.rows])
+
+    @work(thread=True, exclusive=True, group="screening-suggestions")
+    def mark_suggestions(self, ids: list[int]) -> None:
+        """Find which queued matters have suggestions without holding up the screen (a few ms each)."""
+        from xfdesk.services.screening import suggestions_for
+
+        worker = get_current_worker()
+        found: dict[int, list[Suggestion]] = {}
+        for matter_id in ids:
+            if worker.is_cancelled:
+                return
+            found[matter_id] = suggestions_for(self.ctx, matter_id, self.operator)
+        self.app.call_from_thread(self._show_marks, found)
+
+    def _show_marks(self, found: dict[int, list[Suggestion]]) -> None:
+        self._suggestions.update(found)
+        table = self.query_one("#sq-table", DataTable)
+        marked = 0
+        for r in self.rows:
+            if found.get(r.id):
+                marked += 1
+                table.update_cell(str(r.id), "mark", Text(SUGGESTED_MARK, style="bold #FFD700"))
+        if marked:
+            self.query_one("#sq-count", Static).update(
+                plain(f"{self.count_text}；{marked} 件有系统建议（{SUGGESTED_MARK}）"))
 
     def current_id(self) -> int | None:
         table = self.query_one("#sq-table", DataTable)
@@ -169,7 +198,7 @@ class ScreeningDecisionScreen(Screen[str | None]):
         Binding("f7", "adopt", "采纳建议"),
         Binding("escape", "cancel", "返回"),
     ]
-    DEFAULT_CSS = CSS + """
+    CSS = SCREEN_CSS + """
     #sd-kind { height: 1; border: none; background: $background; layout: horizontal; width: auto; }
     #sd-kind-chosen { width: auto; padding: 0 1; }
     #sd-kind RadioButton { width: auto; margin-right: 2; }

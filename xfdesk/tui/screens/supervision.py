@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from xfdesk.tui.screens.handling import CSS, ActionFormScreen, days_text, supervision_form
+from xfdesk.tui.screens.handling import SCREEN_CSS, ActionFormScreen, days_text, supervision_form
 from xfdesk.tui.widgets.fields import lit, plain
 
 
@@ -25,7 +25,7 @@ class SupervisionScreen(Screen):
         Binding("f5", "reload", "刷新"),
         Binding("escape", "app.pop_screen", "返回"),
     ]
-    DEFAULT_CSS = CSS + """
+    CSS = SCREEN_CSS + """
     #sv-board, #sv-issued { height: 1fr; max-height: 100%; }
     """
 
