@@ -171,3 +171,15 @@ def test_day_moved_into_the_next_month_merges_when_that_month_is_generated(ctx, 
     assert may.count(D(2027, 5, 6)) == 1 and D(2027, 5, 5) not in may
     assert "合并" in rs.day_view(ctx, D(2027, 5, 6)).note
     assert seats(ctx, D(2027, 5, 6)) == [s.leader_id for s in moved.leaders]
+
+
+def test_a_kept_day_with_a_leader_who_left_is_warned_about(ctx, head, clerk, roster, register):
+    rs.generate_schedule(ctx, head, 2026, 12)
+    sitting = seats(ctx, D(2026, 12, 10))[0]
+    rs.book_matter(ctx, clerk, register().matter_ids[0], D(2026, 12, 10))  # the day is now kept
+    rs.set_leader_active(ctx, head, sitting, False)
+    result = rs.generate_schedule(ctx, head, 2026, 12)
+    name = next(r.name for r in roster if r.id == sitting)
+    assert any(f"12月10日（星期四）的接访领导{name}已停用" in w and "请调班" in w for w in result.warnings)
+    assert seats(ctx, D(2026, 12, 10)) == [sitting]
+    assert all(sitting not in seats(ctx, d) for d in result.created)

@@ -272,6 +272,12 @@ def generate_schedule(ctx, operator, year: int, month: int, months: int = 1) -> 
         result.removed = [d for d in result.removed if d not in result.created]
         result.counts = {names[lid]: n for lid, n in plan.counts([leader.id for leader in leaders]).items()}
         result.warnings = plan.warnings()
+        active_ids = {leader.id for leader in leaders}
+        for planned in plan.days:  # a kept coming day may still seat a leader who has left since
+            gone = [names[lid] for lid in planned.leader_ids if lid not in active_ids and lid in names]
+            if planned.kept and planned.day >= today and gone:
+                result.warnings.append(f"{date_label(planned.day)}的接访领导{'、'.join(gone)}已停用"
+                                       f"（该日{KEPT_LABELS.get(planned.kept, '')}，未自动改排），请调班")
         record_event(session, operator, "reception_schedule", note=f"生成{first:%Y年%m月}起{months}个月的接访排班",
                      data={"from": first.isoformat(), "to": last.isoformat(), "rule": rule.describe(),
                            "created": [d.isoformat() for d in result.created],
