@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Container, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -51,13 +51,18 @@ class HomeScreen(Screen):
         """The lists come with the data: the first frame (before the database is open) stays as light as can be."""
         due = DataTable(id="home-due", cursor_type="row", zebra_stripes=False)
         today = DataTable(id="home-today", cursor_type="row", zebra_stripes=False)
-        await self.query_one("#home-body").mount_all([
-            Static(plain("待办：已超期 / 即将到期"), classes="section-title"), due,
-            Static(plain("今日来访"), classes="section-title"), today])
+        await self.query_one("#home-body").mount(Container(
+            Vertical(Static(plain("待办：已超期 / 即将到期"), classes="section-title"), due, classes="home-column"),
+            Vertical(Static(plain("今日来访"), classes="section-title"), today, classes="home-column"),
+            id="home-lists"))
         due.add_columns("编号", "期限", "状态", "信访人", "诉求")
         today.add_columns("时间", "形式", "信访人", "件数", "诉求")
         self._tables_ready = True
         self.reload()
+
+    def on_resize(self) -> None:
+        # side by side on a wide terminal, one above the other on 80 columns
+        self.set_class(self.app.size.width >= 120, "-wide")
 
     def action_reload(self) -> None:
         self.reload()

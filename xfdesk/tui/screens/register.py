@@ -300,9 +300,9 @@ class RegisterScreen(Screen):
                           lit(p.last_seen.isoformat() if p.last_seen else ""))
         # results only while the clerk is in the box (a restored draft must not pop the list open again)
         table.display = bool(self.people_rows) and self.query_one("#find", Input).has_focus
-        field = self.field("find")
-        if text and not self.people_rows and self.people_offset == 0:
-            field.set_error(None)
+        if not self.query_one("#find", Input).has_focus:
+            self._hint("")
+        elif text and not self.people_rows and self.people_offset == 0:
             self._hint("没有找到，回车登记新信访人")
         elif self.people_rows:
             page = self.people_offset // PEOPLE_PAGE + 1
