@@ -46,8 +46,10 @@ class SupervisionScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = f"督办 · {self.operator.name}"
-        self.query_one("#sv-board", DataTable).add_columns("责任单位", "编号", "诉求摘要", "期限", "届满", "剩余/超期",
-                                                           "信访人", "状态", "已督办")
+        board = self.query_one("#sv-board", DataTable)
+        board.add_columns("责任单位", "编号", "剩余/超期", "期限")  # how late first: 80 columns are few
+        board.add_column("诉求摘要", width=20)
+        board.add_columns("届满", "已督办", "信访人", "状态")
         self.query_one("#sv-issued", DataTable).add_columns("督办日期", "编号", "责任单位", "督办要求", "反馈期限",
                                                             "督办人", "办理情况")
         self.reload()
@@ -83,9 +85,10 @@ class SupervisionScreen(Screen):
         self.row_ids = []
         for g in groups:
             for i, r in enumerate(g.rows):
-                board.add_row(lit(g.unit if i == 0 else ""), lit(r.number), lit(r.summary), lit(r.clock),
-                              lit(r.due_on.isoformat()), days_text(r.days_left), lit(r.petitioner),
-                              lit(r.status_label), lit(f"{r.supervisions}次" if r.supervisions else ""))
+                board.add_row(lit(g.unit if i == 0 else ""), lit(r.number), days_text(r.days_left), lit(r.clock),
+                              lit(r.summary), lit(r.due_on.isoformat()),
+                              lit(f"{r.supervisions}次" if r.supervisions else ""), lit(r.petitioner),
+                              lit(r.status_label))
                 self.row_ids.append(r.id)
         overdue = sum(g.overdue for g in groups)
         soon = sum(g.due_soon for g in groups)
