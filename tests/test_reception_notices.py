@@ -88,6 +88,14 @@ def test_day_set_reused_until_a_new_booking(ctx, clerk, demo_day, register):
     third = rs.print_day_set(ctx, clerk, NEXT_THURSDAY, send=False)
     assert third.issued
     assert newcomer in {d.matter_id for d in third.documents if d.kind == "leader_reception_notice"}
+    # a cancellation changes the brief too: a new set without the cancelled petitioner
+    appt = next(a for a in rs.day_view(ctx, NEXT_THURSDAY).appointments if a.matter_id == newcomer)
+    rs.cancel_booking(ctx, clerk, appt.id, "信访人已撤回")
+    fourth = rs.print_day_set(ctx, clerk, NEXT_THURSDAY, send=False)
+    assert fourth.issued
+    assert newcomer not in {d.matter_id for d in fourth.documents}
+    assert sorted(d.id for d in rs.print_day_set(ctx, clerk, NEXT_THURSDAY, send=False).documents) == sorted(
+        d.id for d in fourth.documents)
     # numbers never repeat
     with ctx.db.read() as session:
         numbers = [d.number_text for d in session.exec(select(Document))]

@@ -884,8 +884,9 @@ class DaySet:
 
 def print_day_set(ctx, operator, day: dt.date | int, *, send: bool = True) -> DaySet:  # noqa: ANN001
     """One key prints a day's set: the notices to each booked petitioner and each unit, the leader's brief and the
-    week's 接访安排表 (through the documents feature). A set already issued is reprinted as it is, unless a booking
-    has no notice yet (booked since), in which case a new set is issued — numbers are never taken twice for nothing."""
+    week's 接访安排表 (through the documents feature). The set already issued is reprinted as it is while the
+    bookings are the same; after a booking or a cancellation a new set is issued — numbers are never taken twice
+    for nothing."""
     from xfdesk.services.documents import issue_day_set, print_document
 
     view = day_view(ctx, day, operator=operator)
@@ -894,16 +895,13 @@ def print_day_set(ctx, operator, day: dt.date | int, *, send: bool = True) -> Da
                                                         Document.void == False)  # noqa: E712
                                  .order_by(Document.id)))
     docs = [d for d in docs if d.kind in DAY_SET_KINDS]
-    covered = {d.matter_id for d in docs if d.kind == "leader_reception_notice"}
+    # a set is issued in one go and ends with its 接访安排表: the latest set is what follows the one before
+    ends = [d.id for d in docs if d.kind == "reception_schedule"]
+    latest = [d for d in docs if d.id > (ends[-2] if len(ends) > 1 else 0)] if ends else []
+    covered = {d.matter_id for d in latest if d.kind == "leader_reception_notice"}
     needed = {a.matter_id for a in view.appointments if a.state in ACTIVE_STATES}
-    issued = not docs or bool(needed - covered)
-    if issued:
-        docs = issue_day_set(ctx, operator, view.id)
-    else:  # the latest of each notice (a reissued set supersedes the earlier one)
-        latest: dict[tuple[str, int | None, int | None], Any] = {}
-        for d in docs:
-            latest[(d.kind, d.matter_id, d.unit_id)] = d
-        docs = sorted(latest.values(), key=lambda d: (DAY_SET_KINDS.index(d.kind), d.id))
+    issued = not latest or covered != needed  # booked or cancelled since: a new set
+    docs = issue_day_set(ctx, operator, view.id) if issued else latest
     result = DaySet(docs, issued)
     if send:
         result.printed = [print_document(ctx, d.id) for d in docs]
