@@ -166,3 +166,10 @@ def test_rule_errors_and_periods():
     assert weeks[0][:3] == [None, None, None] and weeks[0][3] == D(2026, 10, 1)
     assert ReceptionRule(weekday=3).slot_label(2) == "09:30-10:00"
     assert "每周四" in THURSDAY.describe()
+
+
+def test_only_years_that_decide_a_day_are_reported_missing():
+    # December 2026 is known; no date of it moves into 2027, so 2027 is not reported
+    assert plan(THURSDAY, D(2026, 12, 1), D(2026, 12, 31)).missing_years == []
+    # a whole unknown year is reported once, the year after it not at all
+    assert plan(THURSDAY, D(2027, 1, 1), D(2027, 12, 31)).missing_years == [2027]

@@ -225,14 +225,13 @@ def plan_schedule(rule: ReceptionRule, first: dt.date, last: dt.date, leaders: S
         raise ReceptionRuleError(
             f"每个接访日需要{rule.leaders_per_day}位领导，但在任领导只有{len(leaders)}位")
     rule_dates = rule.dates(first, last)
-    years = {d.year for d in rule_dates} | {d.year + 1 for d in rule_dates if d.month == 12}
-    missing = calendar.missing_years(years)
-
     kept_by_day = {k.day: k for k in kept}
     sources: dict[dt.date, list[dt.date]] = {}
     for planned in rule_dates:
         actual = calendar.next_workday(planned)
         sources.setdefault(actual, []).append(planned)
+    # the years whose holidays decided a day: the rule dates' and those a date moved into
+    missing = calendar.missing_years({d.year for d in rule_dates} | {d.year for d in sources})
 
     days: list[PlannedDay] = []
     for k in kept_by_day.values():
