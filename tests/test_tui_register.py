@@ -148,9 +148,9 @@ async def test_six_representatives_refused(ctx, clerk):
         await pilot.press("enter")
         await settle(pilot)
         await fill(pilot, "p-name", "孙一")
-        await fill(pilot, "c-headcount", "0")  # headcount field starts at 1: → "10"
         await fill(pilot, "c-representatives", "孙一、孙二、孙三、孙四、孙五、孙六")
         await fill(pilot, "m0-summary", "集体反映征地补偿款未发放")
+        assert app.screen.query_one("#c-headcount").value == "6"  # raised to the people named
         await pilot.press("ctrl+s")
         await settle(pilot)
         error = app.screen.query_one("#f-c-representatives").error
@@ -299,3 +299,30 @@ async def test_people_search_is_paged(ctx, clerk, register):
         await pilot.press("pageup", "down", "enter")
         await settle(pilot)
         assert screen.petitioner_id == first_page[1]
+
+
+async def test_a_failed_save_keeps_the_form_and_the_draft(ctx, clerk, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    import xfdesk.services.registration as registration
+
+    def locked(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise OperationalError("INSERT …", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(registration, "register_contact", locked)
+    app = make_app(ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await fill(pilot, "p-name", "褚十三")
+        await fill(pilot, "m0-summary", "要求处理噪音扰民")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "RegisterScreen"
+        assert any("数据库正被其他电脑或程序占用" in str(n.message) for n in app._notifications)
+        assert app.screen.query_one("#m0-summary").value == "要求处理噪音扰民"
+    from xfdesk.services.drafts import load_draft
+
+    assert load_draft(ctx.home, "registration", "王芳").data["demands"][0]["summary"] == "要求处理噪音扰民"
+    assert count(ctx, Matter) == 0

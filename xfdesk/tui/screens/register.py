@@ -48,6 +48,16 @@ _ID_LIKE = re.compile(r"^\d{6,17}[\dXx]$")
 _PHONE_LIKE = re.compile(r"^[\d-]{7,13}$")
 
 
+def save_failure(exc: Exception) -> str:
+    """A Chinese reason for a failed save that the clerk can act on."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return "数据库正被其他电脑或程序占用，请稍候再按 Ctrl+S"
+    if isinstance(exc, OSError):
+        return f"磁盘或网络共享出错（{exc}）"
+    return f"{type(exc).__name__}: {text}"
+
+
 def split_names(text: str) -> list[str]:
     return [n for n in _NAME_SEPARATORS.split(text or "") if n]
 
@@ -265,6 +275,12 @@ class RegisterScreen(Screen):
         if path == "p-village" and not self._restoring:
             event.widget.resolve()
             self._default_locations(event.widget.value.strip())
+        if path == "c-representatives" and not self._restoring:
+            # at least as many people came as were named: saves the clerk a correction at 来访人数
+            named = len(split_names(event.widget.value))
+            headcount = self.input_value("c-headcount").strip()
+            if named and (not headcount.isdigit() or int(headcount) < named):
+                self.set_input("c-headcount", str(named))
         if path not in ("p-id_number", "p-phone") or self._restoring:
             return
         from xfdesk.domain.validation import check_id_number, check_phone
@@ -601,6 +617,12 @@ class RegisterScreen(Screen):
             result = register_contact(self.ctx, self.operator, contact)
         except ValidationFailed as failed:
             self.show_errors(failed.errors, demand_indexes)
+            return
+        except Exception as exc:  # nothing was written (one transaction); the form and its draft stay as typed
+            self._draft_dirty = True
+            self.write_draft()
+            self.notify(f"保存失败，未登记任何内容，已填内容保留：{save_failure(exc)}", severity="error", timeout=15,
+                        markup=False)
             return
         self.saved = True
         if self._draft_timer is not None:
