@@ -26,7 +26,6 @@ from xfdesk.domain.reception import (
     BookingRefused,
     BookingRequest,
     KeptDay,
-    PlannedDay,
     ReceptionRule,
     ReceptionRuleError,
     SchedulePlan,

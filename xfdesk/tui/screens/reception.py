@@ -18,21 +18,16 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, SelectionList, Static
 
+from xfdesk.domain.lifecycle import TransitionRefused
 from xfdesk.domain.reception import WEEKDAY_CHARS, BookingRefused, ReceptionRuleError, date_label, month_weeks
 from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
 
 CSS_FILE = str(Path(__file__).with_name("reception.tcss"))
-REFUSALS: tuple[type[Exception], ...] = (BookingRefused, ReceptionRuleError)
+REFUSALS: tuple[type[Exception], ...] = (BookingRefused, ReceptionRuleError, TransitionRefused)
 DAY_COLUMNS = (("时段", 4), ("时间", 11), ("状态", 6), ("事项编号", 14), ("信访人", 8), ("接访领导", 10),
                ("诉求", 30), ("批示", 40))
 SESSION_COLUMNS = (("时间", 11), ("到访", 4), ("事项编号", 14), ("信访人", 8), ("接访领导", 8), ("批示", 20),
                    ("诉求", 40))
-
-
-def _refusal_types() -> tuple[type[Exception], ...]:
-    from xfdesk.domain.lifecycle import TransitionRefused
-
-    return (*REFUSALS, TransitionRefused)
 
 
 def _say(screen: Screen, exc: Exception) -> None:
@@ -637,7 +632,7 @@ class InstructionScreen(ModalScreen[bool]):
             return
         try:
             outcome = record_instruction(self.ctx, self.operator, self.appointment.id, text, units, due)
-        except _refusal_types() as exc:
+        except REFUSALS as exc:
             error.update(plain(str(exc)))
             return
         message = f"已记录批示，事项{self.appointment.matter_number}已交办，督办{len(outcome.unit_ids)}个单位"
