@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from tests.conftest import sample_contact
+from tests.test_reception_support import contact, on_day_start, register  # noqa: F401  (fixture)
 from xfdesk.domain.reception import BookingRefused
 from xfdesk.services import reception as rs
 from xfdesk.storage.models import Appointment, Contact, Event, Matter, Unit
@@ -154,9 +154,9 @@ def test_swap_moves_bookings_to_the_substitute_but_not_case_matters(ctx, clerk, 
 
 def test_walk_in_registered_with_leader_channel_and_linked_to_the_day(ctx, clerk, roster):
     ctx.clock = lambda: NEXT_THURSDAY
-    contact = sample_contact(name="钟秀英", channel="走访", summaries=("要求解决低保", "反映道路损坏"),
-                             received_at=dt.datetime(2026, 11, 26, 10, 5))
-    walk_in = rs.register_walk_in(ctx, clerk, NEXT_THURSDAY, contact)
+    visit = contact(name="钟秀英", channel="走访", summaries=("要求解决低保", "反映道路损坏"),
+                    received_at=on_day_start(NEXT_THURSDAY))
+    walk_in = rs.register_walk_in(ctx, clerk, NEXT_THURSDAY, visit)
     assert len(walk_in.appointment_ids) == 2
     with ctx.db.read() as session:
         row = session.get(Contact, walk_in.registration.contact_id)
@@ -175,9 +175,9 @@ def test_walk_in_refused_before_the_day_and_invalid_input_writes_nothing(ctx, cl
     from xfdesk.domain.validation import ValidationFailed
 
     with pytest.raises(BookingRefused, match="还未开始"):
-        rs.register_walk_in(ctx, clerk, D(2026, 12, 3), sample_contact())
+        rs.register_walk_in(ctx, clerk, D(2026, 12, 3), contact())
     ctx.clock = lambda: NEXT_THURSDAY
-    bad = sample_contact(received_at=dt.datetime(2026, 11, 26, 10, 0))
+    bad = contact(received_at=on_day_start(NEXT_THURSDAY))
     bad.petitioners[0].name = ""
     with pytest.raises(ValidationFailed):
         rs.register_walk_in(ctx, clerk, NEXT_THURSDAY, bad)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from tests.test_reception_support import register  # noqa: F401  (fixture)
 from xfdesk.documents.fields import BLANK
 from xfdesk.documents.render import docx_text
 from xfdesk.paths import SHIPPED_DATA_DIR

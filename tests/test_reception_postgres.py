@@ -11,7 +11,7 @@ import threading
 import pytest
 from sqlmodel import select
 
-from tests.conftest import sample_contact
+from tests.test_reception_support import contact
 from tests.test_postgres import pg_ctx, pg_url  # noqa: F401  (fixtures)
 from xfdesk.domain.reception import BookingRefused
 from xfdesk.services import reception as rs
@@ -28,7 +28,7 @@ def test_schedule_booking_and_session_on_postgres(pg_ctx, clerk, head):  # noqa:
     assert max(result.counts.values()) - min(result.counts.values()) <= 1
     again = rs.generate_schedule(pg_ctx, head, 2026, 11, 12)
     assert again.created == result.created
-    matter_id = register_contact(pg_ctx, clerk, sample_contact()).matter_ids[0]
+    matter_id = register_contact(pg_ctx, clerk, contact()).matter_ids[0]
     appt = rs.book_matter(pg_ctx, clerk, matter_id, NEXT_THURSDAY)
     with pytest.raises(BookingRefused, match="请先取消"):
         rs.book_matter(pg_ctx, clerk, matter_id, dt.date(2026, 12, 3))
@@ -49,7 +49,7 @@ def test_two_desks_booking_the_last_slot_at_once(pg_ctx, clerk, head):  # noqa: 
         rs.add_leader(pg_ctx, head, "温海涛")
     rs.generate_schedule(pg_ctx, head, 2027, 3)
     day = rs.month_days(pg_ctx, 2027, 3)[0].day
-    ids = [register_contact(pg_ctx, clerk, sample_contact(name=n, phone=p)).matter_ids[0]
+    ids = [register_contact(pg_ctx, clerk, contact(name=n, phone=p)).matter_ids[0]
            for n, p in (("张三", "13800000001"), ("李四", "13800000002"))]
     barrier = threading.Barrier(2)
     outcomes: list[str] = []

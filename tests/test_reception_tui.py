@@ -9,6 +9,7 @@ from sqlmodel import select
 from textual.app import App
 from textual.widgets import DataTable, Input, SelectionList, Static
 
+from tests.test_reception_support import register  # noqa: F401  (fixture)
 from xfdesk.services import reception as rs
 from xfdesk.storage.models import Appointment, Document, Event, Matter, ReceptionDayLeader
 from xfdesk.tui.screens.reception import (

@@ -86,7 +86,7 @@ def test_book_cancel_absent_print_and_leader_commands(home, capsys, monkeypatch)
     import sys
 
     import xfdesk.services.documents as documents
-    from tests.conftest import sample_contact
+    from tests.test_reception_support import contact
     from xfdesk.cli import schedule_cmd
     from xfdesk.services.context import Operator
     from xfdesk.services.registration import register_contact
@@ -96,7 +96,7 @@ def test_book_cancel_absent_print_and_leader_commands(home, capsys, monkeypatch)
         cli(home, "leader", "add", name, "--title", title)
     cli(home, "schedule", "generate", "--from", "2026-11", "--months", "2")
     ctx = schedule_cmd.context()
-    number = register_contact(ctx, Operator("王芳"), sample_contact(name="钟秀英")).numbers[0]
+    number = register_contact(ctx, Operator("王芳"), contact(name="钟秀英")).numbers[0]
     capsys.readouterr()
 
     assert cli(home, "schedule", "book", number, "2026-11-26", "--slot", "3") == 0

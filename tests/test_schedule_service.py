@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from sqlmodel import select
 
+from tests.test_reception_support import register  # noqa: F401  (fixture)
 from xfdesk.domain.reception import BookingRefused, ReceptionRuleError
 from xfdesk.services import reception as rs
 from xfdesk.storage.models import Event, ReceptionDay, ReceptionDayLeader
