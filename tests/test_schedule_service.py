@@ -184,3 +184,12 @@ def test_a_kept_day_with_a_leader_who_left_is_warned_about(ctx, head, clerk, ros
     assert any(f"12月10日（星期四）的接访领导{name}已停用" in w and "请调班" in w for w in result.warnings)
     assert seats(ctx, D(2026, 12, 10)) == [sitting]
     assert all(sitting not in seats(ctx, d) for d in result.created)
+
+
+def test_rule_settings_typed_as_text_are_read_or_named(ctx, head):
+    ctx.save_setting("reception_weekday", "0")
+    ctx.save_setting("reception_day_of_month", "")
+    assert rs.reception_rule(ctx).describe().startswith("每周一")
+    ctx.save_setting("reception_slots", "八")
+    with pytest.raises(ReceptionRuleError, match="约访时段数"):
+        rs.reception_rule(ctx)

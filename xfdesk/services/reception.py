@@ -70,9 +70,19 @@ def reception_rule(ctx) -> ReceptionRule:  # noqa: ANN001
         start_time = dt.time.fromisoformat(start)
     except ValueError:
         raise ReceptionRuleError(f"接访开始时间格式不对：“{start}”，应为 09:00") from None
-    return ReceptionRule(weekday=s.reception_weekday, day_of_month=s.reception_day_of_month,
-                         leaders_per_day=s.reception_leaders_per_day, slots=s.reception_slots,
-                         slot_minutes=s.reception_slot_minutes, start=start_time)
+    # settings may have been typed in by hand (a settings file, an import): numbers as text are accepted
+    values = {}
+    for key, label in (("reception_weekday", "接访星期"), ("reception_day_of_month", "每月接访日"),
+                       ("reception_leaders_per_day", "每日接访领导人数"), ("reception_slots", "约访时段数"),
+                       ("reception_slot_minutes", "每段分钟数")):
+        raw = getattr(s, key)
+        try:
+            values[key] = None if raw in (None, "", 0, "0") and key == "reception_day_of_month" else int(raw)
+        except (TypeError, ValueError):
+            raise ReceptionRuleError(f"设置“{label}”（{key}）不是数字：{raw!r}") from None
+    return ReceptionRule(weekday=values["reception_weekday"], day_of_month=values["reception_day_of_month"],
+                         leaders_per_day=values["reception_leaders_per_day"], slots=values["reception_slots"],
+                         slot_minutes=values["reception_slot_minutes"], start=start_time)
 
 
 WEEKDAY_NAMES = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
