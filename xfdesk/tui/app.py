@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
@@ -127,7 +127,7 @@ class DeskCommandProvider(Provider):
     """The ctrl+p palette over DESK_COMMANDS."""
 
     def _display(self, command: DeskCommand) -> Content:
-        hint = "/".join(command_keys(command)[1:3])
+        hint = "/".join(dict.fromkeys(command_keys(command)[1:3]))  # initials, first alias (once if equal)
         key = f"  [{command.key}]" if command.key else ""
         return Content.assemble(command.title, (f"  {hint}{key}", "dim"))
 
