@@ -107,3 +107,14 @@ def test_interrupted_draft_write_leaves_the_previous_draft_whole(tmp_path, monke
     monkeypatch.undo()
     assert drafts.load_draft(home, "registration", "王芳").data == {"person": {"name": "第一版"}}
     assert not list(home.drafts.glob(".tmp-*"))
+
+
+@pytest.mark.parametrize(("typed", "chosen"), [
+    ("城乡建设", "城乡建设"), ("城乡", "城乡建设"), ("cxjs", "城乡建设"), ("CX", "城乡建设"), ("chengxiang", "城乡建设"),
+    ("mz", "民政"), ("nv", "女"), ("nan", "男"), ("n", None), ("城", None), ("xyz", None), ("", None),
+])
+def test_choice_fields_understand_pinyin(typed, chosen):
+    from xfdesk.tui.widgets.fields import resolve_choice
+
+    options = ["城乡建设", "城建", "民政", "男", "女", "涉农"]
+    assert resolve_choice(typed, options) == chosen

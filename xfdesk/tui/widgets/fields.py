@@ -6,6 +6,7 @@ User text is never parsed as markup: Input values are literal by nature, and lab
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -40,7 +41,8 @@ class ChoiceSuggester(Suggester):
 
 
 def resolve_choice(text: str, options: Iterable[str]) -> str | None:
-    """The option the clerk meant: exact, unique Chinese prefix, or pinyin initials (``cxjs`` → 城乡建设)."""
+    """The option the clerk meant: exact, unique Chinese prefix, pinyin initials (``cxjs`` → 城乡建设) or the start of
+    the full pinyin (``nv`` → 女, ``chengx`` → 城乡建设); None when nothing or more than one option fits."""
     text = (text or "").strip()
     if not text:
         return None
@@ -50,17 +52,31 @@ def resolve_choice(text: str, options: Iterable[str]) -> str | None:
     prefixed = [o for o in options if o.startswith(text)]
     if len(prefixed) == 1:
         return prefixed[0]
-    if text.isascii():
-        from xfdesk.domain.names import name_initials  # pypinyin's tables load in ~0.7 s: not before first paint
-
-        low = text.lower()
-        exact = [o for o in options if name_initials(o) == low]
+    if not text.isascii():
+        return None
+    low = text.lower().replace(" ", "")
+    for keys in (_initials, _full_pinyin):
+        exact = [o for o in options if keys(o) == low]
         if len(exact) == 1:
             return exact[0]
-        starts = [o for o in options if name_initials(o).startswith(low)]
+        starts = [o for o in options if keys(o).startswith(low)]
         if len(starts) == 1:
             return starts[0]
     return None
+
+
+@lru_cache(maxsize=1024)
+def _initials(option: str) -> str:
+    from xfdesk.domain.names import name_initials  # pypinyin's tables load in ~0.7 s: not before first paint
+
+    return name_initials(option)
+
+
+@lru_cache(maxsize=1024)
+def _full_pinyin(option: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return "".join(p for p in "".join(lazy_pinyin(option)).lower() if p.isalnum())
 
 
 class FieldInput(Input):
