@@ -173,3 +173,13 @@ def test_only_years_that_decide_a_day_are_reported_missing():
     assert plan(THURSDAY, D(2026, 12, 1), D(2026, 12, 31)).missing_years == []
     # a whole unknown year is reported once, the year after it not at all
     assert plan(THURSDAY, D(2027, 1, 1), D(2027, 12, 31)).missing_years == [2027]
+
+
+def test_a_kept_moved_day_is_not_called_merged():
+    # 02-24 was stored as the moved 02-19 and then swapped (manual): regenerating February keeps it as it is
+    kept = [KeptDay(D(2026, 2, 24), (2,), D(2026, 2, 19), "manual")]
+    p = plan(THURSDAY, D(2026, 2, 1), D(2026, 2, 28), kept=kept)
+    day = next(d for d in p.days if d.day == D(2026, 2, 24))
+    assert day.planned_for == (D(2026, 2, 19),) and day.moved and not day.merged
+    assert "合并" not in day.note(WorkCalendar()) and "春节" in day.note(WorkCalendar())
+    assert [d.day for d in p.days].count(D(2026, 2, 24)) == 1

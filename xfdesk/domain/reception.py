@@ -155,7 +155,7 @@ class PlannedDay:
     @property
     def merged(self) -> bool:
         """Two reception days became one: a moved date landed on another reception day."""
-        return len(self.planned_for) > 1 or (self.kept != "" and self.moved)
+        return len(self.planned_for) > 1
 
     def note(self, calendar: WorkCalendar | None = None) -> str:
         """Why this day is not simply the rule's date, in Chinese (empty when it is)."""
@@ -236,9 +236,9 @@ def plan_schedule(rule: ReceptionRule, first: dt.date, last: dt.date, leaders: S
     days: list[PlannedDay] = []
     for k in kept_by_day.values():
         if k.owned or k.day in sources:
-            own = (k.planned_for,) if k.planned_for and k.owned else ()
+            own = (k.planned_for or k.day,)
             extra = tuple(p for p in sources.get(k.day, ()) if p not in own)
-            days.append(PlannedDay(k.day, tuple(sorted(set(own + extra))) or (k.day,), k.leader_ids, k.why))
+            days.append(PlannedDay(k.day, tuple(sorted(set(own + extra))), k.leader_ids, k.why))
     for actual, planned in sources.items():
         if actual in kept_by_day or actual < today:
             continue
