@@ -206,3 +206,13 @@ async def test_matter_hooks_open_other_areas_or_say_they_are_missing(ctx, clerk,
         await pilot.press("d")
         await settle(pilot)
         assert type(app.screen).__name__ == "ChooseDocumentScreen"
+
+
+def test_timeline_actions_have_chinese_names():
+    from xfdesk.domain.lifecycle import Action
+    from xfdesk.tui.screens.matter import action_label
+
+    for action in Action:
+        assert not action_label(action.value).isascii(), action
+    for action in ("register", "document_issued", "view_restricted", "reception_book", "supervise"):
+        assert not action_label(action).isascii(), action

@@ -20,18 +20,30 @@ from xfdesk.tui.widgets.fields import lit, plain
 from xfdesk.tui.styles import css
 
 STATE_LABELS = {"open": "计时中", "met": "按期", "late": "超期完成", "cancelled": "已取消"}
-ACTION_LABELS = {"register": "登记"}
+# Events written outside the lifecycle table and the areas' own EVENT_LABELS (domain.screening, domain.reception).
+ACTION_LABELS = {"register": "登记", "document_issued": "出具文书", "document_voided": "作废文书",
+                 "import": "导入", "export": "导出", "calendar_import": "导入节假日安排"}
 
 
 def action_label(action: str) -> str:
-    """Chinese name of an event's action: the lifecycle table's label, else a known desk action, else as stored."""
+    """Chinese name of an event's action: the lifecycle table's label, an area's event label, else as stored."""
+    import importlib
+
     from xfdesk.domain.lifecycle import TRANSITIONS
-    from xfdesk.domain.screening import EVENT_LABELS as SCREENING_EVENT_LABELS
 
     for t in TRANSITIONS:
         if t.action.value == action:
             return t.label
-    return ACTION_LABELS.get(action) or SCREENING_EVENT_LABELS.get(action, action)
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    for module in ("xfdesk.domain.screening", "xfdesk.domain.reception"):
+        try:
+            labels = importlib.import_module(module).EVENT_LABELS
+        except (ImportError, AttributeError):
+            continue
+        if action in labels:
+            return labels[action]
+    return action
 
 
 def deadline_cell(item: dict) -> Text:
