@@ -216,3 +216,15 @@ def test_timeline_actions_have_chinese_names():
         assert not action_label(action.value).isascii(), action
     for action in ("register", "document_issued", "view_restricted", "reception_book", "supervise"):
         assert not action_label(action).isascii(), action
+
+
+def test_first_frame_needs_no_database_layer():
+    """What the first paint imports: textual and the shell only (the database stack loads in the worker)."""
+    import json
+    import subprocess
+
+    code = ("import json, sys; import xfdesk.tui.app, xfdesk.tui.screens.home; "
+            "print(json.dumps(sorted({k.split('.')[0] for k in sys.modules} & "
+            "{'sqlalchemy', 'sqlmodel', 'alembic', 'pypinyin', 'rapidfuzz', 'docx', 'chinese_calendar'})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == []
