@@ -184,23 +184,29 @@ def _move_clocks(session: Session, ctx, matter: Matter, t: Transition, open_dead
     return results
 
 
-def start_deadline(session: Session, ctx, matter: Matter, name: str, start_on: dt.date) -> Deadline | None:  # noqa: ANN001
-    """Start the clock ``name`` of the rule profile from ``start_on``; a profile without it starts nothing."""
+def start_deadline(session: Session, ctx, matter: Matter, name: str, start_on: dt.date, *,  # noqa: ANN001
+                   new_matter: bool = False) -> Deadline | None:
+    """Start the clock ``name`` of the rule profile from ``start_on``; a profile without it starts nothing.
+
+    ``new_matter``: the matter was created in this transaction, so it has no paused clock to look up.
+    """
     try:
         limit = ctx.profile.limit(name)
     except ProfileError:
         return None
     d = Deadline(matter_id=matter.id, name=name, kind=limit.kind, start_on=start_on, due_on=start_on,
                  basis=limit.basis)
-    _recompute(session, ctx, d, matter)
+    _recompute(session, ctx, d, matter, pauses=[] if new_matter else None)
     return d
 
 
-def _recompute(session: Session, ctx, d: Deadline, matter: Matter) -> None:  # noqa: ANN001
+def _recompute(session: Session, ctx, d: Deadline, matter: Matter,  # noqa: ANN001
+               pauses: list[ClockPause] | None = None) -> None:
     limit = ctx.profile.limit(d.name)
     cal = ctx.calendar()
-    pauses = [Pause(p.started_on, p.ended_on) for p in _pauses(session, matter.id)
-              if (p.ended_on or dt.date.max) > d.start_on] if d.kind == DeadlineKind.DUTY else []
+    if pauses is None:
+        pauses = _pauses(session, matter.id) if d.kind == DeadlineKind.DUTY else []
+    pauses = [Pause(p.started_on, p.ended_on) for p in pauses if (p.ended_on or dt.date.max) > d.start_on]
     finished = [p for p in pauses if p.end is not None]
     d.due_on = due_date(d.start_on, limit, cal, extension_days=d.extension_days, pauses=finished)
     d.paused_days = sum((p.end - max(p.start, d.start_on)).days for p in finished)

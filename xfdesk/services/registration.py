@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from xfdesk.domain.glossary import Flag, MatterKind
-from xfdesk.domain.lifecycle import Status
+from xfdesk.domain.lifecycle import DeadlineKind, Status
 from xfdesk.domain.names import name_initials
 from xfdesk.domain.numbering import MATTER_SERIES, matter_number
 from xfdesk.domain.records import ContactInput, PetitionerInput
 from xfdesk.domain.validation import ValidationFailed, validate_contact
 from xfdesk.services import reference
 from xfdesk.services.events import record_event
-from xfdesk.services.lifecycle import refresh_due_on, start_deadline
+from xfdesk.services.lifecycle import start_deadline
 from xfdesk.storage.models import Contact, ContactPetitioner, Matter, Petitioner, now
 from xfdesk.storage.numbering import next_number
 
@@ -93,9 +93,10 @@ def register_contact_in(session: Session, ctx, operator, contact: ContactInput, 
         matter.is_restricted = matter.is_restricted or m.kind == MatterKind.ACCUSATION
         session.add(matter)
         session.flush()
-        for name in ("notice", "dispatch"):
-            start_deadline(session, ctx, matter, name, received_on)
-        refresh_due_on(session, matter)
+        clocks = [start_deadline(session, ctx, matter, name, received_on, new_matter=True)
+                  for name in ("notice", "dispatch")]
+        dues = [d.due_on for d in clocks if d is not None and d.kind == DeadlineKind.DUTY]
+        matter.due_on = min(dues) if dues else None
         record_event(session, operator, "register", matter_id=matter.id, contact_id=row.id,
                      to_status=matter.status, note=m.summary,
                      data={"channel": contact.channel, "headcount": contact.headcount,
