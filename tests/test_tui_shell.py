@@ -228,3 +228,35 @@ def test_first_frame_needs_no_database_layer():
             "{'sqlalchemy', 'sqlmodel', 'alembic', 'pypinyin', 'rapidfuzz', 'docx', 'chinese_calendar'})))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == []
+
+
+async def test_from_a_matter_to_its_person_to_a_new_visit(ctx, clerk, register):
+    from sqlmodel import select
+
+    from xfdesk.storage.models import Matter
+
+    first = register(name="张三", summaries=("反映宅基地边界纠纷",))
+    secret = register(name="举报人乙", kind="检举控告", summaries=("举报村干部",))
+    app = make_app(ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        app.open_matter(secret.matter_ids[0])
+        await settle(pilot)
+        await pilot.press("p")  # a clerk may not see who reported it
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MatterScreen" and "举报人乙" not in screen_text(app)
+        await pilot.press("escape")
+        app.open_matter(first.matter_ids[0])
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PersonScreen" and "共1件" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "RegisterScreen" and app.screen.petitioner_id == first.petitioner_ids[0]
+        await type_text(pilot, "又来反映宅基地边界纠纷")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with ctx.db.read() as session:
+        newest = session.exec(select(Matter).order_by(Matter.id.desc())).first()
+    assert newest.petitioner_id == first.petitioner_ids[0] and newest.summary == "又来反映宅基地边界纠纷"

@@ -361,14 +361,15 @@ class XfdeskApp(App):
         self._refresh_home()
 
     # -- actions ------------------------------------------------------------------------------------------------
-    def action_register(self, draft: Any = None) -> None:
+    def action_register(self, draft: Any = None, petitioner_id: int | None = None) -> None:
         from xfdesk.tui.screens.register import RegisterScreen
 
         if not self.require_ready():
             return
         if isinstance(self.screen, RegisterScreen):
             return
-        self.push_screen(RegisterScreen(self.ctx, self.operator, draft=draft, now=self.now))
+        self.push_screen(RegisterScreen(self.ctx, self.operator, draft=draft, now=self.now,
+                                        petitioner_id=petitioner_id))
 
     def action_search(self) -> None:
         from xfdesk.tui.screens.search import SearchScreen

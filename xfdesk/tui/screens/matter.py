@@ -63,11 +63,12 @@ def deadline_cell(item: dict) -> Text:
 class MatterScreen(Screen):
     CSS_PATH = css("views")
     HELP = ("事项详情：全部字段、标记、各项期限及剩余天数（红色超期，黄色临近），以及完整的办理记录。"
-            "H 办理（甄别、受理、交办、答复等），B 约访领导接访日，D 打印文书，Esc 返回。")
+            "H 办理（甄别、受理、交办、答复等），B 约访领导接访日，D 打印文书，P 查看信访人及其全部事项，Esc 返回。")
     BINDINGS = [
         Binding("h", "handle", "办理"),
         Binding("b", "book", "约访"),
         Binding("d", "documents", "文书"),
+        Binding("p", "person", "信访人"),
         Binding("f5", "reload", "刷新"),
         Binding("escape", "app.pop_screen", "返回"),
     ]
@@ -173,6 +174,15 @@ class MatterScreen(Screen):
             self.notify("该功能尚未安装", severity="warning")
             return
         self.app.push_screen(screen_cls(self.ctx, self.operator, self.matter_id))
+
+    def action_person(self) -> None:
+        person = getattr(self, "detail", {}).get("petitioner")
+        if person is None:
+            self.notify("该事项的信访人身份保密，仅信访办主任可查看", severity="warning")
+            return
+        from xfdesk.tui.screens.person import PersonScreen
+
+        self.app.push_screen(PersonScreen(self.ctx, self.operator, person["id"]))
 
     def action_handle(self) -> None:
         self._hook("xfdesk.tui.screens.handling", "HandlingScreen")

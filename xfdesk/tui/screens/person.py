@@ -14,8 +14,9 @@ from xfdesk.tui.styles import css
 
 class PersonScreen(Screen):
     CSS_PATH = css("views")
-    HELP = "信访人：上方为身份信息（证件号、电话已遮蔽）与标记，下方为其全部事项；上下键选择，回车打开，Esc 返回。"
-    BINDINGS = [Binding("escape", "app.pop_screen", "返回")]
+    HELP = ("信访人：上方为身份信息（证件号、电话已遮蔽）与标记，下方为其全部事项；上下键选择，回车打开，"
+            "N 为此人登记新的来访，Esc 返回。")
+    BINDINGS = [Binding("n", "register_visit", "为此人登记"), Binding("escape", "app.pop_screen", "返回")]
 
     def __init__(self, ctx, operator, petitioner_id: int):  # noqa: ANN001
         super().__init__()
@@ -54,6 +55,9 @@ class PersonScreen(Screen):
                           lit(m.summary))
             self.matter_ids.append(m.id)
         table.focus()
+
+    def action_register_visit(self) -> None:
+        self.app.action_register(petitioner_id=self.petitioner_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.matter_ids):

@@ -134,8 +134,9 @@ class RegisterScreen(Screen):
     ]
 
     def __init__(self, ctx, operator, *, draft: draft_store.Draft | None = None,  # noqa: ANN001
-                 now: Callable[[], dt.datetime] | None = None):
+                 now: Callable[[], dt.datetime] | None = None, petitioner_id: int | None = None):
         super().__init__()
+        self.preselect = petitioner_id  # a person already found elsewhere (search, person screen)
         self.ctx = ctx
         self.operator = operator
         self.now = now or (lambda: dt.datetime.now().replace(second=0, microsecond=0))
@@ -213,6 +214,8 @@ class RegisterScreen(Screen):
             self.draft = draft
             self.call_after_refresh(self.restore, draft.data)
             self.notify(f"已恢复未保存的登记（{draft.saved_at:%m-%d %H:%M}）", markup=False)
+        elif self.preselect is not None:
+            self.call_after_refresh(self.choose_person, self.preselect)
         self.query_one("#find", Input).focus()
 
     def on_resize(self) -> None:
