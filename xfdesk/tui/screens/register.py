@@ -359,6 +359,7 @@ class RegisterScreen(Screen):
     def start_new_person(self, text: str) -> None:
         """No match: register a new person, taking what was typed into the right field."""
         self.clear_person()
+        self._hint("")
         compact = text.replace(" ", "")
         if _ID_LIKE.match(compact) and len(compact) in (15, 18):
             self.set_input("p-id_number", compact.upper())
