@@ -76,6 +76,24 @@ async def wait_interactive(pilot, timeout: float = 20.0) -> None:  # noqa: ANN00
     await pilot.pause()
 
 
+async def open_form(pilot) -> None:  # noqa: ANN001
+    await wait_interactive(pilot)
+    await pilot.press("f2")
+    await settle(pilot)
+
+
+async def fill(pilot, field_id: str, text: str) -> None:  # noqa: ANN001
+    """Move to a field with Tab only (keyboard, as a clerk does) and type into it."""
+    app = pilot.app
+    for _ in range(60):
+        if app.focused is not None and app.focused.id == field_id:
+            break
+        await pilot.press("tab")
+    else:
+        raise AssertionError(f"Tab never reached {field_id}")
+    await type_text(pilot, text)
+
+
 def screen_text(app) -> str:  # noqa: ANN001
     """What the terminal shows on the active screen, as text (CJK characters once each)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import func, select
 
 from tests.conftest import make_id_number
-from tests.test_tui_helpers import (WALKIN_STEPS, extra_keystrokes, make_app, run_steps, screen_text, settle,
-                                    type_text, wait_interactive)
+from tests.test_tui_helpers import (WALKIN_STEPS, extra_keystrokes, fill, make_app, open_form, run_steps,
+                                    screen_text, settle, type_text, wait_interactive)
 from xfdesk.storage.models import Contact, ContactPetitioner, Matter, Petitioner
 
 
@@ -18,24 +18,6 @@ def count(ctx, model) -> int:  # noqa: ANN001
 def matters(ctx) -> list[Matter]:  # noqa: ANN001
     with ctx.db.read() as session:
         return list(session.exec(select(Matter).order_by(Matter.id)))
-
-
-async def open_form(pilot) -> None:  # noqa: ANN001
-    await wait_interactive(pilot)
-    await pilot.press("f2")
-    await settle(pilot)
-
-
-async def fill(pilot, field_id: str, text: str) -> None:  # noqa: ANN001
-    """Move to a field with Tab only (keyboard, as a clerk does) and type into it."""
-    app = pilot.app
-    for _ in range(60):
-        if app.focused is not None and app.focused.id == field_id:
-            break
-        await pilot.press("tab")
-    else:
-        raise AssertionError(f"Tab never reached {field_id}")
-    await type_text(pilot, text)
 
 
 async def test_new_petitioner_with_two_demands(ctx, clerk):

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from tests.conftest import TODAY
-from tests.test_tui_helpers import make_app, screen_text, settle, type_text, wait_interactive
+from tests.test_tui_helpers import fill, make_app, screen_text, settle, type_text, wait_interactive
 from xfdesk.domain.privacy import RESTRICTED_NAME
 from xfdesk.tui.app import DESK_COMMANDS, XfdeskApp, match_command
 
@@ -179,9 +179,8 @@ async def test_restricted_matter_shows_no_identity_to_a_clerk(ctx, clerk, head, 
         await pilot.press("enter")  # new person from the same village typing a similar demand
         await settle(pilot)
         screen = app.screen
-        screen.query_one("#p-village").value = "长乐村"
-        screen.query_one("#m0-summary").focus()
-        await type_text(pilot, "村干部侵占扶贫款")
+        await fill(pilot, "p-village", "长乐村")
+        await fill(pilot, "m0-summary", "村干部侵占扶贫款")
         await settle(pilot, 0.4)
         assert [c.petitioner_name for c in screen.candidates] == [RESTRICTED_NAME]
         assert "举报人甲" not in screen_text(app)
