@@ -126,9 +126,9 @@ class RegisterScreen(Screen):
             "断电或异常退出后下次启动可恢复。Ctrl+O 改为登记新信访人，Ctrl+L 清空重填。")
     BINDINGS = [
         Binding("ctrl+s", "save", "保存"),
-        Binding("ctrl+n", "add_demand", "增加诉求"),
-        Binding("ctrl+r", "link_repeat", "标为重复访"),
-        Binding("ctrl+o", "new_person", "新信访人"),  # not ctrl+e: the input box uses that for "end"
+        Binding("ctrl+n", "add_demand", "加诉求"),
+        Binding("ctrl+r", "link_repeat", "重复访"),
+        Binding("ctrl+o", "new_person", "新人"),  # not ctrl+e: the input box uses that for "end"
         Binding("ctrl+l", "clear_form", "清空"),
         Binding("escape", "leave", "返回"),
     ]
@@ -198,7 +198,7 @@ class RegisterScreen(Screen):
                 yield Static(plain("疑似重复访"), classes="section-title")
                 yield OptionList(id="repeats")
                 yield Static(id="repeat-hint")
-        yield Footer()
+        yield Footer(compact=True)  # every key of this busy screen fits in 80 columns
 
     def on_mount(self) -> None:
         self.sub_title = "登记来访"
