@@ -123,3 +123,10 @@ def test_downgrade_and_upgrade_again_keep_search_working(tmp_path):
     assert "matter_fts" not in names
     assert upgrade(db) is True
     assert current_revision(db) == "0002"
+
+
+def test_head_revision_constant_matches_the_migrations(tmp_path):
+    from xfdesk.storage.db import HEAD_REVISION
+
+    db = open_database(Home(tmp_path / "office"))
+    assert head_revision(db) == HEAD_REVISION == current_revision(db)

@@ -22,6 +22,9 @@ from xfdesk.paths import Home
 
 BUSY_TIMEOUT_MS = 15_000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The newest migration. Checked against alembic's own view by a test; lets an up-to-date database open without
+# importing alembic at all (start-up time on old PCs).
+HEAD_REVISION = "0002"
 KEEP_BACKUPS = 20
 
 
@@ -117,10 +120,13 @@ def _alembic_config(db: Database):
 
 
 def current_revision(db: Database) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect, text
 
     with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    return rows[0][0] if len(rows) == 1 else None
 
 
 def head_revision(db: Database) -> str | None:
@@ -132,6 +138,8 @@ def head_revision(db: Database) -> str | None:
 def upgrade(db: Database) -> bool:
     """Bring the schema to the newest revision; returns True when migrations ran. Backs up first."""
     current = current_revision(db)
+    if current == HEAD_REVISION:
+        return False
     head = head_revision(db)
     if current == head:
         return False
