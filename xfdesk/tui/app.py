@@ -399,13 +399,39 @@ class XfdeskApp(App):
         if self.ctx is not None:
             self._ask_operator(then=self._refresh_home)
 
-    async def action_quit(self) -> None:
-        # a form being typed is written out now rather than after its debounce delay
+    def _write_open_drafts(self) -> None:
         for screen in self.screen_stack:
             flush = getattr(screen, "write_draft", None)
             if flush is not None:
                 flush()
+
+    async def action_quit(self) -> None:
+        # a form being typed is written out now rather than after its debounce delay
+        self._write_open_drafts()
         self.exit()
+
+    def _fatal_error(self) -> None:
+        """An unexpected error: no traceback for the clerk. The details go to a log file in the data folder,
+        open forms are written out as drafts (restored at the next start), and one Chinese line is shown."""
+        import traceback
+
+        log_path = None
+        try:
+            log_dir = self.home_dir.root / "logs"
+            log_dir.mkdir(parents=True, exist_ok=True)
+            log_path = log_dir / f"error-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
+            log_path.write_text(traceback.format_exc(), encoding="utf-8")
+        except OSError:
+            log_path = None
+        try:
+            self._write_open_drafts()
+        except Exception:  # noqa: BLE001  (the crash report must still reach the user)
+            pass
+        self.bell()
+        where = f"，错误详情已记录在 {log_path}" if log_path else ""
+        self._exit_renderables.append(
+            f"信访接待台遇到意外错误，已退出。正在填写的登记已保存为草稿，重新启动后可以恢复{where}。")
+        self._close_messages_no_wait()
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):

@@ -8,4 +8,7 @@ from xfdesk.paths import Home
 def launch(home: Home) -> None:
     from xfdesk.tui.app import XfdeskApp
 
-    XfdeskApp(home=home).run()
+    app = XfdeskApp(home=home)
+    app.run()
+    if app.return_code:  # an unexpected error: its one-line message is already printed
+        raise SystemExit(app.return_code)
