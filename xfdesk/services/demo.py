@@ -34,6 +34,7 @@ MOBILE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139"
                    "158", "159", "170", "176", "177", "180", "181", "182", "183", "185", "186", "187", "188", "189",
                    "191", "195", "199")
 DEFAULT_NAMES = "demo_names.toml"
+DEMO_CACHE_KIB = 128 * 1024  # page cache of the connection that generates (it keeps it until the program ends)
 
 
 class DemoRefused(Exception):
@@ -554,6 +555,10 @@ def generate_demo(ctx, *, matters: int = 300, seed: int = 1, today: dt.date | No
     contacts = plan.contacts
     for start in range(0, len(contacts), batch):
         with ctx.db.write() as session:
+            if ctx.db.is_sqlite:
+                # a big demo office outgrows SQLite's default 2 MB page cache: every index page of every insert
+                # (and FTS5's segment merges) would be read again from the file
+                session.connection().exec_driver_sql(f"PRAGMA cache_size = -{DEMO_CACHE_KIB}")
             for c in contacts[start:start + batch]:
                 _write_contact(session, ctx, c, plan, clerks, head, units, person_ids, matter_ids, transition,
                                register_contact_in)
