@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -10,9 +11,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
-from tests.test_tui_helpers import make_app, screen_text, settle, type_text, wait_interactive
+from tests.test_tui_helpers import fill, make_app, screen_text, settle, type_text, wait_interactive
 from xfdesk.services import drafts
 from xfdesk.storage.models import Matter, Petitioner
 
@@ -129,3 +131,94 @@ def test_draft_write_is_atomic_and_readable(tmp_path):
     assert [d.owner for d in drafts.list_drafts(home, "registration")] == ["王 芳/1"]
     drafts.delete_draft(path)
     assert drafts.load_draft(home, "registration", "王 芳/1") is None
+
+
+# -- the walk-in form (现场登记 on a reception day) has drafts of its own -----------------------------------------
+NEXT_THURSDAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def reception_today(ctx, head):  # noqa: ANN001, ANN201
+    """A reception day that is today (walk-ins are taken only on the day itself)."""
+    from xfdesk.services import reception
+
+    reception.add_leader(ctx, head, "刘建国", "党委书记")
+    reception.generate_schedule(ctx, head, 2026, 11, 2)
+    ctx.clock = lambda: NEXT_THURSDAY
+    return NEXT_THURSDAY
+
+
+async def open_walk_in_by_keys(pilot) -> None:  # noqa: ANN001
+    await pilot.press("f6")  # the month calendar, today selected
+    await settle(pilot)
+    await pilot.press("enter")  # the day
+    await settle(pilot)
+    await pilot.press("r")  # 现场登记
+    await settle(pilot, 0.3)
+    assert type(pilot.app.screen).__name__ == "WalkInScreen"
+
+
+async def test_interrupted_walk_in_comes_back_as_a_walk_in_of_its_day(ctx, clerk, reception_today):
+    from xfdesk.storage.models import Contact
+
+    app = make_app(ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await open_walk_in_by_keys(pilot)
+        await type_text(pilot, "卫十二")
+        await settle(pilot)
+        await pilot.press("enter")  # a new person
+        await settle(pilot)
+        await fill(pilot, "m0-summary", "要求修复村口便桥")
+        await pilot.press("ctrl+q")  # written out at once, not after the debounce
+    assert drafts.list_drafts(ctx.home, "registration") == []  # not an ordinary registration draft
+    saved = drafts.load_draft(ctx.home, f"walk_in-{reception_today.isoformat()}", "王芳")
+    assert saved.data["reception_day"] == "2026-11-26" and saved.data["person"]["name"] == "卫十二"
+
+    app = make_app(ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await settle(pilot)
+        assert "未保存的11月26日（星期四）领导接访现场登记草稿" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot, 0.3)
+        form = app.screen
+        assert type(form).__name__ == "WalkInScreen" and form.reception_day == reception_today
+        assert form.query_one("#p-name").value == "卫十二"
+        assert form.query_one("#m0-summary").value == "要求修复村口便桥"
+        assert form.query_one("#c-channel").value == "领导接访"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ != "WalkInScreen"
+    with ctx.db.read() as session:
+        contact = session.exec(select(Contact)).one()
+    from xfdesk.services import reception
+
+    assert contact.channel == "领导接访"
+    assert contact.reception_day_id == reception.day_view(ctx, reception_today).id  # the day link was kept
+    assert drafts.list_drafts_starting(ctx.home, "walk_in-") == []
+
+
+async def test_registration_draft_stays_out_of_the_walk_in_form(ctx, clerk, reception_today):
+    drafts.save_draft(ctx.home, "registration", "王芳", {"find": "蒋十四", "person": {"name": "蒋十四"},
+                                                        "demands": [{"summary": "要求调解邻里纠纷"}]})
+    app = make_app(ctx, clerk, ask_drafts=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await open_walk_in_by_keys(pilot)
+        form = app.screen
+        assert form.query_one("#find").value == "" and form.query_one("#m0-summary").value == ""
+        await type_text(pilot, "沈十五")
+        await settle(pilot, 0.6)
+        await pilot.press("ctrl+l", "y")  # clear: the walk-in form again, still for the day
+        await settle(pilot, 0.3)
+        assert type(app.screen).__name__ == "WalkInScreen" and app.screen is not form
+        assert app.screen.query_one("#find").value == ""
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("f2")  # the ordinary form still has its own draft
+        await settle(pilot, 0.3)
+        assert type(app.screen).__name__ == "RegisterScreen"
+        assert app.screen.query_one("#m0-summary").value == "要求调解邻里纠纷"
+    assert drafts.load_draft(ctx.home, "registration", "王芳").data["find"] == "蒋十四"
+    assert drafts.list_drafts_starting(ctx.home, "walk_in-") == []  # cleared with Ctrl+L

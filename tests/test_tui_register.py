@@ -308,3 +308,53 @@ async def test_a_failed_save_keeps_the_form_and_the_draft(ctx, clerk, monkeypatc
 
     assert load_draft(ctx.home, "registration", "王芳").data["demands"][0]["summary"] == "要求处理噪音扰民"
     assert count(ctx, Matter) == 0
+
+
+async def test_details_are_paragraphs_tab_moves_on_and_repeats_use_them(ctx, clerk, register):
+    earlier = register(name="张三", summaries=("邻居建房占用我家宅基地，要求拆除",))
+    app = make_app(ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        await type_text(pilot, "zs")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_text(pilot, "反映纠纷")
+        await fill(pilot, "m0-category", "cxjs")
+        await fill(pilot, "m0-details", "今年三月起邻居建房占了我家的宅基地")
+        await pilot.press("enter")  # a new line, not the end of the field
+        await type_text(pilot, "要求拆除")
+        await settle(pilot, 0.5)
+        assert app.focused.id == "m0-details"
+        assert app.screen.query_one("#m0-details").value == "今年三月起邻居建房占了我家的宅基地\n要求拆除"
+        assert [c.number for c in app.screen.candidates] == [earlier.numbers[0]]  # found through the details
+        await pilot.press("tab")  # Tab leaves the text area (no tab character typed)
+        assert app.focused.id == "m0-kind"
+        assert "\t" not in app.screen.query_one("#m0-details").value
+        await settle(pilot, 0.6)
+        from xfdesk.services.drafts import load_draft
+
+        assert load_draft(ctx.home, "registration", "王芳").data["demands"][0]["details"].endswith("\n要求拆除")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+    assert matters(ctx)[-1].details == "今年三月起邻居建房占了我家的宅基地\n要求拆除"
+
+
+async def test_details_error_shown_at_the_text_area_and_kept(ctx, clerk):
+    app = make_app(ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await fill(pilot, "p-name", "韩十六")
+        await fill(pilot, "m0-summary", "要求解决饮水问题")
+        too_long = "水" * 5001
+        app.screen.query_one("#m0-details").value = too_long
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "RegisterScreen"
+        assert "详细情况" in app.screen.query_one("#f-m0-details").error
+        assert app.focused.id == "m0-details"
+        assert app.screen.query_one("#m0-details").value == too_long
+    assert count(ctx, Matter) == 0

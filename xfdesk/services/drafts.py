@@ -101,6 +101,15 @@ def list_drafts(home: Home, kind: str) -> list[Draft]:
     return sorted(drafts, key=lambda d: d.saved_at, reverse=True)
 
 
+def list_drafts_starting(home: Home, prefix: str) -> list[Draft]:
+    """Every readable draft whose kind starts with ``prefix`` (a form with one draft per day, say), newest first."""
+    if not home.drafts.exists():
+        return []
+    found = (read_draft(p) for p in home.drafts.glob(f"{prefix}*--*{DRAFT_SUFFIX}"))
+    drafts = [d for d in found if d is not None and d.kind.startswith(prefix)]
+    return sorted(drafts, key=lambda d: d.saved_at, reverse=True)
+
+
 def delete_draft(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()

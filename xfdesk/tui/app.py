@@ -304,20 +304,19 @@ class XfdeskApp(App):
             self._offer_draft()
 
     def _offer_draft(self) -> None:
-        from xfdesk.services.drafts import list_drafts
         from xfdesk.tui.screens.confirm import ConfirmScreen
-        from xfdesk.tui.screens.register import DRAFT_KIND
+        from xfdesk.tui.screens.register import desk_drafts, draft_title, open_draft
 
-        drafts = list_drafts(self.ctx.home, DRAFT_KIND)
+        drafts = desk_drafts(self.ctx.home)  # registration and walk-in drafts, each restored into its own form
         if not drafts:
             return
         draft = drafts[0]
-        question = (f"发现未保存的登记草稿（{draft.owner}，{draft.saved_at:%Y-%m-%d %H:%M}），"
+        question = (f"发现未保存的{draft_title(draft)}草稿（{draft.owner}，{draft.saved_at:%Y-%m-%d %H:%M}），"
                     "可能是上次异常退出或停电留下的。是否恢复？")
 
         def answered(restore: bool | None) -> None:
             if restore:
-                self.action_register(draft=draft)
+                open_draft(self, draft)
             else:
                 from xfdesk.services.drafts import discard_draft
 

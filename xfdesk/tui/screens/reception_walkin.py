@@ -2,18 +2,52 @@
 
 The form is the registration screen's (same fields, search, drafts and error display); only saving differs: the
 contact is registered with channel 领导接访 and seated with the day's leader by ``services.reception``.
+The draft is the walk-in's own, one per reception day: an interrupted walk-in comes back as a walk-in of that day
+(never as an ordinary registration), and an ordinary registration draft never fills this form.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from textual.widgets import Input
 
 from xfdesk.domain.glossary import Channel
 from xfdesk.domain.reception import BookingRefused, date_label
 from xfdesk.services import drafts as draft_store
-from xfdesk.tui.screens.register import DRAFT_KIND, RegisterScreen
+from xfdesk.tui.screens.register import RegisterScreen
+
+WALK_IN_DRAFT_PREFIX = "walk_in-"
+
+
+def walk_in_draft_kind(day: dt.date) -> str:
+    return f"{WALK_IN_DRAFT_PREFIX}{day.isoformat()}"
+
+
+def walk_in_draft_day(draft: draft_store.Draft) -> dt.date | None:
+    """The reception day a walk-in draft belongs to; None for any other draft."""
+    if not draft.kind.startswith(WALK_IN_DRAFT_PREFIX):
+        return None
+    try:
+        return dt.date.fromisoformat(str(draft.data.get("reception_day") or draft.kind[len(WALK_IN_DRAFT_PREFIX):]))
+    except ValueError:
+        return None
+
+
+def walk_in_clock(app, day: dt.date) -> Callable[[], dt.datetime]:  # noqa: ANN001
+    """The form's default 来访时间: the time of day now, on the reception day."""
+    clock = getattr(app, "now", None) or (lambda: dt.datetime.now().replace(second=0, microsecond=0))
+
+    def now() -> dt.datetime:
+        return dt.datetime.combine(day, clock().time().replace(second=0, microsecond=0))
+
+    return now
+
+
+def open_walk_in(app, day: dt.date, *, draft: draft_store.Draft | None = None) -> None:  # noqa: ANN001
+    app.push_screen(WalkInScreen(app.ctx, app.operator, day, draft=draft, now=walk_in_clock(app, day)))
 
 
 class WalkInScreen(RegisterScreen):
@@ -23,8 +57,9 @@ class WalkInScreen(RegisterScreen):
             "Ctrl+S 保存后自动列入当天接访名单（接访领导为当天领导，包案事项为包案领导）。Esc 返回。")
 
     def __init__(self, ctx, operator, day: dt.date, **kwargs):  # noqa: ANN001
-        super().__init__(ctx, operator, **kwargs)
         self.reception_day = day
+        self.draft_kind = walk_in_draft_kind(day)
+        super().__init__(ctx, operator, **kwargs)
 
     def on_mount(self) -> None:  # runs after the registration form's own on_mount
         self.sub_title = f"现场登记　{date_label(self.reception_day)}领导接访"
@@ -49,13 +84,14 @@ class WalkInScreen(RegisterScreen):
         except BookingRefused as exc:
             self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
-        self.saved = True
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        draft_store.delete_draft(draft_store.draft_path(self.ctx.home, DRAFT_KIND, self.operator.name))
-        if self.draft is not None:
-            draft_store.delete_draft(self.draft.path)
+        self.forget_draft()
         numbers = "、".join(walk_in.registration.numbers)
         self.app.notify(f"已现场登记 {len(walk_in.registration.numbers)} 件：{numbers}，已列入当天接访名单",
                         title="保存成功", timeout=8, markup=False)
         self.app.pop_screen()
+
+    def collect(self) -> dict[str, Any]:
+        return {**super().collect(), "reception_day": self.reception_day.isoformat()}
+
+    def blank_copy(self) -> WalkInScreen:
+        return WalkInScreen(self.ctx, self.operator, self.reception_day, now=self.now)

@@ -20,14 +20,14 @@ from textual.content import Content
 from textual.events import Key
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from xfdesk.domain.glossary import Channel, Flag, MatterKind
 from xfdesk.domain.records import ContactInput, MatterInput, PetitionerInput
 from xfdesk.services import drafts as draft_store
 from xfdesk.services import reference
-from xfdesk.tui.widgets.fields import ChoiceInput, FieldInput, FormField, lit, plain
+from xfdesk.tui.widgets.fields import ChoiceInput, FieldInput, FieldTextArea, FormField, lit, plain
 from xfdesk.tui.styles import css
 
 DRAFT_KIND = "registration"
@@ -56,6 +56,50 @@ def save_failure(exc: Exception) -> str:
     if isinstance(exc, OSError):
         return f"磁盘或网络共享出错（{exc}）"
     return f"{type(exc).__name__}: {text}"
+
+
+def desk_drafts(home) -> list[draft_store.Draft]:  # noqa: ANN001
+    """Unsaved drafts of the registration and the walk-in forms, newest first (offered back at start)."""
+    from xfdesk.tui.screens.reception_walkin import WALK_IN_DRAFT_PREFIX
+
+    found = draft_store.list_drafts(home, DRAFT_KIND) + draft_store.list_drafts_starting(home, WALK_IN_DRAFT_PREFIX)
+    return sorted(found, key=lambda d: d.saved_at, reverse=True)
+
+
+def draft_title(draft: draft_store.Draft) -> str:
+    """What the draft is, in the clerk's words (登记 / 某日现场登记)."""
+    from xfdesk.tui.screens.reception_walkin import walk_in_draft_day
+
+    day = walk_in_draft_day(draft)
+    if day is None:
+        return "登记"
+    from xfdesk.domain.reception import date_label
+
+    return f"{date_label(day)}领导接访现场登记"
+
+
+def open_draft(app, draft: draft_store.Draft) -> None:  # noqa: ANN001
+    """Continue a draft in the form it was typed in: a walk-in goes back to its reception day."""
+    from xfdesk.tui.screens.reception_walkin import open_walk_in, walk_in_draft_day
+
+    day = walk_in_draft_day(draft)
+    if day is None:
+        app.action_register(draft=draft)
+    else:
+        open_walk_in(app, day, draft=draft)
+
+
+def is_blank(data: dict[str, Any]) -> bool:
+    """A collected form with nothing the clerk typed: the contact's defaults (形式, 时间, 人数) and a 问题属地 filled
+    in from the village do not count."""
+    if data.get("petitioner_id") or str(data.get("find") or "").strip():
+        return False
+    if any(str(v or "").strip() for v in (data.get("person") or {}).values()):
+        return False
+    if str((data.get("contact") or {}).get("representatives") or "").strip():
+        return False
+    return not any(str(v or "").strip() for d in data.get("demands") or [] for k, v in d.items()
+                   if k not in ("location", "repeat_of_number"))
 
 
 def split_names(text: str) -> list[str]:
@@ -95,15 +139,17 @@ class DemandForm(Vertical):
                 field_input = ChoiceInput(path, self.villages, id=path, placeholder="默认为信访人所属村")
             elif name == "kind":
                 field_input = ChoiceInput(path, [k.value for k in MatterKind], id=path, placeholder="可不填，甄别时确定")
+            elif name == "details":
+                field_input = FieldTextArea(path, id=path, placeholder="经过、时间、具体要求（回车换行）")
             else:
                 field_input = FieldInput(path, id=path, placeholder="一句话说明诉求" if name == "summary" else "")
             yield FormField(label, field_input, id=f"f-{path}")
 
     def value(self, name: str) -> str:
-        return self.query_one(f"#m{self.index}-{name}", Input).value
+        return self.query_one(f"#m{self.index}-{name}").value
 
     def set_value(self, name: str, value: str) -> None:
-        self.query_one(f"#m{self.index}-{name}", Input).value = value
+        self.query_one(f"#m{self.index}-{name}").value = value
 
     def is_empty(self) -> bool:
         return not any(self.value(n).strip() for n in ("summary", "details", "category"))
@@ -117,6 +163,7 @@ class DemandForm(Vertical):
 
 
 class RegisterScreen(Screen):
+    draft_kind = DRAFT_KIND  # one draft per form kind and operator (a walk-in's is per reception day)
     CSS_PATH = css("forms", "register")
     HELP = ("登记来访：先在“查找信访人”中输入身份证号、电话、姓名、姓名+村或拼音首字母（如 zs），"
             "上下键选择、回车选定（无结果时回车即登记新信访人）。右侧显示历史事项和疑似重复访；"
@@ -188,7 +235,7 @@ class RegisterScreen(Screen):
                     elif name == "headcount":
                         field_input = FieldInput(path, "1", id=path, restrict=r"\d*")
                     else:
-                        field_input = FieldInput(path, id=path, placeholder="多人走访时填代表姓名，用顿号分隔，最多5人")
+                        field_input = FieldInput(path, id=path, placeholder="多人来访填代表姓名，顿号分隔")
                     yield FormField(label, field_input, id=f"f-{path}")
                 with Vertical(id="demands"):
                     yield DemandForm(0, self.categories, self.villages)
@@ -209,7 +256,7 @@ class RegisterScreen(Screen):
         self.query_one("#repeats", OptionList).can_focus = False
         self.query_one("#chosen", Static).display = False
         self._apply_width(self.app.size.width)
-        draft = self.draft or draft_store.load_draft(self.ctx.home, DRAFT_KIND, self.operator.name)
+        draft = self.draft or draft_store.load_draft(self.ctx.home, self.draft_kind, self.operator.name)
         if draft is not None:
             self.draft = draft
             self.call_after_refresh(self.restore, draft.data)
@@ -242,8 +289,9 @@ class RegisterScreen(Screen):
 
     # -- typing ---------------------------------------------------------------------------------------------------
     @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        path = getattr(event.input, "field_path", "")
+    @on(TextArea.Changed)
+    def _changed(self, event: Input.Changed | TextArea.Changed) -> None:
+        path = getattr(event.control, "field_path", "")
         if not path:
             return
         event.stop()
@@ -543,6 +591,19 @@ class RegisterScreen(Screen):
         self._draft_dirty = True
         self._restart(self._draft_timer, "_draft_timer", DRAFT_DELAY, self.write_draft)
 
+    def forget_draft(self) -> None:
+        """Saved (or cleared on purpose): the draft goes, and no timer may write it again."""
+        self.saved = True
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        draft_store.delete_draft(draft_store.draft_path(self.ctx.home, self.draft_kind, self.operator.name))
+        if self.draft is not None:  # restored from another operator's draft
+            draft_store.delete_draft(self.draft.path)
+
+    def blank_copy(self) -> RegisterScreen:
+        """The same form, empty (Ctrl+L)."""
+        return RegisterScreen(self.ctx, self.operator, now=self.now)
+
     def write_draft(self) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()
@@ -550,8 +611,12 @@ class RegisterScreen(Screen):
         if self.saved or not self._draft_dirty:
             return
         self._draft_dirty = False
+        data = self.collect()
         try:
-            draft_store.save_draft(self.ctx.home, DRAFT_KIND, self.operator.name, self.collect())
+            if is_blank(data):  # nothing typed (or all of it erased): no draft to offer back later
+                draft_store.delete_draft(draft_store.draft_path(self.ctx.home, self.draft_kind, self.operator.name))
+            else:
+                draft_store.save_draft(self.ctx.home, self.draft_kind, self.operator.name, data)
         except OSError as exc:
             self.notify(f"草稿保存失败：{exc}", severity="error", markup=False)
 
@@ -629,12 +694,7 @@ class RegisterScreen(Screen):
             self.notify(f"保存失败，未登记任何内容，已填内容保留：{save_failure(exc)}", severity="error", timeout=15,
                         markup=False)
             return
-        self.saved = True
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        draft_store.delete_draft(draft_store.draft_path(self.ctx.home, DRAFT_KIND, self.operator.name))
-        if self.draft is not None:
-            draft_store.delete_draft(self.draft.path)
+        self.forget_draft()
         self.app.notify(f"已登记 {len(result.numbers)} 件：{'、'.join(result.numbers)}", title="保存成功",
                         timeout=8, markup=False)
         self.app.go_home()
@@ -700,9 +760,9 @@ class RegisterScreen(Screen):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            self.saved = True
-            draft_store.delete_draft(draft_store.draft_path(self.ctx.home, DRAFT_KIND, self.operator.name))
+            self.forget_draft()
+            fresh = self.blank_copy()
             self.app.pop_screen()
-            self.app.action_register()
+            self.app.push_screen(fresh)
 
         self.app.push_screen(ConfirmScreen("清空本次登记的全部内容？（草稿也一并删除）"), answered)

@@ -1,4 +1,5 @@
-"""Form building blocks: a labelled one-line field with its own error line, and a choice field typed by pinyin.
+"""Form building blocks: a labelled field (one line, or a text area for paragraphs) with its own error line, and a
+choice field typed by pinyin.
 
 User text is never parsed as markup: Input values are literal by nature, and labels/errors are built as ``Content``.
 """
@@ -10,11 +11,11 @@ from functools import lru_cache
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.suggester import Suggester
-from textual.widgets import Input, Static
-
+from textual.widgets import Input, Static, TextArea
 
 
 def lit(value: object) -> Text:
@@ -106,19 +107,45 @@ class ChoiceInput(FieldInput):
         self.resolve()
 
 
+class FieldTextArea(TextArea):
+    """A multi-line field (详细情况): soft-wrapped, Enter starts a new line, Tab moves on to the next field.
+
+    ``value`` mirrors Input's so the form reads and writes every field the same way.
+    """
+
+    BINDINGS = [
+        # TextArea takes F6/F7 for selecting; on the desk F6 is the reception days everywhere
+        Binding("f6", "app.reception", "接访日", show=False),
+    ]
+
+    def __init__(self, field_path: str, value: str = "", *, placeholder: str = "", id: str | None = None):
+        super().__init__(value, id=id, soft_wrap=True, tab_behavior="focus", show_line_numbers=False,
+                         compact=True, highlight_cursor_line=False, placeholder=placeholder)
+        self.field_path = field_path
+
+    @property
+    def value(self) -> str:
+        return self.text
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.load_text(text)
+
+
 class FormField(Vertical):
     """Label and input on one row, the field's error message (in Chinese) on the row below when there is one."""
 
     DEFAULT_CSS = """
     FormField { height: auto; }
-    FormField > Horizontal { height: 1; }
+    FormField > Horizontal { height: auto; }
     FormField .field-label { width: 11; height: 1; padding-left: 1; }
     FormField .field-error { display: none; color: $error; text-style: bold; height: auto; padding-left: 12; }
     FormField.-invalid .field-error { display: block; }
     FormField.-invalid .field-label { color: $error; }
     """
 
-    def __init__(self, label: str, field_input: Input, *, id: str | None = None, classes: str | None = None):
+    def __init__(self, label: str, field_input: Input | FieldTextArea, *, id: str | None = None,
+                 classes: str | None = None):
         super().__init__(id=id, classes=classes)
         self.label = label
         self.input = field_input
