@@ -56,6 +56,14 @@ class ReceptionLine:
     moved_from: dt.date | None
 
 
+@dataclass(frozen=True)
+class NoticeReminder:
+    """A coming reception day whose notices are not printed yet (leaders are told five days ahead)."""
+
+    day: dt.date
+    booked: int
+
+
 @dataclass
 class HomeSummary:
     today: dt.date
@@ -67,6 +75,7 @@ class HomeSummary:
     overdue: list[DueLine] = field(default_factory=list)
     due_soon: list[DueLine] = field(default_factory=list)
     next_reception: ReceptionLine | None = None
+    notices_due: list[NoticeReminder] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -123,11 +132,14 @@ def home_summary(ctx, role, *, top: int = HOME_TOP) -> HomeSummary:  # noqa: ANN
         summary = "；".join(m.summary for m in ms[:2]) + ("…" if len(ms) > 2 else "")
         lines.append(ContactLine(c.id, c.received_at, c.channel, c.headcount, name, len(ms), summary,
                                  ms[0].id if ms else None))
+    from xfdesk.services.reception import days_needing_notices
+
+    notices_due = [NoticeReminder(view.day, view.booked) for view in days_needing_notices(ctx)]
     return HomeSummary(
         today=today, contacts_today=len(contacts), matters_today=sum(len(v) for v in matters_by_contact.values()),
         contacts=lines[:top], overdue_count=overdue_count, due_soon_count=due_soon_count,
         overdue=[_due(m, p, today, role) for m, p in overdue], due_soon=[_due(m, p, today, role) for m, p in due_soon],
-        next_reception=reception_line,
+        next_reception=reception_line, notices_due=notices_due,
     )
 
 

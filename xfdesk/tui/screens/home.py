@@ -1,9 +1,12 @@
-"""Home: today's contacts, matters due soon and overdue (counts and the top of the list), the next reception day.
+"""Home: today's contacts, matters due soon and overdue (counts and the top of the list), the next reception day
+and a reminder when a coming reception day's notices are not printed yet (N opens that day).
 
 Painted at once; the figures arrive when the database is open (``reload`` is called by the app).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,6 +21,17 @@ from xfdesk.tui.widgets.fields import lit, plain
 WEEKDAYS = "一二三四五六日"
 
 
+def relative_day(day: dt.date, today: dt.date) -> str:
+    """今天/明天/后天, 本周四/下周四, else the date: how a clerk says which reception day is meant."""
+    delta = (day - today).days
+    if 0 <= delta <= 2:
+        return ("今天", "明天", "后天")[delta]
+    weeks = (day - (today - dt.timedelta(days=today.weekday()))).days // 7
+    if weeks in (0, 1):
+        return f"{'本下'[weeks]}周{WEEKDAYS[day.weekday()]}"
+    return f"{day.month}月{day.day}日"
+
+
 def days_text(days: int) -> Text:
     """Days left, coloured: overdue red, due within the warning window yellow."""
     if days < 0:
@@ -28,12 +42,14 @@ def days_text(days: int) -> Text:
 
 
 class HomeScreen(Screen):
-    HELP = ("首页：上方是今日来访、即将到期与已超期事项的数量和下一个领导接访日；"
+    HELP = ("首页：上方是今日来访、即将到期与已超期事项的数量和下一个领导接访日；即将到来的接访日通知书"
+            "尚未打印时有提醒，按 N 打开该接访日再按 P 打印。"
             "下方两张表可用上下键选择，回车打开事项。F2 登记来访，F3 综合查询，Ctrl+P 按名称或拼音首字母查找命令。")
     BINDINGS = [
         Binding("f2", "app.register", "登记"),
         Binding("f3", "app.search", "查询"),
         Binding("f5", "reload", "刷新"),
+        Binding("n", "notice_day", "打印通知"),  # shown only while a reminder is up
         Binding("tab", "app.focus_next", "切换", show=False),
     ]
 
@@ -46,6 +62,16 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         self._row_matters: dict[str, int] = {}
         self._tables_ready = False
+        self.notice_days: list[dt.date] = []
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "notice_day":
+            return bool(getattr(self, "notice_days", None))
+        return True
+
+    def action_notice_day(self) -> None:
+        if self.notice_days:
+            self.app.open_screen("xfdesk.tui.screens.reception", "ReceptionDayScreen", day=self.notice_days[0])
 
     async def _mount_tables(self) -> None:
         """The lists come with the data: the first frame (before the database is open) stays as light as can be."""
@@ -96,7 +122,16 @@ class HomeScreen(Screen):
             moved = f"（原定{r.moved_from:%m月%d日}，逢节假日顺延）" if r.moved_from else ""
             lines.append(f"下一个领导接访日：{r.day:%m月%d日} 星期{WEEKDAYS[r.day.weekday()]}{moved}，"
                          f"接访领导：{who}，已约 {r.booked}/{r.slots}")
-        status.update(plain("\n".join(lines)))
+        text = plain("\n".join(lines))
+        self.notice_days = [n.day for n in summary.notices_due]
+        if summary.notices_due:
+            first = summary.notices_due[0]
+            more = f"（另有{len(summary.notices_due) - 1}个接访日）" if len(summary.notices_due) > 1 else ""
+            reminder = (f"{relative_day(first.day, day)}（{first.day.month}月{first.day.day}日）接访日的通知书尚未打印"
+                        f"（约访{first.booked}件）{more}：按 N 打开该日，P 打印")
+            text = Content.assemble(text, "\n", (reminder, "bold #FFAF00"))
+        status.update(text)
+        self.refresh_bindings()
 
         due = self.query_one("#home-due", DataTable)
         due.clear()
