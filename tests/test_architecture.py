@@ -86,3 +86,17 @@ def test_sqlite_only_sql_lives_in_the_search_module():
             if marker in text:
                 offenders.append(f"{path.relative_to(PACKAGE)}: {marker}")
     assert offenders == []
+
+
+def test_tui_and_cli_hold_no_sql():
+    """Screens and commands call services; they never open sessions, build queries or touch the tables."""
+    offenders = {}
+    for folder in ("tui", "cli"):
+        for path in sorted((PACKAGE / folder).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            bad = sorted(_forbidden(_imports(path), ("sqlmodel", "sqlalchemy.orm", "sqlalchemy.sql",
+                                                     "xfdesk.storage")))
+            bad += [marker for marker in (".db.read(", ".db.write(", "select(") if marker in text]
+            if bad:
+                offenders[str(path.relative_to(PACKAGE))] = bad
+    assert offenders == {}

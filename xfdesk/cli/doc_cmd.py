@@ -44,30 +44,22 @@ def _extra(pairs: list[str]) -> dict[str, str]:
 
 
 def _day_id(ctx, day_text: str) -> int:  # noqa: ANN001
-    from sqlmodel import select
-
-    from xfdesk.storage.models import ReceptionDay
+    from xfdesk.services.reception import day_ref
 
     try:
         day = dt.date.fromisoformat(day_text)
     except ValueError:
         raise CliError(f"日期格式应为 2026-11-26：{day_text}") from None
-    with ctx.db.read() as session:
-        row = session.exec(select(ReceptionDay).where(ReceptionDay.day == day)).first()
-    if row is None:
+    ref = day_ref(ctx, day)
+    if ref is None:
         raise CliError(f"{day.year}年{day.month}月{day.day}日不是领导接访日")
-    return row.id
+    return ref[0]
 
 
 def _unit_id(ctx, name: str) -> int:  # noqa: ANN001
-    from sqlmodel import select
+    from xfdesk.services.reference import find_unit
 
-    from xfdesk.storage.models import Unit
-
-    with ctx.db.read() as session:
-        unit = session.exec(select(Unit).where(Unit.name == name.strip())).first()
-        if unit is None and name.strip().isdigit():
-            unit = session.get(Unit, int(name))
+    unit = find_unit(ctx, name)
     if unit is None:
         raise CliError(f"找不到责任单位：{name}")
     return unit.id

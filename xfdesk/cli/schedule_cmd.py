@@ -207,23 +207,18 @@ def cancel_cmd(
     number: str = typer.Argument(..., help="事项编号"),
     reason: str = typer.Option(..., "--reason", help="取消原因"),
 ) -> None:
-    from sqlmodel import select
-
     from xfdesk.services.queries import find_matter
-    from xfdesk.services.reception import cancel_booking
-    from xfdesk.storage.models import Appointment
+    from xfdesk.services.reception import cancel_booking, open_booking_id
 
     ctx = context()
     matter = find_matter(ctx, number)
     if matter is None:
         raise CliError(f"找不到事项：{number}")
-    with ctx.db.read() as session:
-        appt = session.exec(select(Appointment).where(Appointment.matter_id == matter.id,
-                                                      Appointment.state == "booked")).first()
-    if appt is None:
+    appointment_id = open_booking_id(ctx, matter.id)
+    if appointment_id is None:
         raise CliError(f"事项{matter.number}没有待接访的约访")
     with _refusals():
-        cancel_booking(ctx, _operator(), appt.id, reason)
+        cancel_booking(ctx, _operator(), appointment_id, reason)
     print(f"已取消{matter.number}的约访")
 
 

@@ -416,6 +416,20 @@ def find_day(ctx, day: dt.date | int, *, operator=None) -> DayView | None:  # no
         return _view(session, ctx, row, with_bookings=True, operator=operator) if row else None
 
 
+def day_ref(ctx, day: dt.date | int) -> tuple[int, dt.date] | None:  # noqa: ANN001
+    """(id, date) of the reception day given by date or id, without loading its bookings."""
+    with ctx.db.read() as session:
+        row = _day_row(session, day)
+        return (row.id, row.day) if row else None
+
+
+def open_booking_id(ctx, matter_id: int) -> int | None:  # noqa: ANN001
+    """The id of the matter's booking still waiting for its reception day, if any."""
+    with ctx.db.read() as session:
+        return session.exec(select(Appointment.id).where(Appointment.matter_id == matter_id,
+                                                         Appointment.state == "booked")).first()
+
+
 def day_view(ctx, day: dt.date | int, *, operator=None) -> DayView:  # noqa: ANN001
     view = find_day(ctx, day, operator=operator)
     if view is None:

@@ -52,3 +52,13 @@ def sync_units(ctx) -> None:  # noqa: ANN001  (AppContext; imported lazily to av
         for e in new:
             session.add(Unit(name=e["name"], kind=e.get("kind", ""), head=e.get("head", ""),
                              phone=e.get("phone", "")))
+
+
+def find_unit(ctx, name_or_id: str | int) -> Unit | None:  # noqa: ANN001
+    """A responsible unit by its exact name, or by id."""
+    text = str(name_or_id).strip()
+    with ctx.db.read() as session:
+        unit = session.exec(select(Unit).where(Unit.name == text)).first()
+        if unit is None and text.isdigit():
+            unit = session.get(Unit, int(text))
+        return unit

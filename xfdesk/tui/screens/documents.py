@@ -175,10 +175,9 @@ class ChooseDocumentScreen(ModalScreen[Any]):
 
     def on_mount(self) -> None:
         from xfdesk.services.documents import kinds_for_matter
-        from xfdesk.storage.models import Matter
+        from xfdesk.services.queries import find_matter
 
-        with self.ctx.db.read() as session:
-            matter = session.get(Matter, self.matter_id)
+        matter = find_matter(self.ctx, self.matter_id)
         likely = kinds_for_matter(matter) if matter is not None else []
         others = [k.key for k in KINDS if k.scope == Scope.MATTER and k.key not in likely]
         self.kinds = likely + others
@@ -231,12 +230,11 @@ class DayPrintScreen(ModalScreen[Any]):
         if isinstance(day, dt.date):
             self.day = day
         else:
-            from xfdesk.storage.models import ReceptionDay
+            from xfdesk.services.reception import day_ref
 
-            with ctx.db.read() as session:
-                row = session.get(ReceptionDay, int(day))
-            self.reception_day_id = row.id if row else None
-            self.day = row.day if row else ctx.today()
+            ref = day_ref(ctx, int(day))
+            self.reception_day_id = ref[0] if ref else None
+            self.day = ref[1] if ref else ctx.today()
         self.documents: list = []
         self.results: list = []
 
@@ -253,13 +251,10 @@ class DayPrintScreen(ModalScreen[Any]):
         table = self.query_one("#day-table", DataTable)
         table.add_columns("文号", "文书", "出具时间", "经办人", "文件")
         if self.reception_day_id is None:
-            from sqlmodel import select
+            from xfdesk.services.reception import day_ref
 
-            from xfdesk.storage.models import ReceptionDay
-
-            with self.ctx.db.read() as session:
-                row = session.exec(select(ReceptionDay).where(ReceptionDay.day == self.day)).first()
-            self.reception_day_id = row.id if row else None
+            ref = day_ref(self.ctx, self.day)
+            self.reception_day_id = ref[0] if ref else None
         self.reload()
         table.focus()
 

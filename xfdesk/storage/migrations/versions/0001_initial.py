@@ -242,8 +242,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('deadline', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_deadline_matter_id'), ['matter_id'], unique=False)
-        batch_op.create_index('ix_deadline_open', ['state', 'due_on'], unique=False)
+        batch_op.create_index('ix_deadline_matter_state', ['matter_id', 'state'], unique=False)
 
     op.create_table('document',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -342,8 +341,7 @@ def downgrade() -> None:
 
     op.drop_table('document')
     with op.batch_alter_table('deadline', schema=None) as batch_op:
-        batch_op.drop_index('ix_deadline_open')
-        batch_op.drop_index(batch_op.f('ix_deadline_matter_id'))
+        batch_op.drop_index('ix_deadline_matter_state')
 
     op.drop_table('deadline')
     with op.batch_alter_table('clockpause', schema=None) as batch_op:
