@@ -563,6 +563,12 @@ def generate_demo(ctx, *, matters: int = 300, seed: int = 1, today: dt.date | No
                 _write_contact(session, ctx, c, plan, clerks, head, units, person_ids, matter_ids, transition,
                                register_contact_in)
                 done += len(c.matters)
+            if ctx.db.is_sqlite:
+                # Table statistics for the query planner, refreshed as the office grows (approximate: cheap).
+                # Without them SQLite looks up a matter's open deadlines through the (state, due_on) index and
+                # reads every open deadline of the office: 15 ms a lookup at 74,000 matters instead of 0.05.
+                session.connection().exec_driver_sql("PRAGMA analysis_limit = 400")
+                session.connection().exec_driver_sql("ANALYZE")
         if progress:
             progress(done, total)
     with ctx.db.write() as session:
