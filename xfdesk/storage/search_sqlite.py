@@ -145,6 +145,19 @@ def check_index(bind) -> None:  # noqa: ANN001
         _exec(bind, f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
 
 
+def prepare_bulk_load(bind, cache_kib: int) -> None:  # noqa: ANN001
+    """A bigger page cache for a connection that writes many rows (the demo office, a large import): beyond
+    SQLite's default 2 MB, every index page of every insert and FTS5's segment merges are read again from the file."""
+    _exec(bind, f"PRAGMA cache_size = -{int(cache_kib)}")
+
+
+def refresh_statistics(bind) -> None:  # noqa: ANN001
+    """Approximate table statistics for the query planner (cheap: a few hundred rows per index). Without them
+    SQLite may pick a less selective index, e.g. a matter's open deadlines looked up through (state, due_on)."""
+    _exec(bind, "PRAGMA analysis_limit = 400")
+    _exec(bind, "ANALYZE")
+
+
 # -- queries --------------------------------------------------------------------------------------------------------
 #
 # A search collects the ids each term matches from the indexes (FTS5 rowids, B-tree ranges), intersects them in
