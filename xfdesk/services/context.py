@@ -87,12 +87,7 @@ class AppContext:
 
     def save_setting(self, key: str, value: Any) -> None:
         with self.db.write() as session:
-            row = session.get(Setting, key)
-            if row is None:
-                session.add(Setting(key=key, value=value))
-            else:
-                row.value = value
-                session.add(row)
+            write_setting(session, key, value)
         self._settings = None
         self._profile = None
 
@@ -141,6 +136,16 @@ class AppContext:
         cal = self.calendar()
         return [f"缺少{y}年的法定节假日安排，{y}年的期限暂按周末推算，请导入该年安排（xfdesk calendar import）"
                 for y in sorted(cal.assumed_years)]
+
+
+def write_setting(session, key: str, value: Any) -> None:  # noqa: ANN001
+    """Insert or replace one setting inside the caller's transaction."""
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+        session.add(row)
 
 
 def load_profile(home: Home, name: str) -> RuleProfile:

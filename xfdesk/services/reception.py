@@ -38,6 +38,7 @@ from xfdesk.domain.reception import (
     plan_schedule,
 )
 from xfdesk.domain.records import ContactInput
+from xfdesk.services.context import write_setting
 from xfdesk.services.events import record_event
 from xfdesk.services.reference import read_data
 from xfdesk.storage.models import (
@@ -49,7 +50,6 @@ from xfdesk.storage.models import (
     Petitioner,
     ReceptionDay,
     ReceptionDayLeader,
-    Setting,
     Unit,
 )
 
@@ -126,12 +126,7 @@ def set_reception_rule(ctx, operator, *, weekday: int | str | None = None,  # no
     values["reception_start"] = rule.start.strftime("%H:%M")
     with ctx.db.write() as session:  # all the rule's settings and the event together
         for key, value in values.items():
-            row = session.get(Setting, key)
-            if row is None:
-                session.add(Setting(key=key, value=value))
-            else:
-                row.value = value
-                session.add(row)
+            write_setting(session, key, value)
         record_event(session, operator, "reception_rule", note=rule.describe(), data=values)
     ctx.invalidate_settings()
     return rule
