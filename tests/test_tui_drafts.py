@@ -187,6 +187,7 @@ async def test_interrupted_walk_in_comes_back_as_a_walk_in_of_its_day(ctx, clerk
         assert form.query_one("#p-name").value == "卫十二"
         assert form.query_one("#m0-summary").value == "要求修复村口便桥"
         assert form.query_one("#c-channel").value == "领导接访"
+        assert "现场登记　11月26日（星期四）领导接访" in screen_text(app)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert type(app.screen).__name__ != "WalkInScreen"

@@ -48,8 +48,12 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("f2", "app.register", "登记"),
         Binding("f3", "app.search", "查询"),
-        Binding("f5", "reload", "刷新"),
-        Binding("n", "notice_day", "打印通知"),  # shown only while a reminder is up
+        # the other areas' keys, shown here so a clerk finds them without the help (hidden in the app's bindings)
+        Binding("f4", "app.screening", "甄别"),
+        Binding("f6", "app.reception", "接访日"),
+        Binding("f8", "app.supervision", "督办"),
+        Binding("f5", "reload", "刷新", show=False),  # the figures are read again whenever the home screen comes back
+        Binding("n", "notice_day", "通知书"),  # shown only while a reminder is up
         Binding("tab", "app.focus_next", "切换", show=False),
     ]
 
@@ -57,7 +61,7 @@ class HomeScreen(Screen):
         yield Header(icon="", show_clock=False)
         with Vertical(id="home-body"):
             yield Static(plain("正在打开数据库……"), id="home-status")
-        yield Footer()
+        yield Footer(compact=True)  # every key of the home screen fits in 80 columns
 
     def on_mount(self) -> None:
         self._row_matters: dict[str, int] = {}
@@ -68,6 +72,10 @@ class HomeScreen(Screen):
         if action == "notice_day":
             return bool(getattr(self, "notice_days", None))
         return True
+
+    def on_screen_resume(self) -> None:
+        # back from registering, printing, handling: what the clerk just did shows at once
+        self.reload()
 
     def action_notice_day(self) -> None:
         if self.notice_days:

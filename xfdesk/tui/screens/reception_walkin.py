@@ -61,8 +61,10 @@ class WalkInScreen(RegisterScreen):
         self.draft_kind = walk_in_draft_kind(day)
         super().__init__(ctx, operator, **kwargs)
 
-    def on_mount(self) -> None:  # runs after the registration form's own on_mount
-        self.sub_title = f"现场登记　{date_label(self.reception_day)}领导接访"
+    def heading(self) -> str:
+        return f"现场登记　{date_label(self.reception_day)}领导接访"
+
+    def on_mount(self) -> None:  # the registration form's own on_mount runs too (Textual calls each class's)
         channel = self.query_one("#c-channel", Input)
         channel.value = Channel.LEADER_RECEPTION.value
         channel.disabled = True  # a walk-in on a reception day is always 领导接访

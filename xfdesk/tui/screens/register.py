@@ -168,6 +168,7 @@ class RegisterScreen(Screen):
     HELP = ("登记来访：先在“查找信访人”中输入身份证号、电话、姓名、姓名+村或拼音首字母（如 zs），"
             "上下键选择、回车选定（无结果时回车即登记新信访人）。右侧显示历史事项和疑似重复访；"
             "Ctrl+R 把当前诉求标为重复访并关联右侧选中的事项。每项诉求单独成件，Ctrl+N 增加一项。"
+            "详细情况可写多行：回车换行，Tab 到下一栏。"
             "问题类别、属地等可输入拼音首字母，离开该栏时自动补全。Ctrl+S 保存（一次完成），"
             "出错时提示在对应栏下方，已填内容保留。输入内容随时存为草稿：Esc 离开后再按 F2 接着填；"
             "断电或异常退出后下次启动可恢复。Ctrl+O 改为登记新信访人，Ctrl+L 清空重填。")
@@ -247,14 +248,20 @@ class RegisterScreen(Screen):
                 yield Static(id="repeat-hint")
         yield Footer(compact=True)  # every key of this busy screen fits in 80 columns
 
+    def heading(self) -> str:
+        """The header's subtitle (the walk-in form names its reception day)."""
+        return "登记来访"
+
     def on_mount(self) -> None:
-        self.sub_title = "登记来访"
+        self.sub_title = self.heading()
         people = self.query_one("#people", DataTable)
-        people.add_columns("姓名", "身份证号", "电话", "所属村", "件数", "最近")
+        # village before the (mostly masked) ID: what tells two people of one name apart stays in 80 columns
+        people.add_columns("姓名", "所属村", "电话", "身份证号", "件数", "最近")
         people.can_focus = False
         people.display = False
         self.query_one("#repeats", OptionList).can_focus = False
         self.query_one("#chosen", Static).display = False
+        self.query_one("#reg-general-error", Static).display = False
         self._apply_width(self.app.size.width)
         draft = self.draft or draft_store.load_draft(self.ctx.home, self.draft_kind, self.operator.name)
         if draft is not None:
@@ -364,7 +371,7 @@ class RegisterScreen(Screen):
         more = len(self.people_rows) > PEOPLE_PAGE
         self.people_rows = self.people_rows[:PEOPLE_PAGE]
         for p in self.people_rows:
-            table.add_row(lit(p.name), lit(p.id_masked), lit(p.phone_masked), lit(p.village), lit(p.matter_count),
+            table.add_row(lit(p.name), lit(p.village), lit(p.phone_masked), lit(p.id_masked), lit(p.matter_count),
                           lit(p.last_seen.isoformat() if p.last_seen else ""))
         # results only while the clerk is in the box (a restored draft must not pop the list open again)
         table.display = bool(self.people_rows) and self.query_one("#find", Input).has_focus
@@ -379,8 +386,14 @@ class RegisterScreen(Screen):
             self._hint("")
 
     def _hint(self, text: str) -> None:
-        self.query_one("#reg-general-error", Static).update(plain(text))
-        self.query_one("#reg-general-error", Static).set_class(False, "-error")
+        self._general_line(text, error=False)
+
+    def _general_line(self, text: str, *, error: bool) -> None:
+        """The line above the form for hints and errors that belong to no field; hidden when empty (a row saved)."""
+        line = self.query_one("#reg-general-error", Static)
+        line.update(plain(text))
+        line.set_class(error, "-error")
+        line.display = bool(text)
 
     def action_people_move(self, step: int) -> None:
         table = self.query_one("#people", DataTable)
@@ -670,9 +683,7 @@ class RegisterScreen(Screen):
     def clear_errors(self) -> None:
         for field in self.query(FormField):
             field.set_error(None)
-        general = self.query_one("#reg-general-error", Static)
-        general.update("")
-        general.set_class(False, "-error")
+        self._general_line("", error=False)
 
     def action_save(self) -> None:
         from xfdesk.domain.validation import ValidationFailed
@@ -735,9 +746,7 @@ class RegisterScreen(Screen):
             field = self.field(target)
             field.set_error(f"{field.error}；{message}" if field.error else message)
         if general:
-            box = self.query_one("#reg-general-error", Static)
-            box.update(plain("；".join(general)))
-            box.set_class(True, "-error")
+            self._general_line("；".join(general), error=True)
         count = len(errors)
         self.notify(f"有{count}处需要更正，已在对应栏下方说明；已填内容都保留着", severity="error", markup=False)
         self._focus_first_error()
