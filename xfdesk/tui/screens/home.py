@@ -66,6 +66,7 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         self._row_matters: dict[str, int] = {}
         self._tables_ready = False
+        self._tables_mounting = False
         self.notice_days: list[dt.date] = []
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -111,7 +112,9 @@ class HomeScreen(Screen):
         if ctx is None or operator is None:
             return
         if not self._tables_ready:
-            self.run_worker(self._mount_tables(), group="home-tables", exclusive=True)
+            if not self._tables_mounting:  # once: a second reload meanwhile would leave a coroutine never run
+                self._tables_mounting = True
+                self.run_worker(self._mount_tables(), group="home-tables", exclusive=True)
             return
         from xfdesk.services.desk_queries import home_summary
 
