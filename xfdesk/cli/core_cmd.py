@@ -16,9 +16,7 @@ def init() -> None:
     h = home()
     existed = h.database.exists()
     ctx = context()
-    from xfdesk.storage.db import refresh_statistics
-
-    refresh_statistics(ctx.db)
+    ctx.db.refresh_statistics()
     print(f"数据文件夹：{h.root}")
     print(f"数据库：{ctx.db.url if not ctx.db.is_sqlite else h.database}（{'已升级到最新结构' if existed else '已创建'}）")
     print(f"时限方案：{ctx.profile.label}")

@@ -62,6 +62,15 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def refresh_statistics(self) -> None:
+        """Planner statistics (SQLite only; PostgreSQL's autovacuum keeps its own), so lookups keep their indexes
+        as the office grows. Cheap: SQLite samples a few hundred rows per index."""
+        if self.is_sqlite:
+            from xfdesk.storage import search_sqlite
+
+            with self.engine.begin() as conn:
+                search_sqlite.refresh_statistics(conn)
+
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
@@ -151,15 +160,5 @@ def upgrade(db: Database) -> bool:
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-    refresh_statistics(db)
+    db.refresh_statistics()
     return True
-
-
-def refresh_statistics(db: Database) -> None:
-    """Planner statistics (SQLite only; PostgreSQL's autovacuum keeps its own), so lookups keep their indexes
-    as the office grows. Cheap: SQLite samples a few hundred rows per index."""
-    if db.is_sqlite:
-        from xfdesk.storage import search_sqlite
-
-        with db.engine.begin() as conn:
-            search_sqlite.refresh_statistics(conn)
