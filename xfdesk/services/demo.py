@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from xfdesk.domain.glossary import (Channel, Flag, LegalChannel, MatterKind, ReplyResult, ReviewResult, Role,
                                     Satisfaction)
@@ -25,9 +25,9 @@ from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
 from xfdesk.domain.records import ContactInput, MatterInput, PetitionerInput
 from xfdesk.domain.validation import id_check_char
 from xfdesk.services import reference
-from xfdesk.services.context import Operator
+from xfdesk.services.context import Operator, write_setting
 from xfdesk.storage import search_sqlite
-from xfdesk.storage.models import FollowUp, Leader, Matter, Petitioner, Review, Setting, Unit
+from xfdesk.storage.models import FollowUp, Leader, Matter, Petitioner, Review, Unit
 
 # 石城县 and its neighbours in 赣州 (GB/T 2260 codes): most petitioners are local, a few were born nearby.
 REGION_CODES = (("360735", 20), ("360730", 2), ("360781", 2), ("360702", 1), ("360733", 1))
@@ -574,16 +574,39 @@ def generate_demo(ctx, *, matters: int = 300, seed: int = 1, today: dt.date | No
             if (name, title) not in known:
                 session.add(Leader(name=name, title=title, order=order))
         for key, value in (("demo_seed", seed), ("demo_generated_on", today.isoformat())):
-            row = session.get(Setting, key)
-            if row is None:
-                session.add(Setting(key=key, value=value))
-            else:
-                row.value = value
-                session.add(row)
+            write_setting(session, key, value)
+    _plan_reception_days(ctx, head, today)
     summary = summarize(ctx, today, leaders=len(plan.leaders))
     summary.added = total
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+DEMO_BOOKINGS = 3
+
+
+def _plan_reception_days(ctx, head, today: dt.date) -> None:  # noqa: ANN001
+    """Leader reception days for this month and the next two, with a few open matters booked into the next one,
+    so the home screen, the calendar (F6) and the day's notices have something to show."""
+    from xfdesk.services.reception import BookingRefused, book_matter, generate_schedule, upcoming_days
+
+    generate_schedule(ctx, head, today.year, today.month, 3)
+    days = upcoming_days(ctx, start=today + dt.timedelta(days=1), limit=1)
+    if not days:
+        return
+    with ctx.db.read() as session:
+        candidates = session.exec(
+            select(Matter.id).where(col(Matter.status).in_(("accepted", "assigned")), Matter.is_restricted == False)  # noqa: E712
+            .order_by(col(Matter.received_on).desc(), Matter.id).limit(DEMO_BOOKINGS * 3)).all()
+    booked = 0
+    for matter_id in candidates:
+        if booked == DEMO_BOOKINGS:
+            break
+        try:
+            book_matter(ctx, head, matter_id, days[0].day)
+            booked += 1
+        except BookingRefused:  # a matter the rules will not book (e.g. its 包案 leader is not sitting that day)
+            continue
 
 
 def _avoid_known_ids(ctx, plan: DemoPlan) -> None:  # noqa: ANN001
