@@ -26,9 +26,11 @@ NEXT_THURSDAY = D(2026, 11, 26)
 class ScreenApp(App):
     """The smallest host for one screen (what XfdeskApp provides: ctx, operator, open_matter)."""
 
-    def __init__(self, make_screen):  # noqa: ANN001
+    def __init__(self, make_screen, ctx=None, operator=None):  # noqa: ANN001
         super().__init__()
         self.make_screen = make_screen
+        self.ctx = ctx  # forms opened through the app's helpers (open_walk_in) take the office and operator here
+        self.operator = operator
         self.opened: list[int] = []
 
     def on_mount(self) -> None:
@@ -217,7 +219,7 @@ async def test_session_attendance_and_instruction_by_keyboard(ctx, clerk, head, 
     matter_id = register(name="钟秀英").matter_ids[0]
     rs.book_matter(ctx, clerk, matter_id, NEXT_THURSDAY)
     ctx.clock = lambda: NEXT_THURSDAY
-    app = ScreenApp(lambda: ReceptionDayScreen(ctx, clerk, NEXT_THURSDAY))
+    app = ScreenApp(lambda: ReceptionDayScreen(ctx, clerk, NEXT_THURSDAY), ctx, clerk)
     async with app.run_test(size=(120, 50)) as pilot:
         table = app.screen.query_one("#rx-slots", DataTable)
         assert cell(table, 0, "信访人") == "钟秀英" and cell(table, 0, "状态") == "已约"
@@ -292,8 +294,11 @@ async def test_f6_opens_the_calendar_and_help_lists_its_keys(ctx, clerk, head, r
     command = next(c for c in DESK_COMMANDS if c.id == "reception")
     assert match_command("jfr", command) > 0 and match_command("接访", command) > 0
     sections = {title: keys for title, _body, keys in help_sections()}
-    assert ("G", "生成本月") in sections["领导接访日历"]
-    assert ("P", "打印当日文书") in sections["接访日"]
+    assert ("G", "排本月") in sections["领导接访日历"]
+    assert ("P", "打印") in sections["接访日"]
+    # the keys left out of the 80-column footers are still listed in F1 help
+    assert {("Y", "生成一年排班"), ("R", "接访日规则"), ("PageDown", "下月")} <= set(sections["领导接访日历"])
+    assert {("A", "领导缺席"), ("W", "调班"), ("F5", "刷新")} <= set(sections["接访日"])
 
 
 async def test_walk_in_registered_from_the_day_screen(ctx, clerk, head, roster):
@@ -308,7 +313,7 @@ async def test_walk_in_registered_from_the_day_screen(ctx, clerk, head, roster):
         assert isinstance(app.screen, ReceptionDayScreen)
         assert any("还未开始" in n.message for n in app._notifications)
     ctx.clock = lambda: NEXT_THURSDAY
-    app = ScreenApp(lambda: ReceptionDayScreen(ctx, clerk, NEXT_THURSDAY))
+    app = ScreenApp(lambda: ReceptionDayScreen(ctx, clerk, NEXT_THURSDAY), ctx, clerk)
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("r")
         await pilot.pause()

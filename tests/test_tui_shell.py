@@ -153,12 +153,46 @@ async def test_search_pages_and_opens_matter_detail_with_deadlines_and_timeline(
 def test_deadline_colours():
     from xfdesk.tui.screens.matter import deadline_cell
 
-    overdue = deadline_cell({"state": "open", "days_left": -3})
-    soon = deadline_cell({"state": "open", "days_left": 2})
-    later = deadline_cell({"state": "open", "days_left": 20})
+    overdue = deadline_cell({"state": "open", "days_left": -3}, 5)
+    soon = deadline_cell({"state": "open", "days_left": 2}, 5)
+    later = deadline_cell({"state": "open", "days_left": 20}, 5)
     assert overdue.plain == "超期3天" and "FF5F5F" in str(overdue.style).upper()
     assert soon.plain == "剩2天" and "FFAF00" in str(soon.style).upper()
     assert later.plain == "剩20天" and str(later.style) != str(soon.style)
+    # the due-soon window is the office's setting, not a fixed 5 days
+    assert deadline_cell({"state": "open", "days_left": 2}, 1).style == later.style
+    assert deadline_cell({"state": "open", "days_left": 9}, 10).style == soon.style
+    assert deadline_cell({"state": "late"}, 5).plain == "超期完成"
+
+
+def test_one_days_left_cell_for_matter_handling_screening_and_supervision():
+    import xfdesk.tui.screens.handling as handling
+    import xfdesk.tui.screens.matter as matter
+    import xfdesk.tui.screens.screening as screening
+    import xfdesk.tui.screens.supervision as supervision
+    from xfdesk.tui.screens._cells import days_text
+
+    assert handling.days_text is matter.days_text is screening.days_text is supervision.days_text is days_text
+
+
+async def test_matter_screen_colours_by_the_offices_due_soon_setting(ctx, clerk, register):
+    from rich.text import Text
+    from textual.widgets import DataTable
+
+    from xfdesk.tui.screens.matter import MatterScreen
+
+    mid = register(summaries=("反映村道路灯长期不亮",)).matter_ids[0]  # 受理告知期限: 15 days from today
+    for window, colour in ((5, "5FFF5F"), (20, "FFAF00")):
+        ctx.settings.due_soon_days = window
+        app = make_app(ctx, clerk)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_interactive(pilot)
+            app.open_matter(mid)
+            await settle(pilot)
+            table = app.screen.query_one("#matter-deadlines", DataTable)
+            cells = [table.get_row_at(r)[3] for r in range(table.row_count)]
+            days = [c for c in cells if isinstance(c, Text) and c.plain.startswith("剩")]
+            assert days and all(colour in str(c.style).upper() for c in days)
 
 
 async def test_restricted_matter_shows_no_identity_to_a_clerk(ctx, clerk, head, register):

@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -25,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from xfdesk.domain.glossary import ReplyResult, ReviewResult, Satisfaction
 from xfdesk.domain.lifecycle import Action, Status, TransitionRefused, allowed_actions, role_may
+from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.widgets.fields import ChoiceInput, plain, resolve_choice
 
 SCREEN_CSS = """
@@ -53,17 +53,6 @@ def parse_date(text: str, label: str) -> dt.date:
         except ValueError:
             pass
     raise TransitionRefused(f"{label}不是有效日期（{DATE_HINT}）")
-
-
-def days_text(days: int | None) -> Text:
-    """剩N天 / 超期N天, coloured like the matter screen."""
-    if days is None:
-        return Text("")
-    if days < 0:
-        return Text(f"超期{-days}天", style="bold #FF5F5F")
-    if days <= 5:
-        return Text(f"剩{days}天", style="bold #FFAF00")
-    return Text(f"剩{days}天", style="#5FFF5F")
 
 
 # ── the shared form ─────────────────────────────────────────────────────────────────────────────────────────
@@ -362,7 +351,7 @@ class HandlingScreen(Screen):
     HELP = ("办理：上下键选择当前可以进行的操作，回车填写并保存。须信访办主任批准的操作（如延期）对接待员"
             "也列出，但会说明无权限。F5 刷新，Esc 返回。")
     BINDINGS = [
-        Binding("enter", "choose", "办理所选", show=True),
+        Binding("enter", "choose", "办理所选", priority=True),  # priority: shown in the footer over the list's own Enter
         Binding("f5", "reload", "刷新"),
         Binding("escape", "app.pop_screen", "返回"),
     ]
@@ -415,8 +404,9 @@ class HandlingScreen(Screen):
             (flags, "bold #FFAF00"), "\n", ("诉求：", "bold"), s["summary"], "\n", ("事项性质：", "bold"),
             s["kind"] or "未定", "　", ("责任单位：", "bold"), s["unit"] or "未交办",
             (f"　已延期{s['extension_days']}日" if s["extension_days"] else "")))
+        soon = self.ctx.settings.due_soon_days
         clocks = [Content.assemble((f"{c['label']}：", "bold"), c["due_on"].isoformat(), " ",
-                                   Content.from_rich_text(days_text(c["days_left"])) if c["kind"] == "duty"
+                                   Content.from_rich_text(days_text(c["days_left"], soon)) if c["kind"] == "duty"
                                    else ("（信访人可申请）", "dim"))
                   for c in s["clocks"]]
         self.query_one("#hd-clocks", Static).update(Content("\n").join(clocks) if clocks else plain("没有正在计算的期限"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from xfdesk.tui.screens._cells import OVERDUE_STYLE, days_text, labelled_grid
 from xfdesk.tui.widgets.fields import lit, plain
 from xfdesk.tui.styles import css
 
@@ -46,18 +48,21 @@ def action_label(action: str) -> str:
     return action
 
 
-def deadline_cell(item: dict) -> Text:
+def deadline_cell(item: dict, due_soon_days: int) -> Text:
+    """剩余/结果 of one deadline: the result once it is closed, else the days left coloured (see ``days_text``)."""
     if item.get("state") != "open":
         label = STATE_LABELS.get(item.get("state"), item.get("state") or "")
-        return Text(label, style="#FF5F5F" if item.get("state") == "late" else "")
-    days = item.get("days_left")
-    if days is None:
-        return Text("")
-    if days < 0:
-        return Text(f"超期{-days}天", style="bold #FF5F5F")
-    if days <= 5:
-        return Text(f"剩{days}天", style="bold #FFAF00")
-    return Text(f"剩{days}天", style="#5FFF5F")
+        return Text(label, style=OVERDUE_STYLE if item.get("state") == "late" else "")
+    return days_text(item.get("days_left"), due_soon_days)
+
+
+MIN_NOTE_WIDTH = 16  # 说明 never narrower than this; on a narrow screen the table then scrolls sideways
+EDGE = 6  # the body's padding and scrollbar, the 说明 column's own padding
+
+
+def citation(basis: str) -> str:
+    """The article a deadline rests on (``《信访工作条例》第二十二条``): the basis up to its first colon."""
+    return basis.split("：", 1)[0]
 
 
 class MatterScreen(Screen):
@@ -86,6 +91,7 @@ class MatterScreen(Screen):
             yield Static(id="matter-fields")
             yield Static(plain("期限"), classes="section-title")
             yield DataTable(id="matter-deadlines", cursor_type="none", zebra_stripes=False, show_cursor=False)
+            yield Static(id="matter-bases")
             yield Static(plain("办理记录"), classes="section-title")
             yield DataTable(id="matter-events", cursor_type="row", zebra_stripes=False)
         yield Footer()
@@ -93,7 +99,6 @@ class MatterScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = "事项详情"
         self.query_one("#matter-deadlines", DataTable).add_columns("期限", "起算", "届满", "剩余/结果", "依据")
-        self.query_one("#matter-events", DataTable).add_columns("时间", "操作人", "操作", "状态变化", "说明")
         self.reload()
         self.query_one("#matter-events", DataTable).focus()
 
@@ -140,19 +145,23 @@ class MatterScreen(Screen):
         ]
         if detail.get("clock_paused"):
             rows.append(("计时", "已中止（听证）"))
-        parts = []
-        for label, value in rows:
-            if value:
-                parts.append(Content.assemble((f"{label}：", "bold"), str(value)))
-        self.query_one("#matter-fields", Static).update(Content("\n").join(parts))
+        self.query_one("#matter-fields", Static).update(labelled_grid([(f"{k}：", v) for k, v in rows if v]))
 
         deadlines = self.query_one("#matter-deadlines", DataTable)
         deadlines.clear()
-        for d in detail.get("deadline_details", []):
-            deadlines.add_row(lit(d["label"] + ("（按周末推算）" if d.get("assumed") else "")), lit(d["start_on"]),
-                              lit(d["due_on"]), deadline_cell(d), lit(d.get("basis") or ""))
+        items = detail.get("deadline_details", [])
+        for d in items:
+            deadlines.add_row(lit(d["label"]), lit(d["start_on"]), lit(d["due_on"] + ("*" if d.get("assumed") else "")),
+                              deadline_cell(d, self.ctx.settings.due_soon_days), lit(citation(d.get("basis") or "")))
+        # The table cites the article; the full wording follows here, wrapped, so that nothing is cut at 80 columns.
+        notes = [(d["label"], d["basis"]) for d in items if d.get("basis")]
+        if any(d.get("assumed") for d in items):
+            notes.append(("*", "缺少该年的法定节假日安排，届满日暂按周末推算（导入该年安排后重算）"))
+        bases = self.query_one("#matter-bases", Static)
+        bases.display = bool(notes)
+        bases.update(labelled_grid(notes, label_style="dim bold", value_style="dim"))
         events = self.query_one("#matter-events", DataTable)
-        events.clear()
+        rows = []
         for e in detail.get("events", []):
             change = ""
             if e.get("to") and e.get("to") != e.get("from"):
@@ -163,7 +172,16 @@ class MatterScreen(Screen):
                         return s or ""
                 change = f"{label(e.get('from'))}→{label(e['to'])}" if e.get("from") else label(e["to"])
             at = dt.datetime.fromisoformat(e["at"]).strftime("%Y-%m-%d %H:%M")
-            events.add_row(lit(at), lit(e["actor"]), lit(action_label(e["action"])), lit(change), lit(e.get("note")))
+            rows.append((at, e["actor"] or "", action_label(e["action"]), change, e.get("note") or ""))
+        # 说明 takes what the other columns leave of the screen and wraps there (the row grows), instead of being
+        # cut at the right edge; each column is as wide as its widest cell, 2 columns of padding each.
+        titles = ("时间", "操作人", "操作", "状态变化")
+        used = sum(max([cell_len(t)] + [cell_len(r[i]) for r in rows]) + 2 for i, t in enumerate(titles))
+        events.clear(columns=True)
+        events.add_columns(*titles)
+        events.add_column("说明", width=max(MIN_NOTE_WIDTH, self.app.size.width - used - EDGE))
+        for at, actor, action, change, note in rows:
+            events.add_row(lit(at), lit(actor), lit(action), lit(change), Text(note, overflow="fold"), height=None)
 
     def _hook(self, module: str, cls: str) -> None:
         import importlib

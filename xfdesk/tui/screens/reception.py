@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,14 +21,24 @@ from textual.widgets import DataTable, Footer, Header, Input, OptionList, Select
 
 from xfdesk.domain.lifecycle import TransitionRefused
 from xfdesk.domain.reception import WEEKDAY_CHARS, BookingRefused, ReceptionRuleError, date_label, month_weeks
+from xfdesk.tui.screens._cells import labelled_grid
 from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
 
 CSS_FILE = str(Path(__file__).with_name("reception.tcss"))
 REFUSALS: tuple[type[Exception], ...] = (BookingRefused, ReceptionRuleError, TransitionRefused)
-DAY_COLUMNS = (("时段", 4), ("时间", 11), ("状态", 6), ("事项编号", 14), ("信访人", 8), ("接访领导", 10),
-               ("诉求", 30), ("批示", 40))
-SESSION_COLUMNS = (("时间", 11), ("到访", 4), ("事项编号", 14), ("信访人", 8), ("接访领导", 8), ("批示", 20),
+# Both tables fit 80 columns up to the demand (day) or the instruction (session); the selected row's demand and
+# instruction are shown in full, wrapped, under the table (``row_detail``).
+DAY_COLUMNS = (("时段", 4), ("时间", 11), ("状态", 6), ("事项编号", 14), ("信访人", 8), ("接访领导", 8),
+               ("诉求", 13), ("批示", 40))
+SESSION_COLUMNS = (("时间", 11), ("到访", 4), ("事项编号", 14), ("信访人", 8), ("接访领导", 8), ("批示", 12),
                    ("诉求", 40))
+
+
+def row_detail(appointment) -> Table | Content:  # noqa: ANN001
+    """The selected appointment's demand and instruction in full (the table cuts them at 80 columns)."""
+    if appointment is None:
+        return Content("")
+    return labelled_grid([("诉求：", appointment.summary), ("批示：", appointment.instruction or "（未批示）")])
 
 
 def _say(screen: Screen, exc: Exception) -> None:
@@ -108,14 +119,16 @@ class ReceptionCalendarScreen(Screen):
             "G 生成本月排班，Y 生成自本月起一年的排班（已过去、已调整或已有约访的接访日不变），L 接访领导名单，"
             "R 接访日规则，Esc 返回。")
     BINDINGS = [
+        # 80 columns hold about eight footer keys: PageUp shows for both month keys, and the yearly schedule (Y)
+        # and the rule (R) are F1-help-only keys (rarely used; the help lists every binding below).
         Binding("enter", "open_day", "打开", priority=True),
-        Binding("pageup", "month(-1)", "上月", priority=True),
-        Binding("pagedown", "month(1)", "下月", priority=True),
+        Binding("pageup", "month(-1)", "翻月", priority=True, key_display="pgup/dn"),
+        Binding("pagedown", "month(1)", "下月", priority=True, show=False),
         Binding("t", "this_month", "本月"),
-        Binding("g", "generate(1)", "生成本月"),
-        Binding("y", "generate(12)", "生成一年"),
+        Binding("g", "generate(1)", "排本月"),
+        Binding("y", "generate(12)", "生成一年排班", show=False),
         Binding("l", "leaders", "领导名单"),
-        Binding("r", "rule", "接访规则"),
+        Binding("r", "rule", "接访日规则", show=False),
         Binding("escape", "app.pop_screen", "返回"),
     ]
     CSS_PATH = CSS_FILE
@@ -137,7 +150,7 @@ class ReceptionCalendarScreen(Screen):
             yield Static(id="rx-cal-reminder", classes="rx-warning")
             yield DataTable(id="rx-grid", cursor_type="cell", zebra_stripes=False, show_row_labels=False)
             yield Static(id="rx-cal-list")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "领导接访日历"
@@ -289,14 +302,16 @@ class ReceptionDayScreen(Screen):
             "B 把事项约到本日（光标在空时段上时约到该时段），X 取消所选约访，W 调班（换一位领导，须写原因），"
             "A 登记领导缺席（自动安排替班），F5 刷新，Esc 返回。")
     BINDINGS = [
-        Binding("p", "print_day", "打印当日文书"),
+        # The footer shows the daily keys; a leader's absence (A), a swap (W) and F5 are rare and F1-help-only
+        # (the help lists every binding below), so that every shown key fits in 80 columns.
+        Binding("p", "print_day", "打印"),
         Binding("s", "session", "接访记录"),
         Binding("r", "walk_in", "现场登记"),
         Binding("b", "book", "约访"),
         Binding("x", "cancel_booking", "取消约访"),
-        Binding("a", "absent", "领导缺席"),
-        Binding("w", "swap", "调班"),
-        Binding("f5", "reload", "刷新"),
+        Binding("a", "absent", "领导缺席", show=False),
+        Binding("w", "swap", "调班", show=False),
+        Binding("f5", "reload", "刷新", show=False),
         Binding("escape", "app.pop_screen", "返回"),
     ]
     CSS_PATH = CSS_FILE
@@ -318,7 +333,7 @@ class ReceptionDayScreen(Screen):
             yield Static(plain("约访"), classes="section-title")
             yield DataTable(id="rx-slots", cursor_type="row", zebra_stripes=False)
             yield Static(id="rx-day-foot")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"接访日 {date_label(self.day)}"
@@ -376,6 +391,7 @@ class ReceptionDayScreen(Screen):
                 self._add(table, a)
         if self.row_appointments:
             table.move_cursor(row=cursor_row)
+        self.query_one("#rx-day-foot", Static).update(row_detail(self.selected()))
 
     def _add(self, table: DataTable, a) -> None:  # noqa: ANN001
         case = f"（包案）" if a.case_leader and a.case_leader == a.leader_name else ""
@@ -394,6 +410,9 @@ class ReceptionDayScreen(Screen):
         event.stop()
         self.action_open_matter()
 
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.query_one("#rx-day-foot", Static).update(row_detail(self.selected()))
+
     def action_open_matter(self) -> None:
         a = self.selected()
         if a is None:
@@ -409,18 +428,13 @@ class ReceptionDayScreen(Screen):
         self.app.push_screen(SessionScreen(self.ctx, self.operator, self.day))
 
     def action_walk_in(self) -> None:
-        from xfdesk.tui.screens.reception_walkin import WalkInScreen
+        from xfdesk.tui.screens.reception_walkin import open_walk_in
 
         if self.day > self.ctx.today():
             self.notify(f"{date_label(self.day)}的接访还未开始，不能现场登记（可先约访）", severity="warning",
                         markup=False)
             return
-        clock = getattr(self.app, "now", None) or (lambda: dt.datetime.now().replace(second=0, microsecond=0))
-
-        def now() -> dt.datetime:  # the form's default 来访时间 falls on the reception day
-            return dt.datetime.combine(self.day, clock().time().replace(second=0, microsecond=0))
-
-        self.app.push_screen(WalkInScreen(self.ctx, self.operator, self.day, now=now))
+        open_walk_in(self.app, self.day)  # one place builds the walk-in form (its clock, its saved draft)
 
     def action_print_day(self) -> None:
         """One key: the day's set is issued (or the issued one reused) and sent to the printer; the documents
@@ -669,7 +683,8 @@ class SessionScreen(Screen):
         yield Header(icon="")
         yield Static(id="rx-session-head", classes="section-title")
         yield DataTable(id="rx-session", cursor_type="row", zebra_stripes=False)
-        yield Footer()
+        yield Static(id="rx-session-detail")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"接访记录 {date_label(self.day)}"
@@ -697,11 +712,15 @@ class SessionScreen(Screen):
                           lit(a.leader_name), lit(a.instruction), lit(a.summary))
         if self.rows and keep is not None:
             table.move_cursor(row=min(keep, len(self.rows) - 1))
+        self.query_one("#rx-session-detail", Static).update(row_detail(self.selected()))
 
     def selected(self):  # noqa: ANN201
         table = self.query_one("#rx-session", DataTable)
         row = table.cursor_row
         return self.rows[row] if self.rows and row is not None and 0 <= row < len(self.rows) else None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.query_one("#rx-session-detail", Static).update(row_detail(self.selected()))
 
     def action_attend(self, attended: bool) -> None:
         from xfdesk.services.reception import record_attendance
@@ -761,7 +780,7 @@ class BookMatterScreen(Screen):
             yield DataTable(id="rx-book-days", cursor_type="row", zebra_stripes=False)
             yield FormField("时段", FieldInput("slot", id="rx-book-slot", placeholder="空=自动取第一个空时段",
                                                restrict=r"\d*"), id="f-slot")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "约访"

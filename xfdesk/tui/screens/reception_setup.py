@@ -100,8 +100,10 @@ class LeadersScreen(Screen):
         keep = table.cursor_row
         table.clear()
         self.leaders = list_leaders(self.ctx)
-        for leader in self.leaders:
-            table.add_row(lit(leader.order), lit(leader.name), lit(leader.title), lit("在任" if leader.active else "已停用"))
+        for position, leader in enumerate(self.leaders, start=1):
+            # 顺序 is the place in the rota, counted from 1 (the stored sort key may start at 0 or skip numbers)
+            table.add_row(lit(position), lit(leader.name), lit(leader.title),
+                          lit("在任" if leader.active else "已停用"))
         if self.leaders and keep is not None:
             table.move_cursor(row=min(keep, len(self.leaders) - 1))
 

@@ -21,7 +21,8 @@ from textual.worker import get_current_worker
 from xfdesk.domain.glossary import LegalChannel, MatterKind
 from xfdesk.domain.lifecycle import TransitionRefused, transition_for
 from xfdesk.domain.screening import SCREENING_ROUTES, ScreeningRefused, Suggestion
-from xfdesk.tui.screens.handling import SCREEN_CSS, days_text, offer_notice
+from xfdesk.tui.screens.handling import SCREEN_CSS, offer_notice
+from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.widgets.fields import lit, plain
 
 SUGGESTED_MARK = "★"
@@ -81,10 +82,13 @@ class ScreeningQueueScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = f"甄别 · {self.operator.name}"
         table = self.query_one("#sq-table", DataTable)
+        # 80 columns: the registration date is left out (the queue is in its order and the 告知期限 follows from
+        # it), the demand gets 18 and the flags 10 (a second flag is cut with "…"; the matter screen shows all).
         table.add_column(SUGGESTED_MARK, key="mark", width=2)  # filled in when the suggestions are known
-        table.add_columns("编号", "登记", "告知期限", "剩余")
-        table.add_column("诉求摘要", width=22)  # the demand matters most; the person follows it
-        table.add_columns("信访人", "标记")
+        table.add_columns("编号", "告知期限", "剩余")
+        table.add_column("诉求摘要", width=18)  # the demand matters most; the person follows it
+        table.add_column("信访人")
+        table.add_column("标记", width=10)
         self.reload()
         self.query_one("#sq-table", DataTable).focus()
 
@@ -102,9 +106,9 @@ class ScreeningQueueScreen(Screen):
         self._suggestions.clear()
         table = self.query_one("#sq-table", DataTable)
         table.clear()
+        soon = self.ctx.settings.due_soon_days
         for r in self.rows:
-            table.add_row(lit(""), lit(r.number), lit(short_date(r.received_on, today)),
-                          lit(short_date(r.notice_due, today)), days_text(r.days_left),
+            table.add_row(lit(""), lit(r.number), lit(short_date(r.notice_due, today)), days_text(r.days_left, soon),
                           lit(r.summary), lit(r.petitioner), lit("、".join(r.flags)), key=str(r.id))
         overdue = sum(1 for r in self.rows if r.days_left is not None and r.days_left < 0)
         self.count_text = f"待甄别 {len(self.rows)} 件" + (f"，其中 {overdue} 件已超过受理告知期限" if overdue else "")
@@ -255,8 +259,8 @@ class ScreeningDecisionScreen(Screen[str | None]):
         notice = next((c for c in s["clocks"] if c["name"] == "notice"), None)
         self.query_one("#sd-head", Static).update(Content.assemble(
             (s["number"], "bold #00D7FF"), "　", (s["status_label"], "bold"), "　",
-            Content.assemble("受理告知期限 ", notice["due_on"].isoformat(), " ",
-                             Content.from_rich_text(days_text(notice["days_left"]))) if notice else "",
+            Content.assemble("受理告知期限 ", notice["due_on"].isoformat(), " ", Content.from_rich_text(
+                days_text(notice["days_left"], self.ctx.settings.due_soon_days))) if notice else "",
             "\n", ("诉求：", "bold"), s["summary"]))
         self.query_one("#sd-suggest", Static).update(suggestion_lines(self.shown))
         suggested = {(sg.route, sg.reason_code) for sg in self.shown}

@@ -7,7 +7,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from xfdesk.tui.screens.handling import SCREEN_CSS, ActionFormScreen, days_text, supervision_form
+from xfdesk.tui.screens.handling import SCREEN_CSS, ActionFormScreen, supervision_form
+from xfdesk.tui.screens.screening import short_date
+from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.widgets.fields import lit, plain
 
 
@@ -18,8 +20,9 @@ class SupervisionScreen(Screen):
             "+/- 调整天数，I 切换到已发督办，O 查看事项详情，F5 刷新，Esc 返回。")
     BINDINGS = [
         Binding("s", "supervise", "督办"),
-        Binding("plus,equals_sign", "days(1)", "天数+1"),
-        Binding("minus", "days(-1)", "天数-1"),
+        # one footer entry for both day keys so that every key fits in 80 columns
+        Binding("plus,equals_sign", "days(1)", "天数", key_display="+/-"),
+        Binding("minus", "days(-1)", "天数-1", show=False),
         Binding("i", "toggle_issued", "已发督办"),
         Binding("o", "open_matter", "详情"),
         Binding("f5", "reload", "刷新"),
@@ -42,14 +45,16 @@ class SupervisionScreen(Screen):
         yield Static(id="sv-title", classes="hd-title")
         yield DataTable(id="sv-board", cursor_type="row", zebra_stripes=False)
         yield DataTable(id="sv-issued", cursor_type="row", zebra_stripes=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"督办 · {self.operator.name}"
         board = self.query_one("#sv-board", DataTable)
-        board.add_columns("责任单位", "编号", "剩余/超期", "期限")  # how late first: 80 columns are few
-        board.add_column("诉求摘要", width=20)
-        board.add_columns("届满", "已督办", "信访人", "状态")
+        # 80 columns: how late and the due date first, then the demand; the deadline's name drops "期限"
+        # (办理 / 转送交办) and the person and status follow off to the right.
+        board.add_columns("责任单位", "编号", "剩余/超期", "届满", "已督办")
+        board.add_column("诉求摘要", width=14)
+        board.add_columns("期限", "信访人", "状态")
         self.query_one("#sv-issued", DataTable).add_columns("督办日期", "编号", "责任单位", "督办要求", "反馈期限",
                                                             "督办人", "办理情况")
         self.reload()
@@ -83,11 +88,12 @@ class SupervisionScreen(Screen):
         groups = supervision_board(self.ctx, self.operator, within_days=self.within)
         board.clear()
         self.row_ids = []
+        soon, today = self.ctx.settings.due_soon_days, self.ctx.today()
         for g in groups:
             for i, r in enumerate(g.rows):
-                board.add_row(lit(g.unit if i == 0 else ""), lit(r.number), days_text(r.days_left), lit(r.clock),
-                              lit(r.summary), lit(r.due_on.isoformat()),
-                              lit(f"{r.supervisions}次" if r.supervisions else ""), lit(r.petitioner),
+                board.add_row(lit(g.unit if i == 0 else ""), lit(r.number), days_text(r.days_left, soon),
+                              lit(short_date(r.due_on, today)), lit(f"{r.supervisions}次" if r.supervisions else ""),
+                              lit(r.summary), lit(r.clock.removesuffix("期限")), lit(r.petitioner),
                               lit(r.status_label))
                 self.row_ids.append(r.id)
         overdue = sum(g.overdue for g in groups)
