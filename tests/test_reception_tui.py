@@ -427,3 +427,67 @@ async def test_book_from_the_day_view_and_swap_by_keyboard(ctx, clerk, head, ros
     view = rs.day_view(ctx, NEXT_THURSDAY)
     assert view.appointments[0].slot == 3
     assert view.appointments[0].leader_id == view.leaders[0].leader_id != before.leader_id  # booking follows
+
+
+async def test_every_reception_footer_key_shows_at_80x24(ctx, clerk, head, roster, register):
+    from tests.test_tui_shell import footer_problems
+    from xfdesk.tui.screens.reception_setup import LeadersScreen
+
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    matter_id = register(summaries=("反映村口便桥年久失修，雨天无法通行，要求镇里尽快安排维修",)).matter_ids[0]
+    rs.book_matter(ctx, clerk, matter_id, NEXT_THURSDAY)
+    screens = [lambda: ReceptionCalendarScreen(ctx, head), lambda: ReceptionDayScreen(ctx, head, NEXT_THURSDAY),
+               lambda: SessionScreen(ctx, head, NEXT_THURSDAY), lambda: BookMatterScreen(ctx, clerk, matter_id),
+               lambda: LeadersScreen(ctx, head)]
+    for make in screens:
+        app = ScreenApp(make, ctx, head)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert footer_problems(app) == [], type(app.screen).__name__
+
+
+async def test_day_and_session_show_the_selected_demand_in_full_at_80x24(ctx, clerk, head, roster, register):
+    from tests.test_tui_helpers import screen_text
+
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    demand = "反映村口便桥年久失修，雨天无法通行，要求镇里尽快安排维修"
+    rs.book_matter(ctx, clerk, register(summaries=("要求落实征地安置",)).matter_ids[0], NEXT_THURSDAY)
+    rs.book_matter(ctx, clerk, register(summaries=(demand,)).matter_ids[0], NEXT_THURSDAY)
+    for make in (lambda: ReceptionDayScreen(ctx, head, NEXT_THURSDAY), lambda: SessionScreen(ctx, head, NEXT_THURSDAY)):
+        app = ScreenApp(make)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            flat = screen_text(app).replace(" ", "").replace("\n", "")
+            assert "要求落实征地安置" in flat and demand not in flat  # first row selected; the table cuts the long one
+            await pilot.press("down")
+            await pilot.pause()
+            flat = screen_text(app).replace(" ", "").replace("\n", "")
+            assert demand in flat, type(app.screen).__name__  # wrapped under the table, whole
+
+
+async def test_walk_in_key_goes_through_open_walk_in(ctx, clerk, head, roster, monkeypatch):
+    import xfdesk.tui.screens.reception_walkin as walkin
+
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    ctx.clock = lambda: NEXT_THURSDAY
+    opened = []
+    monkeypatch.setattr(walkin, "open_walk_in", lambda app, day, **kw: opened.append((app, day)))
+    app = ScreenApp(lambda: ReceptionDayScreen(ctx, clerk, NEXT_THURSDAY), ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+    assert opened == [(app, NEXT_THURSDAY)]  # one place builds the walk-in form (its clock and its draft)
+
+
+async def test_leaders_are_numbered_from_one(ctx, head):
+    from xfdesk.tui.screens.reception_setup import LeadersScreen
+
+    for name, order in (("刘建国", 0), ("陈志强", 4), ("黄丽华", 9)):  # stored sort keys as an import may leave them
+        rs.add_leader(ctx, head, name, "镇长", order=order)
+
+    app = ScreenApp(lambda: LeadersScreen(ctx, head))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#rx-leaders", DataTable)
+        assert [cell(table, r, "顺序") for r in range(table.row_count)] == ["1", "2", "3"]
+        assert cell(table, 2, "姓名") == "黄丽华"

@@ -311,3 +311,48 @@ async def test_the_desk_opens_queue_board_and_handling_by_keys(ctx, register, cl
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ScreeningDecisionScreen)
+
+
+async def test_queue_at_80x24_shows_the_flags_and_every_key(ctx, register, clerk):
+    from tests.test_tui_helpers import screen_text
+    from tests.test_tui_shell import footer_problems
+
+    register(name="钟群", headcount=6, summaries=("赣南鞋业公司拖欠六名工人三个月工资共计四万余元",))
+    app = ScreenApp(ctx, clerk, lambda: ScreeningQueueScreen(ctx, clerk))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert footer_problems(app) == []
+        lines = screen_text(app).splitlines()
+        assert any("标记" in line for line in lines)
+        row = next(line for line in lines if "钟群" in line)
+        assert "集体访" in row  # the 标记 column is inside 80 columns
+
+
+async def test_supervision_board_at_80x24_shows_the_due_date_and_every_key(ctx, register, clerk):
+    from tests.test_tui_helpers import screen_text
+    from tests.test_tui_shell import footer_problems
+
+    mid = register(summaries=("反映村道路灯长期不亮",)).matter_ids[0]
+    screen_matter(ctx, clerk, mid, kind="申诉求决", route="accept", reason_code="accept_claim", suggestions=[])
+    with ctx.db.read() as s:
+        unit = s.exec(select(Unit.id).where(Unit.name == "城建办")).one()
+    h.assign_matter(ctx, clerk, mid, unit)
+    due = ctx.today() + dt.timedelta(days=3)
+    with ctx.db.write() as s:  # due soon, so that it is on the board
+        m = s.get(Matter, mid)
+        m.due_on = due
+        s.add(m)
+    app = ScreenApp(ctx, clerk, lambda: SupervisionScreen(ctx, clerk))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert footer_problems(app) == []
+        lines = screen_text(app).splitlines()
+        assert any("届满" in line for line in lines)
+        row = next(line for line in lines if "城建办" in line)
+        assert due.strftime("%m-%d") in row and "剩3天" in row
+        assert "+/-" in lines[-1]  # both day keys under one footer entry
+        for _ in range(3):
+            await pilot.press("minus")
+        await pilot.pause()
+        assert app.screen.within == ctx.settings.due_soon_days - 3
+        assert not any("城建办" in line for line in screen_text(app).splitlines())  # 3 days no longer within 2

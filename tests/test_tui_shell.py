@@ -293,3 +293,95 @@ async def test_from_a_matter_to_its_person_to_a_new_visit(ctx, clerk, register):
     with ctx.db.read() as session:
         newest = session.exec(select(Matter).order_by(Matter.id.desc())).first()
     assert newest.petitioner_id == first.petitioner_ids[0] and newest.summary == "又来反映宅基地边界纠纷"
+
+
+# -- 80x24: every footer key visible, nothing a clerk needs cut off ------------------------------------------------
+
+
+def footer_problems(app) -> list[str]:  # noqa: ANN001
+    """Keys of the active screen's footer that a clerk cannot see: cut at the right edge (under the command palette
+    key) or not on the footer although the binding asks to be shown. Empty when every key is readable."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    footer = app.screen.query_one(Footer)
+    keys = list(footer.query(FooterKey))
+    palette = [k for k in keys if k.has_class("-command-palette")]
+    right = palette[0].region.x if palette else footer.region.right
+    problems = [f"{k.key_display} {k.description} 被截断" for k in keys
+                if not k.has_class("-command-palette") and (k.region.width == 0 or k.region.right > right)]
+    shown = {b.action for _key, b, _enabled, _tip in app.screen.active_bindings.values() if b.show}
+    problems += [f"{action} 不在页脚" for action in shown - {k.action for k in keys}]
+    return problems
+
+
+def lines_of(app) -> list[str]:  # noqa: ANN001
+    return screen_text(app).splitlines()
+
+
+async def test_matter_screen_at_80x24_wraps_details_and_cites_the_basis(ctx, clerk, register):
+    from rich.cells import cell_len
+    from textual.containers import VerticalScroll
+
+    from xfdesk.services.events import record_event
+    from xfdesk.storage.models import Matter
+
+    mid = register(summaries=("反映村道路灯长期不亮",)).matter_ids[0]
+    with ctx.db.write() as s:
+        m = s.get(Matter, mid)
+        m.details = "第一行：路灯坏了半年。\n第二行：村民多次反映，村委会答复后仍未解决，要求镇里尽快派人到现场查看并处理。"
+        s.add(m)
+        record_event(s, clerk, "extend", matter_id=mid, note="案情复杂，需进一步调查核实相关情况，申请延期三十日办理完毕")
+    app = make_app(ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        app.open_matter(mid)
+        await settle(pilot)
+        assert footer_problems(app) == []
+        body = app.screen.query_one("#matter-body", VerticalScroll)
+        body.scroll_home(animate=False)
+        await pilot.pause()
+        lines = lines_of(app)
+        first = next(i for i, line in enumerate(lines) if "详细情况：" in line)
+        def column(line: str, word: str) -> int:  # screen column (CJK characters are 2 wide)
+            return cell_len(line[: line.index(word)])
+
+        second = next(line for line in lines[first + 1:] if "第二行" in line)
+        # the second line starts under the first, not at column 1; the wrapped rest of a line too
+        assert column(second, "第二行") == column(lines[first], "第一行") > 2
+        assert lines[first + 2].strip() and column(lines[first + 2], lines[first + 2].strip()[0]) == column(
+            second, "第二行")
+        # 依据: the article on the table's row, the full wording (wrapped) under the table: nothing cut
+        text = "".join(line.strip() for line in lines)
+        body.scroll_to_widget(app.screen.query_one("#matter-bases"), animate=False, top=True)
+        await pilot.pause()
+        text += "".join(line.strip() for line in lines_of(app))
+        assert "《信访工作条例》第二十二条" in text
+        assert "信访部门收到信访事项，应当予以登记，并区分情况，在15日内分别处理" in text
+        # the timeline's 说明 wraps inside 80 columns
+        body.scroll_end(animate=False)
+        await pilot.pause()
+        timeline = lines_of(app)
+        assert "".join(line.strip() for line in timeline).count("申请延期三十日办理完毕") == 1
+        assert all(len(line.rstrip()) <= 80 for line in timeline)
+
+
+async def test_handling_person_and_search_footers_fit_80_columns(ctx, clerk, register):
+    mid = register(summaries=("反映村道路灯长期不亮",)).matter_ids[0]
+    app = make_app(ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert footer_problems(app) == []
+        app.open_matter(mid)
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HandlingScreen"
+        assert footer_problems(app) == []
+        assert "办理所选" in screen_text(app)  # Enter is shown although the action list has the focus
+        await pilot.press("escape", "p")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PersonScreen"
+        assert footer_problems(app) == []
