@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
+from textual.widgets import DataTable
 
 OVERDUE_STYLE = "bold #FF5F5F"
 DUE_SOON_STYLE = "bold #FFAF00"
@@ -28,3 +30,17 @@ def labelled_grid(rows: list[tuple[str, object]], label_style: str = "bold", val
     for label, value in rows:
         grid.add_row(Text(label), Text(str(value)))
     return grid
+
+
+def fill_wrapping_table(table: DataTable, titles: tuple[str, ...], last_title: str, rows: list[tuple[str, ...]],
+                        screen_width: int, *, edge: int = 4, min_width: int = 16) -> None:
+    """Rebuild ``table`` with ``rows`` (plain strings, shown literally). The last column takes what the others
+    leave of the screen and wraps there (the row grows) instead of being cut at the right edge of 80 columns.
+    ``edge`` is what lies right of the table (the last column's padding, scrollbars, the container's padding)."""
+    used = sum(max([cell_len(title)] + [cell_len(r[i]) for r in rows]) + 2 for i, title in enumerate(titles))
+    table.clear(columns=True)
+    table.add_columns(*titles)
+    table.add_column(last_title, width=max(min_width, screen_width - used - edge))
+    for *cells, last in rows:
+        table.add_row(*(Text(c, no_wrap=True, overflow="ellipsis") for c in cells), Text(last, overflow="fold"),
+                      height=None)

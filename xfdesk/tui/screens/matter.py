@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from xfdesk.tui.screens._cells import OVERDUE_STYLE, days_text, labelled_grid
+from xfdesk.tui.screens._cells import OVERDUE_STYLE, days_text, fill_wrapping_table, labelled_grid
 from xfdesk.tui.widgets.fields import lit, plain
 from xfdesk.tui.styles import css
 
@@ -56,8 +55,6 @@ def deadline_cell(item: dict, due_soon_days: int) -> Text:
     return days_text(item.get("days_left"), due_soon_days)
 
 
-MIN_NOTE_WIDTH = 16  # 说明 never narrower than this; on a narrow screen the table then scrolls sideways
-EDGE = 6  # the body's padding and scrollbar, the 说明 column's own padding
 
 
 def citation(basis: str) -> str:
@@ -173,15 +170,8 @@ class MatterScreen(Screen):
                 change = f"{label(e.get('from'))}→{label(e['to'])}" if e.get("from") else label(e["to"])
             at = dt.datetime.fromisoformat(e["at"]).strftime("%Y-%m-%d %H:%M")
             rows.append((at, e["actor"] or "", action_label(e["action"]), change, e.get("note") or ""))
-        # 说明 takes what the other columns leave of the screen and wraps there (the row grows), instead of being
-        # cut at the right edge; each column is as wide as its widest cell, 2 columns of padding each.
-        titles = ("时间", "操作人", "操作", "状态变化")
-        used = sum(max([cell_len(t)] + [cell_len(r[i]) for r in rows]) + 2 for i, t in enumerate(titles))
-        events.clear(columns=True)
-        events.add_columns(*titles)
-        events.add_column("说明", width=max(MIN_NOTE_WIDTH, self.app.size.width - used - EDGE))
-        for at, actor, action, change, note in rows:
-            events.add_row(lit(at), lit(actor), lit(action), lit(change), Text(note, overflow="fold"), height=None)
+        # 说明 wraps within the screen (the row grows) instead of being cut at the right edge
+        fill_wrapping_table(events, ("时间", "操作人", "操作", "状态变化"), "说明", rows, self.app.size.width, edge=6)
 
     def _hook(self, module: str, cls: str) -> None:
         import importlib

@@ -8,15 +8,23 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from xfdesk.tui.widgets.fields import lit, plain
+from xfdesk.tui.screens._cells import fill_wrapping_table
+from xfdesk.tui.widgets.fields import plain
 from xfdesk.tui.styles import css
+
+
+MATTER_COLUMNS = ("编号", "日期", "状态", "标记")  # then 诉求, as wide as the screen leaves
 
 
 class PersonScreen(Screen):
     CSS_PATH = css("views")
     HELP = ("信访人：上方为身份信息（证件号、电话已遮蔽）与标记，下方为其全部事项；上下键选择，回车打开，"
             "N 为此人登记新的来访，Esc 返回。")
-    BINDINGS = [Binding("n", "register_visit", "为此人登记"), Binding("escape", "app.pop_screen", "返回")]
+    BINDINGS = [
+        Binding("enter", "open_selected", "打开", priority=True),  # shown: the table's own Enter is hidden
+        Binding("n", "register_visit", "为此人登记"),
+        Binding("escape", "app.pop_screen", "返回"),
+    ]
 
     def __init__(self, ctx, operator, petitioner_id: int):  # noqa: ANN001
         super().__init__()
@@ -38,7 +46,7 @@ class PersonScreen(Screen):
         history = person_history(self.ctx, self.petitioner_id, self.operator.role)
         head = self.query_one("#person-head", Static)
         table = self.query_one("#person-matters", DataTable)
-        table.add_columns("编号", "日期", "状态", "标记", "诉求")
+        table.add_columns(*MATTER_COLUMNS, "诉求")
         if history is None:
             head.update(plain("找不到该信访人"))
             return
@@ -50,15 +58,21 @@ class PersonScreen(Screen):
         if history.flags:
             lines.append(Content("标记：" + "、".join(history.flags)).stylize("bold #FFAF00"))
         head.update(Content("\n").join(lines))
-        for m in history.matters:
-            table.add_row(lit(m.number), lit(m.received_on.isoformat()), lit(m.status_label), lit("、".join(m.flags)),
-                          lit(m.summary))
-            self.matter_ids.append(m.id)
+        rows = [(m.number, m.received_on.isoformat(), m.status_label, "、".join(m.flags), m.summary)
+                for m in history.matters]
+        fill_wrapping_table(table, MATTER_COLUMNS, "诉求", rows, self.app.size.width)  # 诉求 wraps, never cut
+        self.matter_ids = [m.id for m in history.matters]
         table.focus()
 
     def action_register_visit(self) -> None:
         self.app.action_register(petitioner_id=self.petitioner_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if 0 <= event.cursor_row < len(self.matter_ids):
-            self.app.open_matter(self.matter_ids[event.cursor_row])
+        self.open_row(event.cursor_row)
+
+    def action_open_selected(self) -> None:
+        self.open_row(self.query_one("#person-matters", DataTable).cursor_row)
+
+    def open_row(self, row: int | None) -> None:
+        if row is not None and 0 <= row < len(self.matter_ids):
+            self.app.open_matter(self.matter_ids[row])

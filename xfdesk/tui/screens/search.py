@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from xfdesk.tui.screens._cells import fill_wrapping_table
 from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
 from xfdesk.tui.styles import css
 
@@ -23,7 +24,11 @@ class SearchBox(FieldInput):
         # the input box would take PageDown/PageUp (and hide them from the footer): paging is the screen's
         Binding("pagedown", "screen.page(1)", "下一页"),
         Binding("pageup", "screen.page(-1)", "上一页"),
+        Binding("enter", "screen.open_selected", "打开"),  # shown: the box's own Enter (submit) is hidden
     ]
+
+
+COLUMNS = ("类别", "编号/姓名", "状态", "日期")  # then 内容, as wide as the screen leaves
 
 
 class SearchScreen(Screen):
@@ -57,7 +62,7 @@ class SearchScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = "综合查询"
         table = self.query_one("#results", DataTable)
-        table.add_columns("类别", "编号/姓名", "状态", "日期", "内容")
+        table.add_columns(*COLUMNS, "内容")
         table.can_focus = False
         self.query_one("#query", Input).focus()
         if self.initial:
@@ -81,10 +86,10 @@ class SearchScreen(Screen):
         result = search_everything(self.ctx, text, operator=self.operator, limit=PAGE, offset=self.page_offset)
         self.lines, self.has_more = result.lines, result.has_more
         table = self.query_one("#results", DataTable)
-        table.clear()
-        for line in self.lines:
-            table.add_row(lit("人" if line.kind == "person" else "事项"), lit(line.title), lit(line.status),
-                          lit(line.when.isoformat() if line.when else ""), lit(line.text))
+        rows = [("人" if line.kind == "person" else "事项", line.title, line.status,
+                 line.when.isoformat() if line.when else "", line.text) for line in self.lines]
+        # 内容 wraps within the screen: a person's phone comes last and must stay readable at 80 columns
+        fill_wrapping_table(table, COLUMNS, "内容", rows, self.app.size.width)
         status = self.query_one("#search-status", Static)
         if not text.strip():
             status.update(plain("请输入要查找的内容"))
@@ -110,6 +115,9 @@ class SearchScreen(Screen):
     @on(Input.Submitted, "#query")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.action_open_selected()
+
+    def action_open_selected(self) -> None:
         if self._timer is not None:
             self.run_search()
         if not self.lines:
