@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from rich.cells import cell_len
 from sqlmodel import select
 from textual.app import App
 from textual.widgets import DataTable, Input, SelectionList, Static
@@ -491,3 +492,15 @@ async def test_leaders_are_numbered_from_one(ctx, head):
         table = app.screen.query_one("#rx-leaders", DataTable)
         assert [cell(table, r, "顺序") for r in range(table.row_count)] == ["1", "2", "3"]
         assert cell(table, 2, "姓名") == "黄丽华"
+
+
+async def test_a_four_character_leader_name_is_not_cut_in_the_calendar(ctx, head):
+    rs.add_leader(ctx, head, "欧阳桂美", "党委副书记")
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    app = ScreenApp(lambda: ReceptionCalendarScreen(ctx, head))
+    async with app.run_test(size=(80, 24)):
+        cells = grid_text(app.screen)
+        assert "欧阳桂美" in cells[NEXT_THURSDAY]
+        grid = app.screen.query_one("#rx-grid", DataTable)
+        widths = {c.get_render_width(grid) - 2 for c in grid.columns.values()}
+        assert max(cell_len(line) for line in cells[NEXT_THURSDAY].splitlines()) <= min(widths)

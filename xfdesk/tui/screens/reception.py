@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,6 +26,7 @@ from xfdesk.tui.screens._cells import labelled_grid
 from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
 
 CSS_FILE = str(Path(__file__).with_name("reception.tcss"))
+CAL_CELL_WIDTH = 9  # seven days of 9 (+2 padding) fit 80 columns
 REFUSALS: tuple[type[Exception], ...] = (BookingRefused, ReceptionRuleError, TransitionRefused)
 # Both tables fit 80 columns up to the demand (day) or the instruction (session); the selected row's demand and
 # instruction are shown in full, wrapped, under the table (``row_detail``).
@@ -191,7 +193,7 @@ class ReceptionCalendarScreen(Screen):
             f"{date_label(d.day)}（约访{d.booked}件）" for d in due) + "。打开该日按 P 打印当日文书" if due else ""))
         grid.clear(columns=True)
         for ch in WEEKDAY_CHARS:
-            grid.add_column(Text(ch, justify="center"), width=9)
+            grid.add_column(Text(ch, justify="center"), width=CAL_CELL_WIDTH)
         self.cells = {}
         for r, week in enumerate(month_weeks(self.year, self.month)):
             row = []
@@ -233,8 +235,10 @@ class ReceptionCalendarScreen(Screen):
             text.append(cal.day_name(day), style="#FF5F5F")
         elif reception is not None:
             names = [s.name for s in reception.leaders] or ["未安排"]
-            text.append("\n接 ", style="bold #5FFF5F")
-            text.append(names[0])  # user text: appended as plain text, never markup
+            # "接 " + the leader when that fits the 9-column cell; a four-character name (欧阳桂美) alone, in the
+            # same green, rather than cut to "欧阳 …" (the list under the grid names every leader in full)
+            text.append("\n接 " if cell_len("接 " + names[0]) <= CAL_CELL_WIDTH else "\n", style="bold #5FFF5F")
+            text.append(names[0], style="#5FFF5F")  # user text: appended as plain text, never markup
             if len(names) > 1:
                 text.append("\n   " + "、".join(names[1:]))
         return text
