@@ -18,6 +18,8 @@ def days_text(days: int | None, due_soon_days: int) -> Text:
         return Text("")
     if days < 0:
         return Text(f"超期{-days}天", style=OVERDUE_STYLE)
+    if days == 0:
+        return Text("今天到期", style=DUE_SOON_STYLE)
     return Text(f"剩{days}天", style=DUE_SOON_STYLE if days <= due_soon_days else IN_TIME_STYLE)
 
 

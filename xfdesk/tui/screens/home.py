@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
@@ -16,6 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.widgets.fields import lit, plain
 
 WEEKDAYS = "一二三四五六日"
@@ -30,15 +30,6 @@ def relative_day(day: dt.date, today: dt.date) -> str:
     if weeks in (0, 1):
         return f"{'本下'[weeks]}周{WEEKDAYS[day.weekday()]}"
     return f"{day.month}月{day.day}日"
-
-
-def days_text(days: int) -> Text:
-    """Days left, coloured: overdue red, due within the warning window yellow."""
-    if days < 0:
-        return Text(f"超期{-days}天", style="bold #FF5F5F")
-    if days == 0:
-        return Text("今天到期", style="bold #FFAF00")
-    return Text(f"剩{days}天", style="#FFAF00" if days <= 5 else "")
 
 
 class HomeScreen(Screen):
@@ -148,7 +139,8 @@ class HomeScreen(Screen):
         due.clear()
         self._row_matters = {}
         for line in summary.overdue + summary.due_soon:
-            due.add_row(lit(line.number), days_text(line.days_left), lit(line.status_label),
+            due.add_row(lit(line.number), days_text(line.days_left, ctx.settings.due_soon_days),
+                        lit(line.status_label),
                         lit(line.petitioner), lit(line.summary), key=f"due-{line.matter_id}")
             self._row_matters[f"due-{line.matter_id}"] = line.matter_id
         today = self.query_one("#home-today", DataTable)
