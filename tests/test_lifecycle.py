@@ -240,3 +240,16 @@ def test_event_log_is_append_only(ctx, register):
     with pytest.raises(EventLogIsAppendOnly):
         with ctx.db.write() as s:
             s.delete(s.exec(select(Event).where(Event.matter_id == matter_id)).first())
+
+
+def test_every_stored_action_has_a_chinese_name():
+    from xfdesk.domain import reception, screening
+    from xfdesk.domain.timeline import OTHER_EVENT_LABELS, event_label
+
+    actions = ({t.action.value for t in TRANSITIONS} | set(OTHER_EVENT_LABELS) | set(reception.EVENT_LABELS)
+               | set(screening.EVENT_LABELS))
+    for action in actions:
+        label = event_label(action)
+        assert label and not label.isascii(), action
+    assert event_label(Action.NOT_ACCEPT.value) == "不予受理"
+    assert event_label("something_new") == "something_new"  # shown as stored, never hidden

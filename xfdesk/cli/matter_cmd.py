@@ -82,6 +82,8 @@ def show_cmd(
     for d in detail["deadline_details"]:
         state = {"open": "计时中", "met": "按期", "late": "超期", "cancelled": "不适用"}[d["state"]]
         print(f"  {d['label']}  {d['due_on']}  {state}")
+    from xfdesk.domain.timeline import event_label
+
     print("办理记录：")
     for e in detail["events"]:
-        print(f"  {e['at']}  {e['actor']}  {e['action']}  {e['note']}")
+        print(f"  {e['at']}  {e['actor']}  {event_label(e['action'])}  {e['note']}")

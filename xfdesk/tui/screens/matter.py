@@ -21,30 +21,13 @@ from xfdesk.tui.widgets.fields import lit, plain
 from xfdesk.tui.styles import css
 
 STATE_LABELS = {"open": "计时中", "met": "按期", "late": "超期完成", "cancelled": "已取消"}
-# Events written outside the lifecycle table and the areas' own EVENT_LABELS (domain.screening, domain.reception).
-ACTION_LABELS = {"register": "登记", "document_issued": "出具文书", "document_voided": "作废文书",
-                 "import": "导入", "export": "导出", "calendar_import": "导入节假日安排"}
 
 
 def action_label(action: str) -> str:
-    """Chinese name of an event's action: the lifecycle table's label, an area's event label, else as stored."""
-    import importlib
+    """Chinese name of an event's action (the rule lives in ``domain.timeline``)."""
+    from xfdesk.domain.timeline import event_label
 
-    from xfdesk.domain.lifecycle import TRANSITIONS
-
-    for t in TRANSITIONS:
-        if t.action.value == action:
-            return t.label
-    if action in ACTION_LABELS:
-        return ACTION_LABELS[action]
-    for module in ("xfdesk.domain.screening", "xfdesk.domain.reception"):
-        try:
-            labels = importlib.import_module(module).EVENT_LABELS
-        except (ImportError, AttributeError):
-            continue
-        if action in labels:
-            return labels[action]
-    return action
+    return event_label(action)
 
 
 def deadline_cell(item: dict, due_soon_days: int) -> Text:
