@@ -270,3 +270,12 @@ def test_instruction_refused_for_a_matter_closed_since_booking(ctx, clerk, roste
     with ctx.db.read() as session:
         assert session.get(Appointment, appt.id).instruction == ""
     assert events(ctx, "supervise", m) == []
+
+
+def test_instruction_due_default_follows_the_rule_profile(ctx):
+    import datetime as dt
+
+    from xfdesk.services.reception import default_instruction_due
+
+    # 2026-09-17 + 15 days = 10-02, inside the National Day holiday → first working day after it
+    assert default_instruction_due(ctx, dt.date(2026, 9, 17)) == dt.date(2026, 10, 8)

@@ -58,7 +58,7 @@ __all__ = [
     "import_roster", "set_reception_rule", "generate_schedule", "month_days", "day_view", "find_day",
     "upcoming_days", "swap_leader",
     "mark_absent", "assign_case_leader", "book_matter", "cancel_booking", "register_walk_in", "record_attendance",
-    "record_instruction", "days_needing_notices", "booking_info", "BookingInfo", "active_units",
+    "record_instruction", "default_instruction_due", "days_needing_notices", "booking_info", "BookingInfo", "active_units",
     "print_day_set", "DaySet", "GenerationResult", "DayView", "AppointmentView",
 ]
 
@@ -783,6 +783,14 @@ class InstructionOutcome:
     unit_ids: list[int]
     documents: list[Any] = field(default_factory=list)
     document_error: str = ""
+
+
+def default_instruction_due(ctx, day: dt.date) -> dt.date:  # noqa: ANN001
+    """The due date offered for a leader's 批示: the rule profile's 转送交办 period from the reception day
+    (the clerk overwrites it with what the leader said)."""
+    from xfdesk.domain.deadlines import due_date
+
+    return due_date(day, ctx.profile.limit("dispatch"), ctx.calendar())
 
 
 def record_instruction(ctx, operator, appointment_id: int, instruction: str, unit_ids: list[int],  # noqa: ANN001

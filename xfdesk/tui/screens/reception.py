@@ -615,11 +615,10 @@ class InstructionScreen(ModalScreen[bool]):
         self.day = day
 
     def compose(self) -> ComposeResult:
-        from xfdesk.services.reception import active_units
+        from xfdesk.services.reception import active_units, default_instruction_due
 
         units = active_units(self.ctx)
-        # a default the clerk overwrites with what the leader said: 15 days, the usual 交办 period
-        due = self.ctx.calendar().add_days(self.day, 15)
+        due = default_instruction_due(self.ctx, self.day)
         a = self.appointment
         with Vertical(classes="rx-dialog rx-wide"):
             yield Static(Content.assemble(("领导批示　", "bold"), a.matter_number, "　", a.petitioner, "　", a.summary),
