@@ -12,9 +12,13 @@ from tests.conftest import TODAY
 from xfdesk.domain.lifecycle import OPEN_STATUSES, Status
 from xfdesk.domain.validation import check_id_number, check_phone, id_birth_date, id_gender
 from xfdesk.services.context import open_context
+from xfdesk.domain import reception as reception_domain
 from xfdesk.services.demo import DemoRefused, generate_demo
 from xfdesk.storage.models import (Contact, ContactPetitioner, Deadline, Event, FollowUp, Leader, Matter, Petitioner,
                                    Review)
+
+
+RECEPTION_EVENTS = set(reception_domain.EVENT_LABELS)
 
 
 def _dump(ctx) -> dict:  # noqa: ANN001
@@ -32,7 +36,9 @@ def _dump(ctx) -> dict:  # noqa: ANN001
                          m.received_on, m.due_on, m.closed_on, m.unit_id, m.repeat_of_id, m.is_group, m.is_repeat,
                          m.is_restricted, m.reply_result)
                         for m in session.exec(select(Matter).order_by(Matter.id))],
-            "events": [(e.matter_id, e.at, e.actor, e.action, e.from_status, e.to_status, e.note)
+            # the reception days and bookings are made at the end, on the real clock: their times are wall-clock
+            "events": [(e.matter_id, None if e.action in RECEPTION_EVENTS else e.at, e.actor, e.action,
+                        e.from_status, e.to_status, e.note)
                        for e in session.exec(select(Event).order_by(Event.id))],
             "deadlines": [(d.matter_id, d.name, d.start_on, d.due_on, d.state, d.on_time)
                           for d in session.exec(select(Deadline).order_by(Deadline.id))],
