@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from xfdesk.domain.errors import Refused
 from xfdesk.domain.glossary import Role
 
 
@@ -164,7 +165,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 TRANSITIONS_BY_ACTION: dict[Action, Transition] = {t.action: t for t in TRANSITIONS}
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """A transition that the table does not allow; the message is for the user, in Chinese."""
 
 
