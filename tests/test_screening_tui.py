@@ -8,10 +8,11 @@ from sqlmodel import select
 from textual.app import App
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from tests.conftest import TODAY
 from xfdesk.domain.privacy import RESTRICTED_NAME
 from xfdesk.services import handling as h
 from xfdesk.services.screening import screen_matter
-from xfdesk.storage.models import Document, Event, Matter, Unit
+from xfdesk.storage.models import Deadline, Document, Event, Matter, Unit
 from xfdesk.tui.screens.handling import ActionFormScreen, HandlingScreen
 from xfdesk.tui.screens.screening import ScreeningDecisionScreen, ScreeningQueueScreen
 from xfdesk.tui.screens.supervision import SupervisionScreen
@@ -149,11 +150,15 @@ async def test_screen_accept_then_assign_mediate_fail_reply_follow_up_archive_by
         m = s.get(Matter, mid)
         unit = s.get(Unit, m.unit_id)
     assert (m.kind, m.reply_result, unit.name) == ("申诉求决", "解释说明", "城建办")
+    # the reply ends the 速办 clocks itself (no separate event any more)
     assert actions(ctx, mid) == ["register", "accept", "document_issued", "assign", "start_mediation",
-                                 "mediation_failed", "reply", "fast_track_end", "follow_up", "archive"]
+                                 "mediation_failed", "reply", "follow_up", "archive"]
     with ctx.db.read() as s:
         [doc] = s.exec(select(Document).where(Document.matter_id == mid)).all()
+        notice = s.exec(select(Deadline).where(Deadline.matter_id == mid, Deadline.name == "notice")).one()
     assert doc.kind == "acceptance_notice" and doc.number_text
+    # 受理告知 was met when the 受理告知书 was issued (条例第二十三条), not when the decision was saved
+    assert (notice.state, notice.ended_on) == ("met", TODAY)
 
 
 async def test_not_reaccept_suggestion_is_shown_with_evidence_and_accepted(ctx, register, clerk):
@@ -235,10 +240,13 @@ async def test_clerk_is_blocked_from_approving_an_extension_and_the_head_approve
         await pilot.press("backspace", "backspace", *"20", "enter", *"xianchang celiang")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        await close_notice(pilot, "extension_notice")  # 延期告知书 offered
+        # the 延期办理告知书 was issued with the 延期 itself (条例第三十四条): nothing left to offer
+        assert isinstance(app.screen, HandlingScreen)
     assert "extend" in actions(ctx, mid)
     with ctx.db.read() as s:
         assert s.get(Matter, mid).extension_days == 20
+        [doc] = s.exec(select(Document).where(Document.matter_id == mid)).all()
+    assert doc.kind == "extension_notice" and doc.number_text
 
 
 async def test_clerk_lists_show_an_accusation_without_identity(ctx, register, clerk, head):

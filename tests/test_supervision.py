@@ -30,6 +30,7 @@ def board_office(ctx, register, clerk):
     def handled(summary, received, unit, kind="申诉求决", reason="accept_claim"):
         mid = register(summaries=(summary,), received_at=dt.datetime.combine(received, dt.time(9))).matter_ids[0]
         screen_matter(ctx, clerk, mid, kind=kind, route="accept", reason_code=reason, suggestions=[], on=received)
+        h.notice_delivered(ctx, clerk, mid, on=received)
         h.assign_matter(ctx, clerk, mid, unit_id(ctx, unit), on=received)
         return mid
 

@@ -356,8 +356,8 @@ async def test_matter_screen_at_80x24_wraps_details_and_cites_the_basis(ctx, cle
         body.scroll_to_widget(app.screen.query_one("#matter-bases"), animate=False, top=True)
         await pilot.pause()
         text += "".join(line.strip() for line in lines_of(app))
-        assert "《信访工作条例》第二十二条" in text
-        assert "信访部门收到信访事项，应当予以登记，并区分情况，在15日内分别处理" in text
+        assert "《信访工作条例》第二十三条" in text  # 受理告知: notifying the petitioner (was cited as 第二十二条)
+        assert "不能当场告知的，应当自收到信访事项之日起15日内书面告知信访人" in text
         # the timeline's 说明 wraps inside 80 columns
         body.scroll_end(animate=False)
         await pilot.pause()

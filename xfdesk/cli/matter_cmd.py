@@ -1,4 +1,4 @@
-"""``xfdesk matter list`` and ``xfdesk matter show``."""
+"""``xfdesk matter list``, ``show``, ``actions`` and ``do``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 from xfdesk.cli.app import CliError, context
 from xfdesk.domain.glossary import Role
 
-matter_app = typer.Typer(help="信访事项：列表与详情", no_args_is_help=True)
+matter_app = typer.Typer(help="信访事项：列表、详情、可办操作与办理", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -87,3 +87,93 @@ def show_cmd(
     print("办理记录：")
     for e in detail["events"]:
         print(f"  {e['at']}  {e['actor']}  {event_label(e['action'])}  {e['note']}")
+
+
+def _date(text: Optional[str], label: str):  # noqa: ANN202
+    if text is None or not text.strip():
+        return None
+    from xfdesk.domain.dates import BadDate, parse_day
+
+    try:
+        return parse_day(text, label)
+    except BadDate as exc:
+        raise CliError(f"{exc}：{text}") from None
+
+
+@matter_app.command("actions", help="列出事项当前可以进行的操作（按办理流程表）及各操作需要的选项")
+def actions_cmd(
+    number: str = typer.Argument(..., help="事项编号，如 XF-2026-000123"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
+) -> None:
+    from xfdesk.services.actions import ACTION_INPUTS, possible
+
+    ctx = context()
+    summary, choices = possible(ctx, cli_operator(), number)
+    rows = [{"action": c.action.value, "label": c.transition.label, "allowed": c.allowed, "refusal": c.refusal,
+             "role": c.transition.role.value, "notice": c.transition.notice,
+             "options": [{"option": f.option, "label": f.label, "required": f.required}
+                         for f in ACTION_INPUTS.get(c.action, ())]} for c in choices]
+    if as_json:
+        print(json.dumps({"number": summary["number"], "status": summary["status"],
+                          "status_label": summary["status_label"], "actions": rows}, ensure_ascii=False, indent=2))
+        return
+    print(f"{summary['number']}  {summary['status_label']}")
+    if not rows:
+        print("当前状态没有可以进行的操作")
+        return
+    for r in rows:
+        opts = " ".join(f"{o['option']}" if o["required"] else f"[{o['option']}]" for o in r["options"])
+        mark = "" if r["allowed"] else f"  （{r['refusal']}）"
+        print(f"  {r['action']:<20} {r['label']}  {opts}{mark}")
+
+
+@matter_app.command("do", help="办理一步（与界面相同的检查和记录），如：xfdesk matter do XF-2026-000001 assign --unit 城建办")
+def do_cmd(
+    number: str = typer.Argument(..., help="事项编号，如 XF-2026-000123"),
+    action: str = typer.Argument(..., help="操作代码或名称（xfdesk matter actions 编号 可查），如 accept / 受理"),
+    date: Optional[str] = typer.Option(None, "--date", help="办理日期（默认今天），复查/复核为收到申请的日期"),
+    unit: Optional[str] = typer.Option(None, "--unit", help="责任单位（名称或编号）"),
+    reason_code: Optional[str] = typer.Option(None, "--reason-code", help="甄别理由代码"),
+    text: str = typer.Option("", "--text", help="说明、理由、意见、协议内容等（按操作）"),
+    days: Optional[int] = typer.Option(None, "--days", help="延期天数"),
+    result: Optional[str] = typer.Option(None, "--result", help="答复意见 / 复查复核结论 / 回访满意度"),
+    kind: Optional[str] = typer.Option(None, "--kind", help="事项性质：申诉求决 / 建议意见 / 检举控告"),
+    to: Optional[str] = typer.Option(None, "--to", help="转送的机关或法定途径"),
+    due: Optional[str] = typer.Option(None, "--due", help="交办要求反馈日期 / 督办反馈期限"),
+    basis: str = typer.Option("", "--basis", help="答复的处理依据"),
+    method: Optional[str] = typer.Option(None, "--method", help="回访方式"),
+    late_reason: str = typer.Option("", "--late-reason", help="逾期申请复查/复核的正当理由"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果"),
+) -> None:
+    from xfdesk.domain.errors import Refused
+    from xfdesk.services.actions import ActionInput, do_action
+    from xfdesk.services.context import print_warnings
+
+    ctx = context()
+    values = ActionInput(on=_date(date, "--date"), unit=unit, reason_code=reason_code, text=text, days=days,
+                         result=result, kind=kind, to=to, due=_date(due, "--due"), basis=basis, method=method,
+                         late_reason=late_reason)
+    try:
+        outcome = do_action(ctx, cli_operator(), number, action, values)
+    except Refused as exc:
+        raise CliError(str(exc)) from None
+    print_warnings(ctx)
+    if as_json:
+        print(json.dumps(outcome.as_json(), ensure_ascii=False, indent=2))
+        return
+    data = outcome.as_json()
+    change = (f"{data['from_label']} → {data['to_label']}" if data["from"] != data["to"] else data["to_label"])
+    print(f"已{outcome.label}：{outcome.number}  {change}")
+    for d in outcome.deadlines:
+        if "on_time" in d:
+            print(f"  {_clock_name(ctx, d['name'])}（{d['due_on']}届满）：{'按期' if d['on_time'] else '逾期'}")
+        elif "extended_days" in d:
+            print(f"  {_clock_name(ctx, d['name'])}延长{d['extended_days']}日，届满日 {d['due_on']}")
+    if outcome.document:
+        print(f"  已出具文书 {outcome.document}")
+    if outcome.message:
+        print(f"  {outcome.message}")
+
+
+def _clock_name(ctx, name: str) -> str:  # noqa: ANN001
+    return ctx.profile.clock_label(name)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from xfdesk.domain.calendar import WorkCalendar
-from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
+from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status, forward_path
 
 WEEKDAY_CHARS = "一二三四五六日"  # Monday first, as on Chinese wall calendars
 
@@ -375,14 +375,14 @@ def decide_booking(req: BookingRequest) -> tuple[int, int]:
 # -- the session ------------------------------------------------------------------------------------------------
 
 
+# After a leader's 批示 the matter is 交办 to the units named (domain §6).
+INSTRUCTION_TARGET = Status.ASSIGNED
+
+
 def instruction_actions(status: str) -> list[Action]:
-    """Lifecycle actions that take a matter to 交办 after the leader's instruction (nothing when already handled)."""
-    status = Status(status)
-    if status == Status.REGISTERED:
-        return [Action.ACCEPT, Action.ASSIGN]
-    if status == Status.ACCEPTED:
-        return [Action.ASSIGN]
-    return []
+    """The lifecycle actions, by the table, that take a matter forward to 交办 after the leader's instruction
+    (nothing when it is already being handled or cannot get there forward, e.g. during mediation)."""
+    return forward_path(status, INSTRUCTION_TARGET)
 
 
 def check_instruction(instruction: str, unit_ids: Sequence[int], due_on: dt.date | None, day: dt.date) -> None:
