@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import select
 
 from xfdesk.domain.privacy import RESTRICTED_NAME
-from xfdesk.services.access import AccessRefused, log_restricted_view, petitioner_identity, view_matter
+from xfdesk.services.access import AccessRefused, log_restricted_view, petitioner_identity
+from xfdesk.services.queries import matter_detail as view_matter
 from xfdesk.services.queries import list_matters
 from xfdesk.services.screening import screen_matter, screening_queue
 from xfdesk.storage.models import Event, Matter

@@ -9,7 +9,11 @@ from typing import Optional
 
 import typer
 
+from xfdesk.cli.base import CliError, context, home, state
+from xfdesk.domain.errors import Refused
 from xfdesk.paths import ENV_HOME, Home
+
+__all__ = ["CliError", "app", "context", "home", "run", "state"]
 
 app = typer.Typer(
     help="信访接待台 xfdesk：乡镇信访接待登记、甄别、办理、领导接访与文书打印。不带子命令时打开界面。",
@@ -18,32 +22,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class CliError(Exception):
-    """An error for the user: printed as one line, exit code 1 (or ``code``)."""
-
-    def __init__(self, message: str, code: int = 1):
-        super().__init__(message)
-        self.code = code
-
-
-class State:
-    home: Home | None = None
-
-
-state = State()
-
-
-def home() -> Home:
-    return state.home or Home()
-
-
-def context(*, clock=None):  # noqa: ANN001, ANN201
-    """Open the office database (migrating it if needed) for a command."""
-    from xfdesk.services.context import open_context
-
-    return open_context(home(), clock=clock)
 
 
 @app.callback(invoke_without_command=True)
@@ -62,7 +40,8 @@ def _root(
 
 
 def _register_areas() -> None:
-    # Each area adds its own commands; one module per area keeps them out of each other's way.
+    # Each area adds its own commands; one module per area keeps them out of each other's way. The command
+    # modules import only ``cli.base`` (never this module), so there is no import cycle.
     from xfdesk.cli import (calendar_cmd, core_cmd, demo_cmd, doc_cmd, exchange_cmd, matter_cmd, schedule_cmd,
                             search_cmd, stats_cmd)
 
@@ -117,10 +96,8 @@ def _usage_message(exc) -> str:  # noqa: ANN001
 
 
 def _friendly(exc: Exception) -> str:
-    from sqlalchemy.exc import OperationalError
-
-    if isinstance(exc, OperationalError) and "locked" in str(exc):
-        return "数据库正被其他程序占用，请稍后再试"
+    if isinstance(exc, Refused):  # every refusal (a busy database included) is its own Chinese message
+        return str(exc)
     if isinstance(exc, (FileNotFoundError, PermissionError, ValueError)):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"

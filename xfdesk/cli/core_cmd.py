@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from xfdesk.cli.app import CliError, context, home
+from xfdesk.cli.base import CliError, context, home
 
 
 def register(app: typer.Typer) -> None:

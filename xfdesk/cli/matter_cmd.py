@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Optional
 
 import typer
 
-from xfdesk.cli.app import CliError, context
+from xfdesk.cli.base import CliError, context
 from xfdesk.domain.glossary import Role
 
 matter_app = typer.Typer(help="信访事项：列表、详情、可办操作与办理", no_args_is_help=True)
@@ -44,11 +45,25 @@ def list_cmd(
     if not rows:
         print("没有符合条件的事项")
         return
+    assumed: set[int] = set()
     for r in rows:
-        due = f"{r.due_on.isoformat()}（{_days(r.days_left)}）" if r.due_on else "—"
+        due = f"{r.due_on.isoformat()}{ASSUMED_MARK if r.due_assumed else ''}（{_days(r.days_left)}）" if r.due_on else "—"
+        assumed.update(r.assumed_years)
         flags = f" [{'、'.join(r.flags)}]" if r.flags else ""
         print(f"{r.number}  {r.status_label:<6}  {r.received_on.isoformat()}  期限 {due}  {r.petitioner}  "
               f"{r.summary}{flags}")
+    _warn_assumed(assumed)
+
+
+ASSUMED_MARK = "（按周末推算）"  # a due date counted through a year without holiday data
+
+
+def _warn_assumed(years: set[int]) -> None:
+    """The same warning the other commands give, on stderr, for each year a shown due date was guessed in."""
+    from xfdesk.services.context import missing_year_warning
+
+    for year in sorted(years):
+        print(f"提示：{missing_year_warning(year)}", file=sys.stderr)
 
 
 def _days(n: int | None) -> str:
@@ -79,14 +94,20 @@ def show_cmd(
         print(f"详情：{detail['details']}")
     print(f"类别：{detail['category']}  属地：{detail['location']}  责任单位：{detail['unit'] or '—'}")
     print("期限：")
+    assumed: set[int] = set()
     for d in detail["deadline_details"]:
-        state = {"open": "计时中", "met": "按期", "late": "超期", "cancelled": "不适用"}[d["state"]]
-        print(f"  {d['label']}  {d['due_on']}  {state}")
+        mark = ""
+        if d.get("assumed"):
+            mark = ASSUMED_MARK
+            start, due = (int(d[k][:4]) for k in ("start_on", "due_on"))
+            assumed.update(ctx.calendar().missing_years(range(start, due + 1)))
+        print(f"  {d['label']}  {d['due_on']}{mark}  {d['state_label']}")
     from xfdesk.domain.timeline import event_label
 
     print("办理记录：")
     for e in detail["events"]:
         print(f"  {e['at']}  {e['actor']}  {event_label(e['action'])}  {e['note']}")
+    _warn_assumed(assumed)
 
 
 def _date(text: Optional[str], label: str):  # noqa: ANN202

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from xfdesk.cli.app import CliError, context
+from xfdesk.cli.base import CliError, context
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from xfdesk.domain.errors import Refused
+
 
 class Audience(StrEnum):
     PETITIONER = "petitioner"  # 信访人
@@ -62,7 +64,7 @@ KINDS: tuple[DocumentKind, ...] = (
 KINDS_BY_KEY: dict[str, DocumentKind] = {k.key: k for k in KINDS}
 
 
-class UnknownKind(ValueError):
+class UnknownKind(Refused, ValueError):
     pass
 
 

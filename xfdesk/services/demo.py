@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from xfdesk.domain.errors import Refused
 from xfdesk.domain.glossary import (Channel, Flag, LegalChannel, MatterKind, ReplyResult, ReviewResult, Role,
                                     Satisfaction)
 from xfdesk.domain.lifecycle import OPEN_STATUSES, SCREENING_ACTIONS, STATUS_LABELS, Action, Status
@@ -40,7 +41,7 @@ DEFAULT_NAMES = "demo_names.toml"
 DEMO_CACHE_KIB = 128 * 1024  # page cache of the connection that generates (it keeps it until the program ends)
 
 
-class DemoRefused(Exception):
+class DemoRefused(Refused):
     """The demo would mix into an office's real data; the message says how to proceed."""
 
 

@@ -75,10 +75,8 @@ def _calendar(ctx) -> list[Check]:  # noqa: ANN001
 
 
 def _templates(ctx) -> list[Check]:  # noqa: ANN001
-    try:
-        from xfdesk.services.documents import check_templates  # provided by the documents feature
-    except ImportError:
-        return [Check("文书模板", WARN, "文书功能未安装，未检查模板")]
+    from xfdesk.services.documents import check_templates
+
     out: list[Check] = []
     try:
         problems = check_templates(ctx)

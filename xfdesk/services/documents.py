@@ -33,7 +33,6 @@ from xfdesk.documents.kinds import KINDS, DocumentKind, Scope, get_kind
 from xfdesk.documents.render import TemplateProblem, check_template, docx_text, render_docx
 from xfdesk.domain.lifecycle import TRANSITIONS, Action, Category, Status, category_of, transition_for
 from xfdesk.domain.numbering import document_number
-from xfdesk.paths import SHIPPED_TEMPLATES_DIR
 from xfdesk.services.events import record_event
 from xfdesk.services.lifecycle import notice_issued
 from xfdesk.storage.models import Appointment, Document, Matter, ReceptionDay, now

@@ -17,6 +17,7 @@ from xfdesk.domain.glossary import Channel, Role
 from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
 from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
 from xfdesk.domain.reception import (
+    rule_from_settings,
     ABSENT,
     ACTIVE_STATES,
     APPOINTMENT_STATES,
@@ -68,25 +69,8 @@ __all__ = [
 
 
 def reception_rule(ctx) -> ReceptionRule:  # noqa: ANN001
-    s = ctx.settings
-    start = str(s.extra.get("reception_start", "09:00"))
-    try:
-        start_time = dt.time.fromisoformat(start)
-    except ValueError:
-        raise ReceptionRuleError(f"接访开始时间格式不对：“{start}”，应为 09:00") from None
-    # settings may have been typed in by hand (a settings file, an import): numbers as text are accepted
-    values = {}
-    for key, label in (("reception_weekday", "接访星期"), ("reception_day_of_month", "每月接访日"),
-                       ("reception_leaders_per_day", "每日接访领导人数"), ("reception_slots", "约访时段数"),
-                       ("reception_slot_minutes", "每段分钟数")):
-        raw = getattr(s, key)
-        try:
-            values[key] = None if raw in (None, "", 0, "0") and key == "reception_day_of_month" else int(raw)
-        except (TypeError, ValueError):
-            raise ReceptionRuleError(f"设置“{label}”（{key}）不是数字：{raw!r}") from None
-    return ReceptionRule(weekday=values["reception_weekday"], day_of_month=values["reception_day_of_month"],
-                         leaders_per_day=values["reception_leaders_per_day"], slots=values["reception_slots"],
-                         slot_minutes=values["reception_slot_minutes"], start=start_time)
+    """The office's reception rule, from its settings (``domain.reception.rule_from_settings``)."""
+    return rule_from_settings(ctx.settings)
 
 
 WEEKDAY_NAMES = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
+from xfdesk.domain.errors import DatabaseBusy
 from xfdesk.paths import Home
 
 BUSY_TIMEOUT_MS = 15_000
@@ -50,11 +51,17 @@ class Database:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back entirely on any exception."""
+        """One transaction: committed when the block ends, rolled back entirely on any exception. A lock held by
+        another desk past the busy timeout is ``DatabaseBusy`` (a refusal the user can act on: try again)."""
         with Session(self._write_engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                if is_lock_error(exc):
+                    raise DatabaseBusy() from exc
+                raise
             except BaseException:
                 session.rollback()
                 raise
@@ -70,6 +77,21 @@ class Database:
 
             with self.engine.begin() as conn:
                 search_sqlite.refresh_statistics(conn)
+
+
+# SQLite's primary result codes for "the database is locked by someone else" (extended codes keep them in the low
+# byte); PostgreSQL's SQLSTATEs for a lock not granted, a deadlock, a serialization failure.
+_SQLITE_LOCK_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_PG_LOCK_STATES = {"55P03", "40P01", "40001"}
+
+
+def is_lock_error(exc: OperationalError) -> bool:
+    """Whether a driver error means "locked by someone else": by the driver's error code, not its text."""
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return (code & 0xFF) in _SQLITE_LOCK_CODES
+    return getattr(orig, "sqlstate", None) in _PG_LOCK_STATES
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -26,22 +26,11 @@ from xfdesk.domain.dates import DATE_HINT, parse_day
 from xfdesk.domain.glossary import ReplyResult, ReviewResult, Satisfaction
 from xfdesk.domain.errors import Refused
 from xfdesk.domain.lifecycle import Action, Group, TransitionRefused, transition_for
+from xfdesk.tui.screens._actions import SCREEN_CSS, offer_notice
 from xfdesk.tui.screens._cells import days_text
+from xfdesk.tui.screens.screening import ScreeningDecisionScreen
 from xfdesk.tui.widgets.fields import ChoiceInput, plain, resolve_choice
 
-SCREEN_CSS = """
-.hd-title { background: $panel; color: $primary; text-style: bold; height: 1; padding: 0 1; }
-.hd-info { height: auto; padding: 0 1; }
-.hd-message { height: auto; padding: 0 1; color: $warning; text-style: bold; }
-.hd-error { height: auto; padding: 0 1; color: $error; text-style: bold; }
-.hd-hint { height: auto; padding: 0 1; color: #9E9E9E; }
-.hd-row { height: 1; }
-.hd-label { width: 16; padding: 0 1; color: $secondary; }
-#hd-actions { height: auto; max-height: 14; border: none; background: $background; }
-#af-box { width: 76; max-width: 100%; height: auto; max-height: 100%; background: $surface;
-          border: heavy $primary; padding: 0 1; }
-ActionFormScreen { align: center middle; }
-"""
 
 parse_date = parse_day  # a bad date is a BadDate refusal (domain.dates), shown at the form
 
@@ -316,18 +305,6 @@ def supervision_form(ctx, operator, matter_id: int) -> ActionForm:  # noqa: ANN0
     return form
 
 
-def offer_notice(app, ctx, operator, matter_id: int, action: str) -> bool:  # noqa: ANN001
-    """After an action that calls for a written notice (受理告知书, 信访处理意见书 …), open its preview
-    (documents area: S saves with its 文号, P prints, Esc closes without issuing)."""
-    from xfdesk.tui.screens.documents import notice_after_action
-
-    screen = notice_after_action(ctx, operator, matter_id, action)
-    if screen is None:
-        return False
-    app.push_screen(screen)
-    return True
-
-
 class HandlingScreen(Screen):
     """办理 one matter: choose an action with the arrows and Enter, fill its form, Ctrl+S."""
 
@@ -423,8 +400,6 @@ class HandlingScreen(Screen):
             return
         message.update("")
         if key == SCREEN_ACTION:
-            from xfdesk.tui.screens.screening import ScreeningDecisionScreen
-
             self.app.push_screen(ScreeningDecisionScreen(self.ctx, self.operator, self.matter_id), self._done)
             return
         try:
