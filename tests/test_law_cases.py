@@ -462,3 +462,14 @@ def test_14_assumed_year_is_marked_in_plain_text(ctx, register, head, capsys, mo
     assert run(["--home", home, "matter", "show", other_number]) == 0
     out = capsys.readouterr()
     assert "按周末推算" not in out.out and "缺少" not in out.err
+
+
+def test_every_step_of_the_table_can_be_taken_from_the_command_line():
+    from xfdesk.domain.lifecycle import TRANSITIONS, Action, notices_called_for
+    from xfdesk.services.actions import ACTION_INPUTS, action_named
+
+    assert set(ACTION_INPUTS) == set(Action)
+    for t in TRANSITIONS:  # by code and by its Chinese name
+        assert action_named(t.action.value) == t.action == action_named(t.label)
+    assert notices_called_for(["register", "not_accept", "notice_delivered"]) == ["non_acceptance_notice"]
+    assert notices_called_for(["accept", "assign", "reply"])[0] == "handling_opinion"

@@ -154,6 +154,12 @@ def is_on_time(ended_on: dt.date, due: dt.date) -> bool:
     return ended_on <= due
 
 
+def state_words(kind: str, state: str) -> str:
+    """A stored clock state in words (without the date: an open clock reads 计时中)."""
+    labels = WINDOW_STATE_LABELS if kind == DeadlineKind.WINDOW else DUTY_STATE_LABELS
+    return labels.get(DeadlineState(state), state) if state in DeadlineState._value2member_map_ else state
+
+
 def state_label(kind: str, state: str, due_on: dt.date, today: dt.date) -> str:
     """How a clock reads everywhere (TUI, ``matter show``, exports): one wording for duty clocks and windows."""
     st = DeadlineState(state)

@@ -97,7 +97,7 @@ class DeadlineState(StrEnum):
 # How a clock reads in every list, screen and command. A duty clock is the office's (or the unit's) own period;
 # a window is the petitioner's (or a unit's) time to ask: it keeps running until it lapses.
 DUTY_STATE_LABELS: dict[DeadlineState, str] = {
-    DeadlineState.OPEN: "计时中", DeadlineState.MET: "按期完成", DeadlineState.LATE: "逾期完成",
+    DeadlineState.OPEN: "计时中", DeadlineState.MET: "按期完成", DeadlineState.LATE: "超期完成",
     DeadlineState.CANCELLED: "不适用",
 }
 WINDOW_STATE_LABELS: dict[DeadlineState, str] = {

@@ -384,6 +384,17 @@ def notice_kinds() -> frozenset[str]:
     return frozenset(t.notice for t in TRANSITIONS if t.notice)
 
 
+def notices_called_for(taken: Iterable[str]) -> list[str]:
+    """The notices (document-kind keys) the steps a matter has taken call for, latest step first: what the table
+    says may be issued for it (a 不予受理告知书 only after 不予受理 …). ``taken``: the stored actions, in order."""
+    out: list[str] = []
+    for action in reversed(list(taken)):
+        t = TRANSITIONS_BY_ACTION.get(action) if action in Action._value2member_map_ else None
+        if t is not None and t.notice and t.notice not in out:
+            out.append(t.notice)
+    return out
+
+
 # ── the facts a refusal depends on ──────────────────────────────────────────────────────────────────────────
 @dataclass(frozen=True)
 class Clock:
@@ -546,16 +557,21 @@ class Choice:
 
 
 def choices(state: MatterState, role: Role | str, *, clock_labels: Mapping[str, str] | None = None,
-            include_role_refused: bool = True) -> list[Choice]:
+            include_role_refused: bool = True, today: dt.date | None = None) -> list[Choice]:
     """The actions from the matter's state: those possible now, and (``include_role_refused``) those only the
     office head may take, with the reason, so a clerk sees what exists. Actions blocked by a fact of the matter
-    (no running window, a pause, 速办 already on) are left out."""
+    (no running window, a pause, 速办 already on) are left out, and so (given ``today``) are those whose window
+    admits no late use and ran out before today (a unit's objection long after the 交办)."""
     out = []
     for t in TRANSITIONS:
         if state.status not in t.sources:
             continue
         problem = refusal(t, state, Role.HEAD, clock_labels=clock_labels)
         if problem:
+            continue
+        if today is not None and not t.late_allowed and any(
+                (c := state.running(n)) is not None and c.kind == DeadlineKind.WINDOW and c.due_on < today
+                for n in t.needs):
             continue
         if not role_may(role, t):
             if include_role_refused:

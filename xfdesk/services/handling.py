@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from xfdesk.domain.deadlines import days_left
+from xfdesk.domain.deadlines import days_left, state_label
 from xfdesk.domain.glossary import ReplyResult, ReviewResult, Satisfaction
 from xfdesk.domain.lifecycle import (
     HANDLING,
@@ -401,7 +401,8 @@ def handling_summary(ctx, matter_ref: int | str) -> dict[str, Any]:  # noqa: ANN
         "unit_id": m.unit_id, "is_fast_track": m.is_fast_track, "restricted": m.is_restricted,
         "paused": state.paused, "extension_days": m.extension_days, "due_on": m.due_on,
         "clocks": [{"name": d.name, "label": ctx.profile.clock_label(d.name, m.kind), "kind": d.kind,
-                    "due_on": d.due_on, "days_left": days_left(d.due_on, today)}
+                    "due_on": d.due_on, "days_left": days_left(d.due_on, today),
+                    "state_label": state_label(d.kind, d.state, d.due_on, today)}
                    for d in sorted(clocks, key=lambda d: d.due_on)],
     }
 
@@ -412,7 +413,7 @@ def possible_actions(ctx, operator, matter_ref: int | str) -> list[Choice]:  # n
     with ctx.db.read() as session:
         m = find_for_update(session, matter_ref)
         state = matter_state(session, m)
-    return choices(state, operator.role, clock_labels=clock_labels(ctx, m))
+    return choices(state, operator.role, clock_labels=clock_labels(ctx, m), today=ctx.today())
 
 
 def active_units(ctx) -> list[tuple[int, str]]:  # noqa: ANN001

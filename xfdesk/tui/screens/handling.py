@@ -367,7 +367,7 @@ class HandlingScreen(Screen):
         soon = self.ctx.settings.due_soon_days
         clocks = [Content.assemble((f"{c['label']}：", "bold"), c["due_on"].isoformat(), " ",
                                    Content.from_rich_text(days_text(c["days_left"], soon)) if c["kind"] == "duty"
-                                   else ("（信访人可申请）", "dim"))
+                                   else ("（可提出至该日）" if c["days_left"] >= 0 else f"（{c['state_label']}）", "dim"))
                   for c in s["clocks"]]
         self.query_one("#hd-clocks", Static).update(Content("\n").join(clocks) if clocks else plain("没有正在计算的期限"))
         self.choices = action_choices(self.ctx, self.operator, self.matter_id)

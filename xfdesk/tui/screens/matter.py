@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from xfdesk.domain.deadlines import state_words
 from xfdesk.tui.screens._cells import OVERDUE_STYLE, days_text, fill_wrapping_table, labelled_grid
 from xfdesk.tui.widgets.fields import lit, plain
 from xfdesk.tui.styles import css
@@ -31,7 +32,8 @@ def deadline_cell(item: dict, due_soon_days: int) -> Text:
     """剩余/结果 of one deadline: the result once it is closed (the glossary's wording, as ``matter show`` prints
     it), a lapsed window as such, else the days left coloured (see ``days_text``)."""
     if item.get("state") != "open":
-        return Text(item.get("state_label") or "", style=OVERDUE_STYLE if item.get("state") == "late" else "")
+        label = item.get("state_label") or state_words(item.get("kind") or "duty", item.get("state") or "")
+        return Text(label, style=OVERDUE_STYLE if item.get("state") == "late" else "")
     if item.get("kind") == "window" and (item.get("days_left") or 0) < 0:
         return Text(item.get("state_label") or "")
     return days_text(item.get("days_left"), due_soon_days)
