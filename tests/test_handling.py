@@ -90,7 +90,7 @@ def test_assign_needs_a_unit_and_a_due_date_within_the_legal_one(ctx, accepted, 
     mid = accepted()
     with pytest.raises(TransitionRefused, match="责任单位"):
         h.assign_matter(ctx, clerk, mid, 0)
-    with pytest.raises(TransitionRefused, match="法定办理期限"):
+    with pytest.raises(DateRefused, match="法定办理期限"):
         h.assign_matter(ctx, clerk, mid, unit_id(ctx), due_on=D(2026, 12, 31), on=D(2026, 9, 3))
     assert matter(ctx, mid).status == "accepted" and actions(ctx, mid)[-1] == "notice_delivered"
     ev = h.assign_matter(ctx, clerk, mid, unit_id(ctx), on=D(2026, 9, 3))

@@ -167,6 +167,7 @@ def do_cmd(
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果"),
 ) -> None:
     from xfdesk.domain.errors import Refused
+    from xfdesk.domain.glossary import DUTY_STATE_LABELS, DeadlineState
     from xfdesk.services.actions import ActionInput, do_action
     from xfdesk.services.context import print_warnings
 
@@ -187,7 +188,8 @@ def do_cmd(
     print(f"已{outcome.label}：{outcome.number}  {change}")
     for d in outcome.deadlines:
         if "on_time" in d:
-            print(f"  {_clock_name(ctx, d['name'])}（{d['due_on']}届满）：{'按期' if d['on_time'] else '逾期'}")
+            state = DeadlineState.MET if d["on_time"] else DeadlineState.LATE
+            print(f"  {_clock_name(ctx, d['name'])}（{d['due_on']}届满）：{DUTY_STATE_LABELS[state]}")
         elif "extended_days" in d:
             print(f"  {_clock_name(ctx, d['name'])}延长{d['extended_days']}日，届满日 {d['due_on']}")
     if outcome.document:

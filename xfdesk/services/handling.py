@@ -29,6 +29,7 @@ from xfdesk.domain.lifecycle import (
     STATUS_LABELS,
     Action,
     Choice,
+    DateRefused,
     Status,
     TransitionRefused,
     choices,
@@ -84,9 +85,9 @@ def assign_in(session: Session, ctx, operator, matter: Matter, unit_id: int, *, 
     legal_due = handling[0].due_on if handling else None
     if due_on is not None:
         if due_on < (on or ctx.today()):
-            raise TransitionRefused("办理期限不能早于交办日期")
+            raise DateRefused("办理期限不能早于交办日期")
         if legal_due is not None and due_on > legal_due:
-            raise TransitionRefused(f"交办办理期限不能晚于法定办理期限（{legal_due.isoformat()}）")
+            raise DateRefused(f"交办办理期限不能晚于法定办理期限（{legal_due.isoformat()}）")
     report_by = due_on or legal_due
     data: dict[str, Any] = {"unit": unit.name, "unit_due_on": report_by.isoformat() if report_by else None}
     if note.strip():

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from xfdesk.domain.deadlines import days_left, state_label
-from xfdesk.domain.glossary import FLAG_LABELS, Flag
+from xfdesk.domain.glossary import FLAG_LABELS, DeadlineState, Flag
 from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
 from xfdesk.domain.privacy import RESTRICTED_NAME, mask_id_number, mask_phone, may_see_identity
 from xfdesk.services.access import log_restricted_view
@@ -198,7 +198,7 @@ def matter_detail(ctx, matter_ref: int | str, operator=None) -> dict[str, Any] |
              "kind": d.kind, "start_on": d.start_on.isoformat(), "due_on": d.due_on.isoformat(), "state": d.state,
              "state_label": state_label(d.kind, d.state, d.due_on, today),
              "ended_on": d.ended_on.isoformat() if d.ended_on else None, "on_time": d.on_time,
-             "days_left": days_left(d.due_on, today) if d.state == "open" else None,
+             "days_left": days_left(d.due_on, today) if d.state == DeadlineState.OPEN else None,
              "extension_days": d.extension_days, "paused_days": d.paused_days, "assumed": d.assumed,
              "basis": d.basis}
             for d in deadlines

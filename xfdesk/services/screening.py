@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from xfdesk.domain import screening as rules
 from xfdesk.domain.deadlines import days_left
 from xfdesk.domain.glossary import Flag, FLAG_LABELS, MatterKind
-from xfdesk.domain.lifecycle import Action, Status
+from xfdesk.domain.lifecycle import NOTICE, Action, Status
 from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
 from xfdesk.services import reference
 from xfdesk.services.lifecycle import find_for_update, transition
@@ -54,7 +54,7 @@ def screening_queue(ctx, operator, *, limit: int = 500) -> list[QueueRow]:  # no
         ).all()
         ids = [m.id for m, _ in rows]
         notices = {d.matter_id: d.due_on for d in session.exec(
-            select(Deadline).where(col(Deadline.matter_id).in_(ids), Deadline.name == "notice"))} if ids else {}
+            select(Deadline).where(col(Deadline.matter_id).in_(ids), Deadline.name == NOTICE))} if ids else {}
     out = []
     for m, p in rows:
         visible = may_see_identity(operator.role, m.is_restricted)

@@ -16,10 +16,12 @@ from sqlmodel import col, select
 from sqlmodel import Session
 
 from xfdesk.domain.deadlines import days_left
+from xfdesk.domain.glossary import DeadlineState
 from xfdesk.domain.lifecycle import (
     BEING_HANDLED_STATUSES,
     STATUS_LABELS,
     Action,
+    DateRefused,
     DeadlineKind,
     Status,
     TransitionRefused,
@@ -95,7 +97,7 @@ def supervision_board(ctx, operator, *, within_days: int | None = None) -> list[
         issued: dict[int, list[dt.datetime]] = {}
         nearest: dict[int, Deadline] = {}
         if ids:
-            for d in session.exec(select(Deadline).where(col(Deadline.matter_id).in_(ids), Deadline.state == "open",
+            for d in session.exec(select(Deadline).where(col(Deadline.matter_id).in_(ids), Deadline.state == DeadlineState.OPEN.value,
                                                          Deadline.kind == DeadlineKind.DUTY.value)):
                 if d.matter_id not in nearest or d.due_on < nearest[d.matter_id].due_on:
                     nearest[d.matter_id] = d
@@ -140,7 +142,7 @@ def supervise_in(session: Session, ctx, operator, matter: Matter, *, note: str, 
         raise TransitionRefused("请填写督办要求")
     today = ctx.today()
     if due_on < today:
-        raise TransitionRefused("反馈期限不能早于今天")
+        raise DateRefused("反馈期限不能早于今天")
     if matter.status == Status.REGISTERED.value:
         raise TransitionRefused("事项尚未甄别，不能督办")
     if not is_open(matter.status):
