@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from importlib import resources
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
-SHIPPED_DATA_DIR = PROJECT_DIR / "data"
-SHIPPED_TEMPLATES_DIR = PROJECT_DIR / "templates"
+_KEEP_EXTRACTED = contextlib.ExitStack()  # a zipped install's files, extracted once for the whole process
+
+
+def _shipped_root() -> Path:
+    """Where the shipped ``data/`` and ``templates/`` are: inside the installed package (a wheel carries them as
+    ``xfdesk/_shipped``, see ``tools/setup_hooks.py``), else the top of the source checkout (editable install)."""
+    packaged = resources.files("xfdesk").joinpath("_shipped")
+    if packaged.is_dir():
+        if isinstance(packaged, Path):
+            return packaged
+        return _KEEP_EXTRACTED.enter_context(resources.as_file(packaged))  # pragma: no cover - zip imports
+    return PROJECT_DIR
+
+
+SHIPPED_ROOT = _shipped_root()
+SHIPPED_IN_PACKAGE = SHIPPED_ROOT != PROJECT_DIR
+SHIPPED_DATA_DIR = SHIPPED_ROOT / "data"
+SHIPPED_TEMPLATES_DIR = SHIPPED_ROOT / "templates"
 
 ENV_HOME = "XFDESK_HOME"
 ENV_DATABASE_URL = "XFDESK_DATABASE_URL"
