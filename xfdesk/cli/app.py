@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from xfdesk.domain.errors import Refused
 from xfdesk.paths import ENV_HOME, Home
 
 app = typer.Typer(
@@ -39,11 +40,18 @@ def home() -> Home:
     return state.home or Home()
 
 
-def context(*, clock=None):  # noqa: ANN001, ANN201
-    """Open the office database (migrating it if needed) for a command."""
+def context(*, clock=None, daily_backup: bool = True):  # noqa: ANN001, ANN201
+    """Open the office database (migrating it if needed) for a command; the first command of a day also backs the
+    database up (services/backup.daily_backup: never fails the command, says so on stderr when it could not)."""
     from xfdesk.services.context import open_context
 
-    return open_context(home(), clock=clock)
+    ctx = open_context(home(), clock=clock)
+    if daily_backup:
+        from xfdesk.services.backup import daily_backup as backup_if_due
+
+        for line in backup_if_due(ctx).problems:
+            print(f"提示：{line}", file=sys.stderr)
+    return ctx
 
 
 @app.callback(invoke_without_command=True)
@@ -63,11 +71,11 @@ def _root(
 
 def _register_areas() -> None:
     # Each area adds its own commands; one module per area keeps them out of each other's way.
-    from xfdesk.cli import (calendar_cmd, core_cmd, demo_cmd, doc_cmd, exchange_cmd, matter_cmd, schedule_cmd,
-                            search_cmd, stats_cmd)
+    from xfdesk.cli import (backup_cmd, calendar_cmd, core_cmd, demo_cmd, doc_cmd, exchange_cmd, matter_cmd,
+                            schedule_cmd, search_cmd, stats_cmd)
 
     for module in (core_cmd, demo_cmd, matter_cmd, search_cmd, calendar_cmd, exchange_cmd, doc_cmd, schedule_cmd,
-                   stats_cmd):
+                   stats_cmd, backup_cmd):
         module.register(app)
 
 
@@ -84,6 +92,9 @@ def run(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return exc.code
+    except Refused as exc:  # any refusal a service raised and a command did not catch: its message is for the user
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
     except Exit as exc:
         return exc.exit_code
     except TyperException as exc:  # usage errors of the vendored click inside typer
@@ -93,7 +104,10 @@ def run(argv: list[str] | None = None) -> int:
         print("已取消", file=sys.stderr)
         return 130
     except Exception as exc:  # never a traceback for the user; the message still says what failed
-        print(f"错误：{_friendly(exc)}", file=sys.stderr)
+        from xfdesk.services.backup import damage_report
+
+        damaged = damage_report(exc, home())
+        print(f"错误：{damaged or _friendly(exc)}", file=sys.stderr)
         return 1
 
 
