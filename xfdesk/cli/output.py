@@ -26,7 +26,11 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, tit
         table.add_column(Text(header), justify="right" if i in right else "left", overflow="fold")
     for row in rows:
         table.add_row(*(cell if isinstance(cell, Text) else Text("" if cell is None else str(cell)) for cell in row))
-    (out or console()).print(table)
+    target = out or console()
+    with target.capture() as captured:
+        target.print(table)
+    # no padding at the ends of lines: output that goes to a file or another program stays clean
+    print("\n".join(line.rstrip() for line in captured.get().splitlines()))
 
 
 def print_line(text: str, *, out: Console | None = None) -> None:
