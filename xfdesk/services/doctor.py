@@ -128,7 +128,9 @@ def database_checks(ctx) -> list[Check]:  # noqa: ANN001
                 fk_on = conn.execute(text("PRAGMA foreign_keys")).scalar()
                 mode = conn.execute(text("PRAGMA journal_mode")).scalar()
         except Exception as exc:  # noqa: BLE001 (a damaged file: say so and go on with the other checks)
-            return [Check("数据库", FAIL, f"无法检查数据库：{exc}")]
+            from xfdesk.services.backup import damage_report
+
+            return [Check("数据库", FAIL, damage_report(exc, ctx.home) or f"无法检查数据库：{exc}")]
         if result == ["ok"]:
             out.append(Check("数据库", OK, f"完整性检查通过（{ctx.home.database}，日志模式 {mode}）"))
         else:

@@ -134,7 +134,9 @@ def copy_database(source: Path, folder: Path, reason: str, *, now: dt.datetime |
         try:
             dst = sqlite3.connect(partial)
             try:
-                src.backup(dst, pages=4096)  # in steps: other desks' writes are not held up for the whole copy
+                # one step, one read snapshot: in WAL mode other desks keep writing meanwhile (a copy in steps would
+                # start over after each of their writes and might never finish on a busy day)
+                src.backup(dst)
                 # a copy is one self-contained file (no -wal/-shm beside it); the office database goes back to WAL
                 # when it is opened again after a restore
                 dst.execute("PRAGMA journal_mode = DELETE")
