@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,23 +198,7 @@ def restore_backup(home: Home, file: Path, *, now: dt.datetime | None = None) ->
 
 
 def _require_nobody_else(database: Path) -> None:
-    """No other connection may be open: SQLite only leaves WAL mode when it is the one connection to the file, so
-    switching the journal mode is the test (an open desk keeps a connection in its pool, even when idle)."""
-    try:
-        con = sqlite3.connect(database, timeout=1)
-    except sqlite3.Error:
-        return
-    try:
-        mode = con.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise BackupRefused(_IN_USE) from None
-        return
-    except sqlite3.DatabaseError:
-        return  # a damaged file: nobody can be working on it; it is kept as a copy below
-    finally:
-        con.close()
-    if str(mode).lower() != "delete":
+    if not copies.sole_user(database):
         raise BackupRefused(_IN_USE)
 
 

@@ -213,6 +213,26 @@ def prune(folder: Path, retention: Retention) -> list[Path]:
     return removed
 
 
+def sole_user(database: Path) -> bool:
+    """Is no other connection open on this file? SQLite leaves WAL mode only for the one connection to a file, so
+    switching the journal mode is the test (an open desk keeps a connection in its pool, even when idle). The file
+    is left in rollback mode; the program puts it back into WAL when it opens it. A damaged file counts as unused:
+    nobody can be working on it."""
+    try:
+        con = sqlite3.connect(database, timeout=1)
+    except sqlite3.Error:
+        return True
+    try:
+        mode = con.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        return not ("locked" in str(exc) or "busy" in str(exc))
+    except sqlite3.DatabaseError:
+        return True
+    finally:
+        con.close()
+    return str(mode).lower() == "delete"
+
+
 def _free_name(folder: Path, now: dt.datetime, reason: str) -> Path:
     stamp = now.strftime("%Y%m%d-%H%M%S")
     target = folder / f"xfdesk-{stamp}-{reason}.db"
