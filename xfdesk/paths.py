@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
+from collections.abc import Mapping
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -32,12 +34,23 @@ ENV_HOME = "XFDESK_HOME"
 ENV_DATABASE_URL = "XFDESK_DATABASE_URL"
 
 
+def default_home_text(platform: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """Where the data folder is when nothing says otherwise: ``XFDESK_HOME`` if set, else ``xfdesk`` in the user's
+    folder — ``%USERPROFILE%\\xfdesk`` on Windows (``C:\\Users\\王芳\\xfdesk``: easy to find, copy and back up),
+    ``~/xfdesk`` elsewhere. Pure (platform and environment given), so the Windows rule is tested anywhere."""
+    platform = platform or sys.platform
+    environ = os.environ if environ is None else environ
+    if environ.get(ENV_HOME):
+        return environ[ENV_HOME]
+    if platform.startswith("win"):
+        profile = environ.get("USERPROFILE") or (environ.get("HOMEDRIVE", "") + environ.get("HOMEPATH", ""))
+        if profile:
+            return str(PureWindowsPath(profile) / "xfdesk")
+    return str(Path.home() / "xfdesk")
+
+
 def default_home() -> Path:
-    """``XFDESK_HOME`` if set, else ``xfdesk`` in the user's home folder (``C:\\Users\\<name>\\xfdesk`` on Windows)."""
-    env = os.environ.get(ENV_HOME)
-    if env:
-        return Path(env).expanduser()
-    return Path.home() / "xfdesk"
+    return Path(default_home_text()).expanduser()
 
 
 class Home:
