@@ -34,6 +34,7 @@ class CliError(Exception):
 
 class State:
     home: Home | None = None
+    opened: list = []  # contexts a command opened: closed when it ends (a restore must see no connection left)
 
 
 state = State()
@@ -49,6 +50,7 @@ def context(*, clock=None, daily_backup: bool = True):  # noqa: ANN001, ANN201
     from xfdesk.services.context import open_context
 
     ctx = open_context(home(), clock=clock)
+    state.opened.append(ctx)
     if daily_backup:
         from xfdesk.services.backup import daily_backup as backup_if_due
 
@@ -87,6 +89,14 @@ _register_areas()
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; any error becomes one Chinese line on stderr and a non-zero exit code."""
+    try:
+        return _run(argv)
+    finally:
+        while state.opened:
+            state.opened.pop().db.dispose()
+
+
+def _run(argv: list[str] | None) -> int:
     from typer import Abort, Exit, TyperException
 
     try:
