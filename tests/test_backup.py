@@ -261,3 +261,20 @@ def test_backup_and_restore_commands(tmp_path, capsys):
     assert "已从备份恢复" in out and "信访事项12" in out and "恢复前的数据库已另存为" in out
     code, out, err = cli(home, capsys, "restore", str(tmp_path / "nothing.db"))
     assert code == 1 and err.startswith("错误：找不到备份文件") and "Traceback" not in err
+
+
+async def test_the_desks_first_start_of_the_day_backs_up(tmp_path):
+    from xfdesk.tui.app import XfdeskApp
+
+    home = tmp_path / "home"
+    assert run(["--home", str(home), "init"]) == 0
+    for old in (home / "backups").glob("*"):
+        old.unlink()  # the command's own daily backup: the desk must make today's itself
+    app = XfdeskApp(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if copies.last_good(home / "backups") is not None:
+                break
+    good = copies.last_good(home / "backups")
+    assert good is not None and good.reason == "daily" and good.taken_at.date() == dt.date.today()

@@ -265,8 +265,8 @@ class XfdeskApp(App):
             self.call_from_thread(self._database_failed, exc)
             return
         self.call_from_thread(self._database_ready, ctx)
-        self._daily_backup(ctx)
         warm_up()
+        self._daily_backup(ctx)
 
     def _daily_backup(self, ctx: AppContext) -> None:
         """The first start of the day backs the office up (in this worker: typing never waits for it)."""
