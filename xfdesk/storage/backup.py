@@ -72,7 +72,7 @@ def file_problem(path: Path) -> str | None:
     if page_size < 512 or page_size & (page_size - 1):
         return "文件头已损坏（页大小不正确）"
     if pages and valid_for == change_counter and size < pages * page_size:
-        return f"文件不完整（应有 {pages * page_size} 字节，只有 {size} 字节），可能复制中断或磁盘损坏"
+        return f"文件不完整，只有应有大小的{size * 100 // (pages * page_size)}%，可能复制中断或磁盘损坏"
     return None
 
 
