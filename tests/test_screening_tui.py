@@ -364,3 +364,27 @@ async def test_supervision_board_at_80x24_shows_the_due_date_and_every_key(ctx, 
         await pilot.pause()
         assert app.screen.within == ctx.settings.due_soon_days - 3
         assert not any("城建办" in line for line in screen_text(app).splitlines())  # 3 days no longer within 2
+
+
+async def test_a_decision_without_its_notice_stays_owed_until_handed_over_on_the_spot(ctx, register, clerk):
+    """不予受理 with the preview closed by Esc: the 受理告知 clock keeps running and 归档 waits for it; 当场告知 from
+    the handling list ends it (条例第二十三条)."""
+    mid = register(summaries=("反映村道路灯长期不亮",)).matter_ids[0]
+    screen_matter(ctx, clerk, mid, kind="申诉求决", route="not_accept", reason_code="na_skip_level", suggestions=[])
+    app = ScreenApp(ctx, clerk, lambda: HandlingScreen(ctx, clerk, mid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        labels = option_labels(app.screen)
+        assert labels[:2] == ["当场告知", "归档（须先书面告知信访人）"]
+        await choose_action(pilot, "归档")
+        assert isinstance(app.screen, HandlingScreen)  # no form: refused at once, with the reason
+        assert "尚未书面告知信访人" in text_of(app.screen.query_one("#hd-message", Static))
+        await choose_action(pilot, "当场告知")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HandlingScreen)
+        assert "当场告知" not in option_labels(app.screen)  # done: no longer offered
+    with ctx.db.read() as s:
+        notice = s.exec(select(Deadline).where(Deadline.matter_id == mid, Deadline.name == "notice")).one()
+    assert (notice.state, notice.on_time) == ("met", True)
+    assert actions(ctx, mid)[-1] == "notice_delivered" and status(ctx, mid) == "not_accepted"

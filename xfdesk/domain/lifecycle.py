@@ -440,7 +440,7 @@ def _clock_label(name: str, labels: Mapping[str, str] | None) -> str:
 
 
 def refusal(t: Transition, state: MatterState, role: Role | str, *,
-            clock_labels: Mapping[str, str] | None = None) -> str | None:
+            clock_labels: Mapping[str, str] | None = None, waits: bool = True) -> str | None:
     """Why ``t`` cannot be taken now (state, role, pause, conditions, running clocks), or None.
 
     Dates, reasons and late requests are checked by ``check`` once the values are known."""
@@ -461,10 +461,13 @@ def refusal(t: Transition, state: MatterState, role: Role | str, *,
     for name in t.needs:
         if state.running(name) is None:
             return _missing_clock(t, name, clock_labels)
-    for name in t.waits_for:
+    for name in t.waits_for if waits else ():
         if state.running(name) is not None:
             return _waiting_for(t, name, clock_labels)
     return None
+
+
+_WAIT_HINTS = {NOTICE: "须先书面告知信访人"}
 
 
 def _waiting_for(t: Transition, name: str, labels: Mapping[str, str] | None) -> str:
@@ -546,6 +549,7 @@ class Choice:
 
     transition: Transition
     refusal: str | None
+    hint: str = ""  # why not now, in a few words for the list (须信访办主任批准, 须先书面告知信访人)
 
     @property
     def action(self) -> Action:
@@ -567,6 +571,10 @@ def choices(state: MatterState, role: Role | str, *, clock_labels: Mapping[str, 
         if state.status not in t.sources:
             continue
         problem = refusal(t, state, Role.HEAD, clock_labels=clock_labels)
+        if problem and refusal(t, state, Role.HEAD, clock_labels=clock_labels, waits=False) is None:
+            # waiting for a clock to end first (归档 before the notice): listed, with what it waits for
+            out.append(Choice(t, problem, _WAIT_HINTS.get(t.waits_for[0], "暂不能办理")))
+            continue
         if problem:
             continue
         if today is not None and not t.late_allowed and any(
@@ -575,7 +583,7 @@ def choices(state: MatterState, role: Role | str, *, clock_labels: Mapping[str, 
             continue
         if not role_may(role, t):
             if include_role_refused:
-                out.append(Choice(t, f"“{t.label}”须经信访办主任批准，当前操作员无此权限"))
+                out.append(Choice(t, f"“{t.label}”须经信访办主任批准，当前操作员无此权限", "须信访办主任批准"))
             continue
         out.append(Choice(t, None))
     return out

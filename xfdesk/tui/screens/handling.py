@@ -156,7 +156,7 @@ def action_choices(ctx, operator, matter_id: int) -> list[ActionChoice]:  # noqa
             if not any(o.key == SCREEN_ACTION for o in out):
                 out.append(ActionChoice(SCREEN_ACTION, "甄别（受理、不予受理、不再受理、转送、导入法定途径）", True))
             continue
-        label = c.transition.label + ("" if c.allowed else "（须信访办主任批准）")
+        label = c.transition.label + ("" if c.allowed else f"（{c.hint}）")
         out.append(ActionChoice(c.action.value, label, c.allowed, c.refusal or ""))
     return out
 
