@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlmodel import create_engine
 
 from xfdesk.cli.app import run
+from xfdesk.documents.kinds import KINDS
 from xfdesk.services import doctor
 from xfdesk.services.backup import make_backup
 from xfdesk.services.calendar_service import import_calendar_file
@@ -34,7 +35,7 @@ def test_a_fresh_office_has_no_errors_and_all_templates_pass(ctx):
     checks = doctor.run_checks(ctx, now=NOW)
     assert [c for c in checks if c.level == FAIL] == []
     (summary,) = [c for c in checks if c.topic == "文书模板"]
-    assert summary.level == OK and summary.message.startswith("17/17 个模板检查通过")
+    assert summary.level == OK and summary.message.startswith(f"{len(KINDS)}/{len(KINDS)} 个模板检查通过")
     assert levels(checks, "数据库") == [OK] and levels(checks, "数据库写入") == [OK]
     assert levels(checks, "依赖组件") == [OK]
 
@@ -46,7 +47,7 @@ def test_a_bad_office_template_is_an_error_with_its_real_problem(ctx):
     document.save(ctx.home.templates / "受理告知书.docx")
     checks = doctor.run_checks(ctx, now=NOW)
     bad, rest = [c for c in checks if c.topic == "文书模板"]
-    assert (rest.level, rest.message) == (OK, "其余 16 个模板检查通过")
+    assert (rest.level, rest.message) == (OK, f"其余 {len(KINDS) - 1} 个模板检查通过")
     assert bad.level == FAIL
     assert "受理告知书.docx（本办模板" in bad.message and "不存在的字段" in bad.message
 
@@ -170,7 +171,7 @@ def test_doctor_command_exit_codes(tmp_path, capsys):
     _complete_calendar(home, capsys)
     assert run(["--home", str(home), "doctor"]) == 0
     out = capsys.readouterr().out
-    assert "检查完成：没有错误" in out and "17/17 个模板检查通过" in out
+    assert "检查完成：没有错误" in out and f"{len(KINDS)}/{len(KINDS)} 个模板检查通过" in out
     (home / "templates" / "督办函.docx").write_bytes(b"not a docx")
     assert run(["--home", str(home), "doctor"]) == 1
     captured = capsys.readouterr()
