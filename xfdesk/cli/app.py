@@ -119,6 +119,10 @@ def _usage_message(exc) -> str:  # noqa: ANN001
 def _friendly(exc: Exception) -> str:
     from sqlalchemy.exc import OperationalError
 
+    from xfdesk.domain.errors import Refused
+
+    if isinstance(exc, Refused):
+        return str(exc)
     if isinstance(exc, OperationalError) and "locked" in str(exc):
         return "数据库正被其他程序占用，请稍后再试"
     if isinstance(exc, (FileNotFoundError, PermissionError, ValueError)):

@@ -50,7 +50,11 @@ _PHONE_LIKE = re.compile(r"^[\d-]{7,13}$")
 
 def save_failure(exc: Exception) -> str:
     """A Chinese reason for a failed save that the clerk can act on."""
+    from xfdesk.domain.errors import Refused
+
     text = str(exc)
+    if isinstance(exc, Refused):  # e.g. the database stayed busy past the save's wait (its text says so)
+        return text
     if "locked" in text or "busy" in text:
         return "数据库正被其他电脑或程序占用，请稍候再按 Ctrl+S"
     if isinstance(exc, OSError):
