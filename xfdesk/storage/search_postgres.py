@@ -1,0 +1,283 @@
+"""PostgreSQL-only search. All PostgreSQL-specific search SQL of xfdesk lives here (the SQLite side is
+``search_sqlite``; ``services.search`` dispatches).
+
+The same query forms as the SQLite FTS5 index, answered from indexes created by migration ``0003`` (PostgreSQL only):
+
+* ``pg_trgm`` GIN indexes (``gin_trgm_ops``) on a person's text (name, village, address), a person's phone and a
+  matter's text (number, summary, details, category, 问题属地): any substring of three or more characters,
+  ``ILIKE '%…%'``, Chinese or not;
+* GIN indexes on the two-character windows of the short Chinese fields (``xfdesk_bigrams``): a trigram index cannot
+  serve a two-character term (张三, 大畲), the commonest Chinese name and village stub (the SQLite side has the same
+  pair: ``*_fts`` and ``*_grams``);
+* ``text_pattern_ops`` B-trees for prefixes (ID number, phone, name, pinyin initials): the database's collation is
+  not "C", so the ordinary indexes cannot answer ``LIKE 'x%'``.
+
+``pg_trgm`` splits text into words by the database's character classes (LC_CTYPE). A database created with
+LC_CTYPE "C" sees no Chinese letters at all; ``trigrams_see_chinese`` tells, and then Chinese terms of three or more
+characters are found through the two-character windows instead (every window of the term, then ``ILIKE``).
+
+Each list is one statement: the matching ids come from the indexes, the rank from a few small equality lookups,
+and only the page's rows are joined for display; ``count(*) OVER ()`` gives the exact total.
+
+Queries take a parsed query (``services.search.ParsedQuery``: duck-typed, storage does not import services) and a
+``run(sql, params) -> rows`` on a psycopg connection (``%(name)s`` parameters).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+Run = Callable[[str, dict[str, Any]], list]
+
+GRAM_SOURCE_LIMIT = 2000  # characters of a matter's details cut into two-character windows (trigrams cover all)
+PERSON_FANOUT_LIMIT = 3000  # a term matching more people (a region code, one initial) does not list their matters
+RANK_SCAN_LIMIT = 3000  # prefix/phone-tail ranking only when at most this many people match (as on SQLite)
+INDEX_PREFIX = "ix_search_"  # every index this module owns (the models/migrations check leaves them out)
+
+# The indexed expressions. A query uses an index only when it repeats the expression exactly, so both the migration
+# and the queries take them from here.
+PERSON_TEXT = "(coalesce({t}name, '') || ' ' || coalesce({t}village, '') || ' ' || coalesce({t}address, ''))"
+MATTER_TEXT = ("(coalesce({t}number, '') || ' ' || coalesce({t}summary, '') || ' ' || coalesce({t}details, '') "
+               "|| ' ' || coalesce({t}category, '') || ' ' || coalesce({t}location, ''))")
+PERSON_GRAMS = "xfdesk_bigrams(lower(" + PERSON_TEXT + "))"
+MATTER_GRAMS = ("xfdesk_bigrams(lower(coalesce({t}summary, '') || ' ' || coalesce({t}category, '') || ' ' || "
+                "coalesce({t}location, '') || ' ' || substr(coalesce({t}details, ''), 1, " + str(GRAM_SOURCE_LIMIT)
+                + ")))")
+
+
+def _x(template: str, alias: str = "") -> str:
+    return template.format(t=f"{alias}." if alias else "")
+
+
+_BIGRAMS_FUNCTION = r"""
+CREATE OR REPLACE FUNCTION xfdesk_bigrams(src text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(DISTINCT g), '{}'::text[])
+    FROM (SELECT substr(src, i, 2) AS g FROM generate_series(1, length(src) - 1) AS i) AS w
+    WHERE g !~ '\s'
+$$"""
+
+_INDEXES = {
+    "ix_search_petitioner_text_trgm": f"ON petitioner USING gin ({_x(PERSON_TEXT)} gin_trgm_ops)",
+    "ix_search_petitioner_phone_trgm": "ON petitioner USING gin (phone gin_trgm_ops)",
+    "ix_search_petitioner_grams": f"ON petitioner USING gin ({_x(PERSON_GRAMS)})",
+    "ix_search_petitioner_name_prefix": "ON petitioner (name text_pattern_ops)",
+    "ix_search_petitioner_initials_prefix": "ON petitioner (name_initials text_pattern_ops)",
+    "ix_search_petitioner_id_prefix": "ON petitioner (id_number text_pattern_ops)",
+    "ix_search_petitioner_phone_prefix": "ON petitioner (phone text_pattern_ops)",
+    "ix_search_matter_text_trgm": f"ON matter USING gin ({_x(MATTER_TEXT)} gin_trgm_ops)",
+    "ix_search_matter_grams": f"ON matter USING gin ({_x(MATTER_GRAMS)})",
+}
+
+
+def create_index(bind) -> None:  # noqa: ANN001
+    """The extension, the windows function and every search index (idempotent)."""
+    _exec(bind, "CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    _exec(bind, _BIGRAMS_FUNCTION)
+    for name, body in _INDEXES.items():
+        _exec(bind, f"CREATE INDEX IF NOT EXISTS {name} {body}")
+
+
+def drop_index(bind) -> None:  # noqa: ANN001
+    for name in _INDEXES:
+        _exec(bind, f"DROP INDEX IF EXISTS {name}")
+    _exec(bind, "DROP FUNCTION IF EXISTS xfdesk_bigrams(text)")
+
+
+def has_index(bind) -> bool:  # noqa: ANN001
+    rows = _exec(bind, "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'ix\\_search\\_%'").all()
+    return set(_INDEXES) <= {r[0] for r in rows}
+
+
+def trigrams_see_chinese(bind) -> bool:  # noqa: ANN001
+    """True when pg_trgm makes trigrams of Chinese text in this database (LC_CTYPE is not "C")."""
+    return bool(_exec(bind, "SELECT cardinality(show_trgm('张三丰')) > 0").scalar())
+
+
+def _exec(bind, sql: str):  # noqa: ANN001, ANN202
+    """Run driver-level SQL on a SQLAlchemy Connection, Engine or Session."""
+    if hasattr(bind, "connection") and hasattr(bind, "get_bind"):  # a Session
+        bind = bind.connection()
+    if hasattr(bind, "exec_driver_sql"):
+        return bind.exec_driver_sql(sql.replace("%", "%%"))
+    with bind.begin() as conn:  # an Engine
+        return conn.exec_driver_sql(sql.replace("%", "%%"))
+
+
+# -- the statements ---------------------------------------------------------------------------------------------------
+
+
+def _like(term: str) -> str:
+    """``%term%`` with LIKE's own characters taken literally (backslash is PostgreSQL's default escape)."""
+    return "%" + re.sub(r"([\\%_])", r"\\\1", term) + "%"
+
+
+def _prefix(term: str) -> str:
+    return _like(term)[1:]
+
+
+def _windows(term: str) -> list[str]:
+    term = term.lower()
+    return sorted({term[i:i + 2] for i in range(len(term) - 1)})
+
+
+class _Params:
+    """Numbered parameters for one statement."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def __call__(self, value: Any) -> str:
+        key = f"p{len(self.values)}"
+        self.values[key] = value
+        return f"%({key})s"
+
+
+def _is_ascii(term: str) -> bool:
+    return term.isascii()
+
+
+def _text_condition(expr: str, grams_expr: str, term: str, p: _Params, cjk_trigrams: bool) -> str:
+    """A substring of two or more characters of ``expr``: the windows index for two characters (and for Chinese
+    when trigrams cannot see it), the trigram index otherwise."""
+    if len(term) == 2:
+        return f"{grams_expr} @> {p([term.lower()])}::text[]"
+    if cjk_trigrams or _is_ascii(term):
+        return f"{expr} ILIKE {p(_like(term))}"
+    return f"({grams_expr} @> {p(_windows(term))}::text[] AND {expr} ILIKE {p(_like(term))})"
+
+
+def _person_condition(term: str, kind: str, p: _Params, cjk_trigrams: bool, alias: str = "") -> str | None:
+    a = f"{alias}." if alias else ""
+    if kind == "text" and len(term) >= 2:
+        return _text_condition(_x(PERSON_TEXT, alias), _x(PERSON_GRAMS, alias), term, p, cjk_trigrams)
+    if kind == "letters":
+        return f"{a}name_initials LIKE {p(_prefix(term))}"
+    if kind == "digits" and len(term) >= 3:
+        return f"({a}id_number LIKE {p(_prefix(term))} OR {a}phone LIKE {p(_like(term))})"
+    return None
+
+
+def _single(term: str, p: _Params, alias: str = "") -> str:
+    return f"strpos({_x(PERSON_TEXT, alias)}, {p(term)}) > 0"
+
+
+def people_page(run: Run, q, *, limit: int, offset: int, cjk_trigrams: bool = True) -> tuple[list, int] | None:  # noqa: ANN001
+    """(page rows (id, name, village, id_number, phone, rank, total), total), or None when no term can name a person.
+
+    Ranks: exact ID/phone; exact name or initials; name or ID prefix and phone tail; then any other match; newest
+    first within a rank."""
+    if not q.person_terms_ok:
+        return None
+    p = _Params()
+    conditions = [c for t, k in q.terms if (c := _person_condition(t, k, p, cjk_trigrams)) is not None]
+    singles = [t for t in q.text_terms if len(t) == 1]
+    if not conditions:
+        if not singles:
+            return None
+        conditions.append(f"name LIKE {p(_prefix(singles[0]))}")  # a surname alone: a prefix of the name
+        singles = singles[1:]
+    conditions += [_single(t, p) for t in singles]
+    where = " AND ".join(conditions)
+    exact = []
+    if q.digit_terms:
+        exact.append((f"id_number = ANY({p(q.digit_terms)}) OR phone = ANY({p(q.digit_terms)})", 0))
+    names = [f"name = ANY({p(q.name_candidates)})"] if q.name_candidates else []
+    names += [f"name_initials = ANY({p(q.letter_terms)})"] if q.letter_terms else []
+    if names:
+        exact.append((" OR ".join(names), 1))
+    prefix = [f"left(name, {len(t)}) = {p(t)}" for t in q.text_terms[:1]]
+    for t in q.digit_terms:
+        prefix.append(f"left(id_number, {len(t)}) = {p(t)} OR right(phone, {len(t)}) = {p(t)}")
+    if prefix:
+        # as on SQLite: prefix ranks only while few people match (typing a region code must stay fast)
+        few = f"(SELECT count(*) FROM (SELECT 1 FROM petitioner WHERE {where} LIMIT {RANK_SCAN_LIMIT + 1}) AS f)"
+        exact.append((f"{few} <= {RANK_SCAN_LIMIT} AND ({' OR '.join(prefix)})", 2))
+    rank = ("CASE " + " ".join(f"WHEN {c} THEN {r}" for c, r in exact) + " ELSE 3 END") if exact else "3"
+    sql = (f"SELECT id, name, village, id_number, phone, {rank} AS rank, count(*) OVER () AS total "
+           f"FROM petitioner WHERE {where} ORDER BY rank, id DESC LIMIT {int(limit)} OFFSET {int(offset)}")
+    rows = run(sql, p.values)
+    if rows:
+        return rows, int(rows[0][-1])
+    if not offset:
+        return [], 0
+    return [], int(run(f"SELECT count(*) FROM petitioner WHERE {where}", p.values)[0][0])
+
+
+def _matter_term_sets(q, term: str, kind: str, p: _Params, visible: str, cjk_trigrams: bool) -> str | None:  # noqa: ANN001
+    """SQL selecting the ids of the matters one term matches (their own text or number, or a matched person's
+    contacts); None for a single character (it filters what the other terms found)."""
+    own: list[str] = []
+    person: str | None = None
+    if kind == "number":
+        own.append(f"SELECT id FROM matter WHERE number = {p(term)}")
+    elif kind == "digits":
+        if q.matter_numbers.get(term):
+            own.append(f"SELECT id FROM matter WHERE number = ANY({p(q.matter_numbers[term])})")
+        person = _person_condition(term, kind, p, cjk_trigrams)
+    elif kind == "letters":
+        person = _person_condition(term, kind, p, cjk_trigrams)
+    elif len(term) >= 2:
+        own.append("SELECT id FROM matter WHERE "
+                   + _text_condition(_x(MATTER_TEXT), _x(MATTER_GRAMS), term, p, cjk_trigrams))
+        person = _person_condition(term, kind, p, cjk_trigrams)
+    else:
+        return None
+    if person is not None:
+        # every contact the matched people took part in (a group's members too); a term matching very many people
+        # (a region code typed so far, one initial) lists none of their matters: that would read most of the office
+        few = f"(SELECT count(*) FROM (SELECT 1 FROM petitioner WHERE {person} LIMIT {PERSON_FANOUT_LIMIT + 1}) AS f)"
+        own.append("SELECT m.id FROM contactpetitioner AS cp JOIN matter AS m ON m.contact_id = cp.contact_id "
+                   f"WHERE cp.petitioner_id IN (SELECT id FROM petitioner WHERE {person}){visible} "
+                   f"AND {few} <= {PERSON_FANOUT_LIMIT}")
+    if not own:
+        return "SELECT id FROM matter WHERE false"
+    return " UNION ".join(own)
+
+
+def matters_page(run: Run, q, *, see_restricted: bool, limit: int, offset: int,  # noqa: ANN001
+                 cjk_trigrams: bool = True) -> tuple[list, int] | None:
+    """(page rows (id, number, summary, status, received_on, name, village, location, is_restricted, rank, total),
+    total), or None when the query names no matter (one character alone).
+
+    Ranks: the exact number; matters of an exact-matched (visible) person; then any other match."""
+    p = _Params()
+    visible = "" if see_restricted else " AND NOT m.is_restricted"
+    parts = [s for t, k in q.terms if (s := _matter_term_sets(q, t, k, p, visible, cjk_trigrams)) is not None]
+    if not parts:
+        return None
+    hits = " INTERSECT ".join(f"({s})" for s in parts)
+    singles = [t for t in q.text_terms if len(t) == 1]
+    filters = ""
+    if singles:  # e.g. the surname in ``张 工资``: the summary, 问题属地 or the (visible) petitioner's name
+        shown = "true" if see_restricted else "NOT m.is_restricted"
+        checks = [f"(strpos(m.summary || ' ' || m.location, {p(t)}) > 0 OR ({shown} AND strpos(pe.name, {p(t)}) > 0))"
+                  for t in singles]
+        filters = (" WHERE id IN (SELECT m.id FROM matter AS m JOIN petitioner AS pe ON pe.id = m.petitioner_id "
+                   f"WHERE m.id IN (SELECT id FROM hit) AND {' AND '.join(checks)})")
+    numbers = [n for ns in q.matter_numbers.values() for n in ns] + [t for t, k in q.terms if k == "number"]
+    whens = []
+    if numbers:
+        whens.append(f"WHEN id IN (SELECT id FROM matter WHERE number = ANY({p(numbers)})) THEN 0")
+    exact = q.digit_terms + q.name_candidates
+    if exact:
+        e = p(exact)
+        whens.append("WHEN id IN (SELECT m.id FROM petitioner AS pe JOIN matter AS m ON m.petitioner_id = pe.id "
+                     f"WHERE (pe.name = ANY({e}) OR pe.id_number = ANY({e}) OR pe.phone = ANY({e})){visible}) THEN 1")
+    rank = f"CASE {' '.join(whens)} ELSE 2 END" if whens else "2"
+    sql = (f"WITH hit AS ({hits}), "
+           f"ranked AS (SELECT id, {rank} AS rank FROM hit{filters}), "
+           f"page AS (SELECT id, rank, count(*) OVER () AS total FROM ranked ORDER BY rank, id DESC "
+           f"LIMIT {int(limit)} OFFSET {int(offset)}) "
+           "SELECT m.id, m.number, m.summary, m.status, m.received_on, pe.name, pe.village, m.location, "
+           "m.is_restricted, page.rank, page.total FROM page JOIN matter AS m ON m.id = page.id "
+           "JOIN petitioner AS pe ON pe.id = m.petitioner_id ORDER BY page.rank, page.id DESC")
+    rows = run(sql, p.values)
+    if rows:
+        return rows, int(rows[0][-1])
+    if not offset:
+        return [], 0
+    total = run(f"WITH hit AS ({hits}) SELECT count(*) FROM (SELECT id FROM hit{filters}) AS c", p.values)
+    return [], int(total[0][0])
