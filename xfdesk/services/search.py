@@ -246,6 +246,8 @@ def _backend(ctx, session: Session) -> str:  # noqa: ANN001
 def _matter_years(session: Session, use_fts: bool) -> range | None:
     if use_fts:
         low, high = search_sqlite.matter_years(_runner(session))
+    elif session.get_bind().dialect.name == "postgresql":  # one round trip, each end from the (year, seq) index
+        low, high = _pg_runner(session)("SELECT min(year), max(year) FROM matter", {})[0]
     else:
         low = session.execute(select(func.min(Matter.year))).scalar()
         high = session.execute(select(func.max(Matter.year))).scalar()
