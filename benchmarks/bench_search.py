@@ -158,6 +158,61 @@ def pg_prepare(home: Path, url: str) -> tuple[float | None, str]:
     return time.perf_counter() - started, url
 
 
+def pg_scale(url: str, target: int) -> int:
+    """Grow the PostgreSQL office to ``target`` matters by repeating its people, visits and matters with new ids,
+    numbers, ID numbers and phones (``--scale-to``: when a real demo office of that size is not at hand). Names,
+    villages and texts repeat, as in a bigger town. Returns the number of matters afterwards."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        def cols(table: str) -> list[str]:
+            return [r[0] for r in conn.execute(text(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = :t ORDER BY ordinal_position"),
+                {"t": table})]
+
+        count = conn.execute(text("SELECT count(*) FROM matter")).scalar()
+        base = {t: conn.execute(text(f"SELECT max(id) FROM {t}")).scalar() for t in ("petitioner", "contact", "matter")}
+        base_count, top_seq = count, conn.execute(text("SELECT max(seq) FROM matter")).scalar()
+        k = 0
+        while count < target:
+            k += 1
+            po, co, mo, so = k * base["petitioner"], k * base["contact"], k * base["matter"], k * top_seq
+            take = min(base_count, target - count)
+            over = {"id": f"id + {po}",
+                    "id_number": f"CASE WHEN id_number IS NULL THEN NULL ELSE substr(id_number, 1, 14) || "
+                                 f"lpad(((substr(id_number, 15, 3)::int + {k * 137}) % 1000)::text, 3, '0') || "
+                                 "substr(id_number, 18) END",
+                    "phone": f"CASE WHEN phone ~ '^1[0-9]{{10}}$' THEN substr(phone, 1, 3) || "
+                             f"lpad(((substr(phone, 4, 4)::int + {k * 1234}) % 10000)::text, 4, '0') || "
+                             "substr(phone, 8) ELSE phone END"}
+            c = cols("petitioner")
+            conn.execute(text(f"INSERT INTO petitioner ({', '.join(c)}) SELECT {', '.join(over.get(x, x) for x in c)} "
+                              f"FROM petitioner WHERE id <= {base['petitioner']}"))
+            c = cols("contact")
+            conn.execute(text(f"INSERT INTO contact ({', '.join(c)}) SELECT "
+                              f"{', '.join(f'id + {co}' if x == 'id' else x for x in c)} FROM contact "
+                              f"WHERE id <= {base['contact']}"))
+            conn.execute(text(f"INSERT INTO contactpetitioner (contact_id, petitioner_id, representative, position) "
+                              f"SELECT contact_id + {co}, petitioner_id + {po}, representative, position "
+                              f"FROM contactpetitioner WHERE contact_id <= {base['contact']}"))
+            over = {"id": f"id + {mo}", "seq": f"seq + {so}",
+                    "number": f"'XF-' || year || '-' || lpad((seq + {so})::text, 6, '0')",
+                    "contact_id": f"contact_id + {co}", "petitioner_id": f"petitioner_id + {po}",
+                    "repeat_of_id": f"repeat_of_id + {mo}"}
+            c = cols("matter")
+            conn.execute(text(f"INSERT INTO matter ({', '.join(c)}) SELECT {', '.join(over.get(x, x) for x in c)} "
+                              f"FROM matter WHERE id IN (SELECT id FROM matter WHERE id <= {base['matter']} "
+                              f"ORDER BY id LIMIT {take})"))
+            count += take
+        for t in ("petitioner", "contact", "matter"):
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT max(id) FROM {t}))"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
+    return count
+
+
 def pg_raw(url: str):  # noqa: ANN201
     """The statements of ``storage.search_postgres`` straight through psycopg (no SQLAlchemy, no history, no masking)."""
     import psycopg
@@ -188,11 +243,16 @@ def main_postgres(args, home: Path, meta: dict, queries: dict[str, list[str]], y
     from sqlalchemy import text
 
     migrated, url = pg_prepare(home, args.postgres)
+    if args.scale_to and args.scale_to > meta["matters"]:
+        meta = {**meta, "matters": pg_scale(url, args.scale_to)}
+        print(f"已在 PostgreSQL 中按原办公室的人员与事项复制扩充到 {meta['matters']:,} 件（--scale-to）", file=sys.stderr)
     os.environ["XFDESK_DATABASE_URL"] = url
     ctx = open_context(home / "pg-desk", clock=lambda: TODAY)
     clerk = Operator("王芳", Role.CLERK)
     conn, raw = pg_raw(url)
     with ctx.db.read() as s:
+        meta = {**meta, **{k: s.execute(text(f"SELECT count(*) FROM {t}")).scalar() for k, t in (
+            ("matters", "matter"), ("petitioners", "petitioner"), ("contacts", "contact"))}}
         version = s.execute(text("SHOW server_version")).scalar()
         size = s.execute(text("SELECT pg_database_size(current_database())")).scalar()
         index = s.execute(text("SELECT coalesce(sum(pg_relation_size(indexrelid)), 0) FROM pg_stat_user_indexes "
@@ -246,6 +306,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="每个查询重复次数，取最好的一次（排除机器繁忙的干扰）")
     parser.add_argument("--portable", type=int, default=10, help="对照：可移植 LIKE 路径每种查询的次数（0 不测）")
     parser.add_argument("--postgres", metavar="URL", help="在 PostgreSQL 上测（空库先由 SQLite 办公室迁入）")
+    parser.add_argument("--scale-to", type=int, default=0, metavar="N",
+                        help="PostgreSQL：办公室不足 N 件时，复制其人员、来访与事项（新编号、新证件号与电话）扩充到 N 件")
     args = parser.parse_args()
 
     home = args.home or Path(tempfile.mkdtemp(prefix="xfdesk-bench-"))

@@ -488,3 +488,13 @@ def test_a_term_matching_very_many_people_lists_people_not_all_their_matters(ctx
     page = search(ctx, region)
     assert page.total_people == 4 and page.total_matters == 0
     assert search(ctx, "张三丰").total_matters == 1  # a narrow term still lists the person's matters
+
+
+@pytest.mark.parametrize("backend", ("trgm", "trgm-c"))
+def test_a_broad_term_is_checked_within_what_the_other_terms_found_on_postgres(ctx, office, monkeypatch, backend):
+    from xfdesk.storage import search_postgres
+
+    monkeypatch.setattr(search_postgres, "PERSON_FANOUT_LIMIT", 1)  # 张三 matches 3 people: "too many" to list
+    assert search(ctx, "张三", backend=backend).total_matters == 0  # alone, it lists none of their matters…
+    page = search(ctx, "张三 工资", backend=backend)  # …but checked on the matters another term found, it counts
+    assert [m.number for m in page.matters] == office["zhangsan_gz"].numbers

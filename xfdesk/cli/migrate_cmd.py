@@ -21,6 +21,7 @@ def migrate_to(
     from xfdesk.domain.errors import Refused
     from xfdesk.domain.glossary import Role
     from xfdesk.services.context import Operator
+    from xfdesk.services.office_move import masked_url as _masked
     from xfdesk.services.office_move import migrate_office, normalise_url
 
     ctx = context()
@@ -45,13 +46,3 @@ def migrate_to(
     print("原 SQLite 数据库保持不变。各接待台改用新库：设置环境变量")
     print(f"  XFDESK_DATABASE_URL={_masked(normalise_url(url))}")
     print("（Windows：系统属性 → 环境变量；密码请照原样填写）。此后请勿再在原 SQLite 库上登记。")
-
-
-def _masked(url: str) -> str:
-    """The URL without its password (it goes to the screen and to logs)."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001
-        return url

@@ -12,7 +12,7 @@ from xfdesk.services.events import record_event
 from xfdesk.storage.db import Database
 from xfdesk.storage.transfer import Progress, TransferRefused, TransferReport, copy_database
 
-__all__ = ["TransferRefused", "TransferReport", "migrate_office", "normalise_url"]
+__all__ = ["TransferRefused", "TransferReport", "masked_url", "migrate_office", "normalise_url"]
 
 
 def normalise_url(url: str) -> str:
@@ -55,3 +55,13 @@ def migrate_office(ctx, operator, url: str, *, progress: Progress | None = None)
 def _first_line(exc: Exception) -> str:
     text = str(getattr(exc, "orig", None) or exc)
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+def masked_url(url: str) -> str:
+    """The URL without its password (it goes to the screen and to logs)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001
+        return url

@@ -209,7 +209,8 @@ def people_page(run: Run, q, *, limit: int, offset: int, cjk_trigrams: bool = Tr
     return [], int(run(f"SELECT count(*) FROM petitioner WHERE {where}", p.values)[0][0])
 
 
-def _matter_term(q, term: str, kind: str, p: _Params, visible: str, cjk_trigrams: bool) -> str | None:  # noqa: ANN001
+def _matter_term(q, term: str, kind: str, p: _Params, visible: str, cjk_trigrams: bool,  # noqa: ANN001
+                 narrowed: bool = False) -> str | None:
     """A condition on ``matter AS m`` for one term: its own text or number, or being a matter of a contact a matched
     person took part in (a group's members too); None for a single character (it filters what the others found).
 
@@ -241,6 +242,12 @@ def _matter_term(q, term: str, kind: str, p: _Params, visible: str, cjk_trigrams
         # only index conditions in the OR (the restricted check is inside the array): the bitmap is then exact and
         # no row is checked again
         own.append(f"m.id = ANY({theirs})")
+        if narrowed:
+            # other terms find the candidates: a term matching too many people to list (a village, ``大畲``) is then
+            # checked on each candidate's own people instead (as SQLite checks it within what the others found)
+            own.append(f"({few} > {PERSON_FANOUT_LIMIT}{visible} AND EXISTS (SELECT 1 FROM contactpetitioner AS cq "
+                       "JOIN petitioner ON petitioner.id = cq.petitioner_id WHERE cq.contact_id = m.contact_id "
+                       f"AND {person}))")
     return "(" + " OR ".join(own) + ")" if own else "false"
 
 
@@ -252,7 +259,9 @@ def matters_page(run: Run, q, *, see_restricted: bool, limit: int, offset: int, 
     Ranks: the exact number; matters of an exact-matched (visible) person; then any other match."""
     p = _Params()
     visible = "" if see_restricted else " AND NOT m.is_restricted"
-    conditions = [c for t, k in q.terms if (c := _matter_term(q, t, k, p, visible, cjk_trigrams)) is not None]
+    narrowed = sum(1 for t, k in q.terms if not (k == "text" and len(t) == 1)) > 1
+    conditions = [c for t, k in q.terms
+                  if (c := _matter_term(q, t, k, p, visible, cjk_trigrams, narrowed)) is not None]
     if not conditions:
         return None
     shown = "true" if see_restricted else "NOT m.is_restricted"
