@@ -220,17 +220,18 @@ def pg_raw(url: str):  # noqa: ANN201
 
     u = make_url(url)
     conn = psycopg.connect(dbname=u.database, host=u.query.get("host") or u.host, port=u.port, user=u.username,
-                           password=u.password, autocommit=True)
+                           password=u.password)
     cursor = conn.cursor()
 
     def run(sql: str, params: dict) -> list:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return cursor.fetchall() if cursor.description else []
 
     def raw(query: str, years: range) -> None:
         from xfdesk.storage import search_postgres
 
         q = parse_query(query, years=years)
+        search_postgres.prepare(run)
         search_postgres.people_page(run, q, limit=20, offset=0)
         search_postgres.matters_page(run, q, see_restricted=False, limit=20, offset=0)
 
@@ -275,6 +276,7 @@ def main_postgres(args, home: Path, meta: dict, queries: dict[str, list[str]], y
             for _ in range(args.repeat):
                 started = time.perf_counter()
                 raw(text_, years)
+                conn.rollback()  # one read transaction per search, as the service's session
                 best_raw = min(best_raw, time.perf_counter() - started)
                 started = time.perf_counter()
                 page = search(ctx, text_, operator=clerk)

@@ -182,6 +182,8 @@ def search(ctx, text: str, *, operator=None, limit: int = 20, offset: int = 0,  
         if q.empty:
             return page
         people_list, matters_list = _LISTS[backend]
+        if backend.startswith("trgm"):
+            search_postgres.prepare(_pg_runner(session))
         more = False
         if scope in ("all", "people"):
             rows, page.total_people, people_more = people_list(session, q, limit, offset)
@@ -297,7 +299,7 @@ def _pg_runner(session: Session) -> search_postgres.Run:
 
     def run(sql: str, params: dict[str, Any]) -> list:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return cursor.fetchall() if cursor.description else []
 
     return run
 

@@ -167,6 +167,12 @@ def _single(term: str, p: _Params, alias: str = "") -> str:
     return f"strpos({_x(PERSON_TEXT, alias)}, {p(term)}) > 0"
 
 
+def prepare(run: Run) -> None:
+    """Once per search transaction: no parallel workers. A search page is a few milliseconds of work; starting
+    workers costs more than that, and on a busy two-core server the gather step was seen taking most of a second."""
+    run("SET LOCAL max_parallel_workers_per_gather = 0", {})
+
+
 def people_page(run: Run, q, *, limit: int, offset: int, cjk_trigrams: bool = True) -> tuple[list, int] | None:  # noqa: ANN001
     """(page rows (id, name, village, id_number, phone, rank, total), total), or None when no term can name a person.
 
@@ -199,8 +205,9 @@ def people_page(run: Run, q, *, limit: int, offset: int, cjk_trigrams: bool = Tr
         few = f"(SELECT count(*) FROM (SELECT 1 FROM petitioner WHERE {where} LIMIT {RANK_SCAN_LIMIT + 1}) AS f)"
         exact.append((f"{few} <= {RANK_SCAN_LIMIT} AND ({' OR '.join(prefix)})", 2))
     rank = ("CASE " + " ".join(f"WHEN {c} THEN {r}" for c, r in exact) + " ELSE 3 END") if exact else "3"
-    sql = (f"SELECT id, name, village, id_number, phone, {rank} AS rank, count(*) OVER () AS total "
-           f"FROM petitioner WHERE {where} ORDER BY rank, id DESC LIMIT {int(limit)} OFFSET {int(offset)}")
+    # the total over the unsorted rows, then only the page sorted out of them (top-N), never a sort of every match
+    sql = (f"SELECT * FROM (SELECT id, name, village, id_number, phone, {rank} AS rank, count(*) OVER () AS total "
+           f"FROM petitioner WHERE {where}) AS hit ORDER BY rank, id DESC LIMIT {int(limit)} OFFSET {int(offset)}")
     rows = run(sql, p.values)
     if rows:
         return rows, int(rows[0][-1])
@@ -209,32 +216,38 @@ def people_page(run: Run, q, *, limit: int, offset: int, cjk_trigrams: bool = Tr
     return [], int(run(f"SELECT count(*) FROM petitioner WHERE {where}", p.values)[0][0])
 
 
+def _term_person(term: str, kind: str, p: _Params, cjk_trigrams: bool) -> str | None:
+    """The condition on ``petitioner`` through which a term finds matters (None: it finds them by their own text
+    or number only)."""
+    if kind in ("digits", "letters") or (kind == "text" and len(term) >= 2):
+        return _person_condition(term, kind, p, cjk_trigrams)
+    return None
+
+
 def _matter_term(q, term: str, kind: str, p: _Params, visible: str, cjk_trigrams: bool,  # noqa: ANN001
-                 narrowed: bool = False) -> str | None:
+                 people: str = "list") -> str | None:
     """A condition on ``matter AS m`` for one term: its own text or number, or being a matter of a contact a matched
     person took part in (a group's members too); None for a single character (it filters what the others found).
 
-    The people's matters come from an uncorrelated ``ARRAY(…)`` (computed once, before the scan): ``id = ANY(…)`` is
-    then an index condition, and the whole query is one bitmap scan of ``matter`` (a trigram or window index OR'ed
-    with the primary key, AND'ed across terms) instead of per-term id sets joined afterwards."""
+    ``people``: how the matched people's matters count. ``list``: they come from an uncorrelated ``ARRAY(…)``
+    (computed once, before the scan), ``id = ANY(…)`` is then an index condition and the whole query is one bitmap
+    scan of ``matter`` (a trigram or window index OR'ed with the primary key, AND'ed across terms) instead of
+    per-term id sets joined afterwards; a term matching more than ``PERSON_FANOUT_LIMIT`` people lists none (a region
+    code typed so far, one initial: that would read most of the office). ``check``: the term matches too many people
+    to list but other terms find the candidates: each candidate's own people are checked (as SQLite checks a broad
+    term within what the others found). ``none``: only the matter's own text or number."""
     own: list[str] = []
-    person: str | None = None
     if kind == "number":
         own.append(f"m.number = {p(term)}")
     elif kind == "digits":
         if q.matter_numbers.get(term):
             own.append(f"m.number = ANY({p(q.matter_numbers[term])})")
-        person = _person_condition(term, kind, p, cjk_trigrams)
-    elif kind == "letters":
-        person = _person_condition(term, kind, p, cjk_trigrams)
-    elif len(term) >= 2:
+    elif kind == "text" and len(term) >= 2:
         own.append(_text_condition(_x(MATTER_TEXT, "m"), _x(MATTER_GRAMS, "m"), term, p, cjk_trigrams))
-        person = _person_condition(term, kind, p, cjk_trigrams)
-    else:
+    elif kind == "text":
         return None
-    if person is not None:
-        # a term matching very many people (a region code typed so far, one initial) lists none of their matters:
-        # that would read most of the office
+    person = _term_person(term, kind, p, cjk_trigrams)
+    if person is not None and people == "list":
         few = f"(SELECT count(*) FROM (SELECT 1 FROM petitioner WHERE {person} LIMIT {PERSON_FANOUT_LIMIT + 1}) AS f)"
         theirs = ("ARRAY(SELECT t.id FROM contactpetitioner AS cp JOIN matter AS t ON t.contact_id = cp.contact_id "
                   f"WHERE cp.petitioner_id IN (SELECT id FROM petitioner WHERE {person}){visible.replace('m.', 't.')} "
@@ -242,13 +255,37 @@ def _matter_term(q, term: str, kind: str, p: _Params, visible: str, cjk_trigrams
         # only index conditions in the OR (the restricted check is inside the array): the bitmap is then exact and
         # no row is checked again
         own.append(f"m.id = ANY({theirs})")
-        if narrowed:
-            # other terms find the candidates: a term matching too many people to list (a village, ``大畲``) is then
-            # checked on each candidate's own people instead (as SQLite checks it within what the others found)
-            own.append(f"({few} > {PERSON_FANOUT_LIMIT}{visible} AND EXISTS (SELECT 1 FROM contactpetitioner AS cq "
-                       "JOIN petitioner ON petitioner.id = cq.petitioner_id WHERE cq.contact_id = m.contact_id "
-                       f"AND {person}))")
+    elif person is not None and people == "check":
+        own.append(f"(EXISTS (SELECT 1 FROM contactpetitioner AS cq JOIN petitioner ON petitioner.id = cq.petitioner_id"
+                   f" WHERE cq.contact_id = m.contact_id AND {person}){visible})")
     return "(" + " OR ".join(own) + ")" if own else "false"
+
+
+def _people_modes(run: Run, q, cjk_trigrams: bool) -> list[str]:  # noqa: ANN001
+    """Per term: ``list`` or ``check`` (see ``_matter_term``). One statement counts each term's people (up to the
+    limit): a broad term of a query of several is checked on the candidates the narrow ones find."""
+    p = _Params()
+    counts = []
+    for t, k in q.terms:
+        person = _term_person(t, k, p, cjk_trigrams)
+        counts.append(None if person is None else
+                      f"(SELECT count(*) FROM (SELECT 1 FROM petitioner WHERE {person} LIMIT {PERSON_FANOUT_LIMIT + 1})"
+                      " AS f)")
+    asked = [c for c in counts if c is not None]
+    found = iter(run("SELECT " + ", ".join(asked), p.values)[0]) if asked else iter(())
+    broad = [c is not None and next(found) > PERSON_FANOUT_LIMIT for c in counts]
+    drivers = [not b and not (k == "text" and len(t) == 1) for b, (t, k) in zip(broad, q.terms, strict=True)]
+    modes = []
+    first_broad = True
+    for is_broad, (_t, _k) in zip(broad, q.terms, strict=True):
+        if not is_broad:
+            modes.append("list")
+        elif any(drivers):
+            modes.append("check")
+        else:  # nothing narrow drives the scan: the first broad term counts by its own text only (as SQLite)
+            modes.append("none" if first_broad else "check")
+            first_broad = False
+    return modes
 
 
 def matters_page(run: Run, q, *, see_restricted: bool, limit: int, offset: int,  # noqa: ANN001
@@ -259,9 +296,10 @@ def matters_page(run: Run, q, *, see_restricted: bool, limit: int, offset: int, 
     Ranks: the exact number; matters of an exact-matched (visible) person; then any other match."""
     p = _Params()
     visible = "" if see_restricted else " AND NOT m.is_restricted"
-    narrowed = sum(1 for t, k in q.terms if not (k == "text" and len(t) == 1)) > 1
-    conditions = [c for t, k in q.terms
-                  if (c := _matter_term(q, t, k, p, visible, cjk_trigrams, narrowed)) is not None]
+    several = sum(1 for t, k in q.terms if not (k == "text" and len(t) == 1)) > 1
+    modes = _people_modes(run, q, cjk_trigrams) if several else ["list"] * len(q.terms)
+    conditions = [c for (t, k), mode in zip(q.terms, modes, strict=True)
+                  if (c := _matter_term(q, t, k, p, visible, cjk_trigrams, mode)) is not None]
     if not conditions:
         return None
     shown = "true" if see_restricted else "NOT m.is_restricted"
@@ -280,8 +318,8 @@ def matters_page(run: Run, q, *, see_restricted: bool, limit: int, offset: int, 
         whens.append(f"WHEN m.petitioner_id = ANY(ARRAY(SELECT pe.id FROM petitioner AS pe WHERE pe.name = ANY({e}) "
                      f"OR pe.id_number = ANY({e}) OR pe.phone = ANY({e}))){visible} THEN 1")
     rank = f"CASE {' '.join(whens)} ELSE 2 END" if whens else "2"
-    sql = (f"WITH page AS (SELECT m.id, {rank} AS rank, count(*) OVER () AS total FROM matter AS m WHERE {where} "
-           f"ORDER BY rank, m.id DESC LIMIT {int(limit)} OFFSET {int(offset)}) "
+    sql = (f"WITH page AS (SELECT * FROM (SELECT m.id, {rank} AS rank, count(*) OVER () AS total FROM matter AS m "
+           f"WHERE {where}) AS hit ORDER BY rank, id DESC LIMIT {int(limit)} OFFSET {int(offset)}) "
            "SELECT m.id, m.number, m.summary, m.status, m.received_on, pe.name, pe.village, m.location, "
            "m.is_restricted, page.rank, page.total FROM page JOIN matter AS m ON m.id = page.id "
            "JOIN petitioner AS pe ON pe.id = m.petitioner_id ORDER BY page.rank, page.id DESC")
