@@ -10,7 +10,8 @@ Query forms (terms separated by spaces; every term must match):
 
 Ranking: exact ID/phone, then exact name (or initials), then prefixes (name, ID) and phone tails, then any other
 match; matters: the exact number first, then matters of an exact-matched person, then the rest; newest registered
-first within a rank. Totals are exact. Two deliberate limits keep every query fast on 100,000 matters: prefix and
+first within a rank. Totals are exact (on PostgreSQL up to ``search_postgres.TOTAL_LIMIT`` matters, then None:
+counting every match of a common word is the slow part there, and no screen shows it). Two deliberate limits keep every query fast on 100,000 matters: prefix and
 phone-tail ranks are computed when at most ``search_sqlite.RANK_SCAN_LIMIT`` people match, and a term matching more
 than ``search_sqlite.PERSON_FANOUT_LIMIT`` people (a region code, one initial) does not list all their matters.
 
@@ -321,6 +322,8 @@ def _matters_trgm(session: Session, q: ParsedQuery, see_restricted: bool, limit:
     if found is None:
         return [], 0, False
     rows, total = found
+    if total is None:  # more than search_postgres.TOTAL_LIMIT: counted no further
+        return rows, None, len(rows) == limit
     return rows, total, offset + len(rows) < total
 
 

@@ -34,6 +34,7 @@ Run = Callable[[str, dict[str, Any]], list]
 GRAM_SOURCE_LIMIT = 2000  # characters of a matter's details cut into two-character windows (trigrams cover all)
 PERSON_FANOUT_LIMIT = 3000  # a term matching more people (a region code, one initial) does not list their matters
 RANK_SCAN_LIMIT = 3000  # prefix/phone-tail ranking only when at most this many people match (as on SQLite)
+TOTAL_LIMIT = 2000  # matters counted exactly up to this many; past it the total is None ("more than 2000")
 INDEX_PREFIX = "ix_search_"  # every index this module owns (the models/migrations check leaves them out)
 
 # The indexed expressions. A query uses an index only when it repeats the expression exactly, so both the migration
@@ -42,9 +43,9 @@ PERSON_TEXT = "(coalesce({t}name, '') || ' ' || coalesce({t}village, '') || ' ' 
 MATTER_TEXT = ("(coalesce({t}number, '') || ' ' || coalesce({t}summary, '') || ' ' || coalesce({t}details, '') "
                "|| ' ' || coalesce({t}category, '') || ' ' || coalesce({t}location, ''))")
 PERSON_GRAMS = "xfdesk_bigrams(lower(" + PERSON_TEXT + "))"
-MATTER_GRAMS = ("xfdesk_bigrams(lower(coalesce({t}summary, '') || ' ' || coalesce({t}category, '') || ' ' || "
-                "coalesce({t}location, '') || ' ' || substr(coalesce({t}details, ''), 1, " + str(GRAM_SOURCE_LIMIT)
-                + ")))")
+MATTER_GRAM_SOURCE = ("(coalesce({t}summary, '') || ' ' || coalesce({t}category, '') || ' ' || coalesce({t}location, '')"
+                      " || ' ' || substr(coalesce({t}details, ''), 1, " + str(GRAM_SOURCE_LIMIT) + "))")
+MATTER_GRAMS = "xfdesk_bigrams(lower" + MATTER_GRAM_SOURCE + ")"
 
 
 def _x(template: str, alias: str = "") -> str:
@@ -142,9 +143,14 @@ def _is_ascii(term: str) -> bool:
     return term.isascii()
 
 
-def _text_condition(expr: str, grams_expr: str, term: str, p: _Params, cjk_trigrams: bool) -> str:
+def _text_condition(expr: str, grams_expr: str, term: str, p: _Params, cjk_trigrams: bool,
+                    grams_source: str | None = None, filtering: bool = False) -> str:
     """A substring of two or more characters of ``expr``: the windows index for two characters (and for Chinese
-    when trigrams cannot see it), the trigram index otherwise."""
+    when trigrams cannot see it), the trigram index otherwise. ``filtering``: the condition is checked row by row on
+    candidates another term found, not used to find them: then a plain ``ILIKE`` on the windows' source text, which
+    means the same and costs a hundredth of computing the windows again."""
+    if filtering:
+        return f"{grams_source or expr if len(term) == 2 else expr} ILIKE {p(_like(term))}"
     if len(term) == 2:
         return f"{grams_expr} @> {p([term.lower()])}::text[]"
     if cjk_trigrams or _is_ascii(term):
@@ -152,10 +158,12 @@ def _text_condition(expr: str, grams_expr: str, term: str, p: _Params, cjk_trigr
     return f"({grams_expr} @> {p(_windows(term))}::text[] AND {expr} ILIKE {p(_like(term))})"
 
 
-def _person_condition(term: str, kind: str, p: _Params, cjk_trigrams: bool, alias: str = "") -> str | None:
+def _person_condition(term: str, kind: str, p: _Params, cjk_trigrams: bool, alias: str = "",
+                      filtering: bool = False) -> str | None:
     a = f"{alias}." if alias else ""
     if kind == "text" and len(term) >= 2:
-        return _text_condition(_x(PERSON_TEXT, alias), _x(PERSON_GRAMS, alias), term, p, cjk_trigrams)
+        return _text_condition(_x(PERSON_TEXT, alias), _x(PERSON_GRAMS, alias), term, p, cjk_trigrams,
+                               filtering=filtering)
     if kind == "letters":
         return f"{a}name_initials LIKE {p(_prefix(term))}"
     if kind == "digits" and len(term) >= 3:
@@ -168,9 +176,11 @@ def _single(term: str, p: _Params, alias: str = "") -> str:
 
 
 def prepare(run: Run) -> None:
-    """Once per search transaction: no parallel workers. A search page is a few milliseconds of work; starting
-    workers costs more than that, and on a busy two-core server the gather step was seen taking most of a second."""
-    run("SET LOCAL max_parallel_workers_per_gather = 0", {})
+    """Once per search transaction: no parallel workers and no JIT. A search page is a few milliseconds of work;
+    starting workers costs more than that (on a busy two-core server the gather step was seen taking most of a
+    second), and the windows function's declared cost pushes plans past ``jit_above_cost``, where compiling the
+    query took longer than running it."""
+    run("SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)", {})
 
 
 def people_page(run: Run, q, *, limit: int, offset: int, cjk_trigrams: bool = True) -> tuple[list, int] | None:  # noqa: ANN001
@@ -243,7 +253,8 @@ def _matter_term(q, term: str, kind: str, p: _Params, visible: str, cjk_trigrams
         if q.matter_numbers.get(term):
             own.append(f"m.number = ANY({p(q.matter_numbers[term])})")
     elif kind == "text" and len(term) >= 2:
-        own.append(_text_condition(_x(MATTER_TEXT, "m"), _x(MATTER_GRAMS, "m"), term, p, cjk_trigrams))
+        own.append(_text_condition(_x(MATTER_TEXT, "m"), _x(MATTER_GRAMS, "m"), term, p, cjk_trigrams,
+                                   _x(MATTER_GRAM_SOURCE, "m"), filtering=people == "check"))
     elif kind == "text":
         return None
     person = _term_person(term, kind, p, cjk_trigrams)
@@ -256,8 +267,9 @@ def _matter_term(q, term: str, kind: str, p: _Params, visible: str, cjk_trigrams
         # no row is checked again
         own.append(f"m.id = ANY({theirs})")
     elif person is not None and people == "check":
-        own.append(f"(EXISTS (SELECT 1 FROM contactpetitioner AS cq JOIN petitioner ON petitioner.id = cq.petitioner_id"
-                   f" WHERE cq.contact_id = m.contact_id AND {person}){visible})")
+        # the people's contacts once, as a hashed set each candidate is probed against (not a lookup per candidate)
+        own.append(f"(m.contact_id IN (SELECT cq.contact_id FROM contactpetitioner AS cq JOIN petitioner ON "
+                   f"petitioner.id = cq.petitioner_id WHERE {person}){visible})")
     return "(" + " OR ".join(own) + ")" if own else "false"
 
 
@@ -290,8 +302,8 @@ def _people_modes(run: Run, q, cjk_trigrams: bool) -> list[str]:  # noqa: ANN001
 
 def matters_page(run: Run, q, *, see_restricted: bool, limit: int, offset: int,  # noqa: ANN001
                  cjk_trigrams: bool = True) -> tuple[list, int] | None:
-    """(page rows (id, number, summary, status, received_on, name, village, location, is_restricted, rank, total),
-    total), or None when the query names no matter (one character alone).
+    """(page rows (id, number, summary, status, received_on, name, village, location, is_restricted, rank), total),
+    or None when the query names no matter (one character alone). The total is None past ``TOTAL_LIMIT``.
 
     Ranks: the exact number; matters of an exact-matched (visible) person; then any other match."""
     p = _Params()
@@ -309,23 +321,34 @@ def matters_page(run: Run, q, *, see_restricted: bool, limit: int, offset: int, 
                           f"(SELECT pe.name FROM petitioner AS pe WHERE pe.id = m.petitioner_id), {p(t)}) > 0))")
     where = " AND ".join(conditions)
     numbers = [n for ns in q.matter_numbers.values() for n in ns] + [t for t, k in q.terms if k == "number"]
-    whens = []
+    ranked = []  # (condition, rank) for the few matters ranked before "every other match"
     if numbers:
-        whens.append(f"WHEN m.number = ANY({p(numbers)}) THEN 0")
+        ranked.append((f"m.number = ANY({p(numbers)})", 0))
     exact = q.digit_terms + q.name_candidates
     if exact:
         e = p(exact)
-        whens.append(f"WHEN m.petitioner_id = ANY(ARRAY(SELECT pe.id FROM petitioner AS pe WHERE pe.name = ANY({e}) "
-                     f"OR pe.id_number = ANY({e}) OR pe.phone = ANY({e}))){visible} THEN 1")
-    rank = f"CASE {' '.join(whens)} ELSE 2 END" if whens else "2"
-    sql = (f"WITH page AS (SELECT * FROM (SELECT m.id, {rank} AS rank, count(*) OVER () AS total FROM matter AS m "
-           f"WHERE {where}) AS hit ORDER BY rank, id DESC LIMIT {int(limit)} OFFSET {int(offset)}) "
+        ranked.append((f"(m.petitioner_id = ANY(ARRAY(SELECT pe.id FROM petitioner AS pe WHERE pe.name = ANY({e}) "
+                       f"OR pe.id_number = ANY({e}) OR pe.phone = ANY({e}))){visible})", 1))
+    need = int(offset) + int(limit)
+    # The ranked few come from their own (equality) indexes; every other match newest first, only as many as the page
+    # needs: PostgreSQL may then walk the primary key backwards through a common word (要求: two thirds of all
+    # matters) and stop after the page, instead of reading every match to sort and count it.
+    parts = []
+    if ranked:
+        rank = "CASE " + " ".join(f"WHEN {c} THEN {r}" for c, r in ranked) + " END"
+        either = " OR ".join(c for c, _r in ranked)
+        parts.append(f"SELECT m.id, {rank} AS rank FROM matter AS m WHERE ({either}) AND {where}")
+        rest = f"SELECT m.id, 2 AS rank FROM matter AS m WHERE {where} AND NOT coalesce({either}, false)"
+    else:
+        rest = f"SELECT m.id, 2 AS rank FROM matter AS m WHERE {where}"
+    parts.append(f"SELECT * FROM ({rest} ORDER BY m.id DESC LIMIT {need}) AS rest")
+    sql = (f"WITH page AS (SELECT * FROM ({' UNION ALL '.join(f'({x})' for x in parts)}) AS hit "
+           f"ORDER BY rank, id DESC LIMIT {int(limit)} OFFSET {int(offset)}) "
            "SELECT m.id, m.number, m.summary, m.status, m.received_on, pe.name, pe.village, m.location, "
-           "m.is_restricted, page.rank, page.total FROM page JOIN matter AS m ON m.id = page.id "
+           "m.is_restricted, page.rank FROM page JOIN matter AS m ON m.id = page.id "
            "JOIN petitioner AS pe ON pe.id = m.petitioner_id ORDER BY page.rank, page.id DESC")
     rows = run(sql, p.values)
-    if rows:
-        return rows, int(rows[0][-1])
-    if not offset:
-        return [], 0
-    return [], int(run(f"SELECT count(*) FROM matter AS m WHERE {where}", p.values)[0][0])
+    # the total is exact up to TOTAL_LIMIT (counting stops there: a common word's count is the slow part)
+    total = int(run(f"SELECT count(*) FROM (SELECT 1 FROM matter AS m WHERE {where} LIMIT {TOTAL_LIMIT + 1}) AS c",
+                    p.values)[0][0])
+    return rows, (total if total <= TOTAL_LIMIT else None)
