@@ -81,6 +81,8 @@ def test_sqlite_only_sql_lives_in_the_search_module():
     for path in sorted(PACKAGE.rglob("*.py")):
         if path.name in ("search_sqlite.py", "db.py", "doctor.py") or "migrations" in path.parts:
             continue
+        if path.relative_to(PACKAGE).as_posix() == "storage/backup.py":  # copies of the SQLite file itself
+            continue
         text = path.read_text(encoding="utf-8")
         for marker in ("fts5", "MATCH ", "PRAGMA", "sqlite_master"):
             if marker in text:

@@ -202,7 +202,7 @@ def test_importing_a_year_corrects_provisional_deadlines(tmp_path, clerk, head):
 def test_a_missing_argument_is_named_in_chinese(tmp_path, capsys):
     code, out, err = cli(tmp_path, capsys, "calendar", "due", "2026-09-30")
     assert code == 2 and out == ""
-    assert err.strip() == "错误：缺少参数：DAYS（用 --help 查看用法）"
+    assert err.strip() == "错误：缺少参数：期限天数（用 xfdesk calendar due --help 查看用法）"
 
 
 from tests.test_postgres import pg_ctx, pg_url  # noqa: E402, F401  (fixtures; skipped without a server)

@@ -2,24 +2,55 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from pathlib import Path
+import sys
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path, PureWindowsPath
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
-SHIPPED_DATA_DIR = PROJECT_DIR / "data"
-SHIPPED_TEMPLATES_DIR = PROJECT_DIR / "templates"
+_KEEP_EXTRACTED = contextlib.ExitStack()  # a zipped install's files, extracted once for the whole process
+
+
+def _shipped_root() -> Path:
+    """Where the shipped ``data/`` and ``templates/`` are: inside the installed package (a wheel carries them as
+    ``xfdesk/_shipped``, see ``tools/setup_hooks.py``), else the top of the source checkout (editable install)."""
+    packaged = resources.files("xfdesk").joinpath("_shipped")
+    if packaged.is_dir():
+        if isinstance(packaged, Path):
+            return packaged
+        return _KEEP_EXTRACTED.enter_context(resources.as_file(packaged))  # pragma: no cover - zip imports
+    return PROJECT_DIR
+
+
+SHIPPED_ROOT = _shipped_root()
+SHIPPED_IN_PACKAGE = SHIPPED_ROOT != PROJECT_DIR
+SHIPPED_DATA_DIR = SHIPPED_ROOT / "data"
+SHIPPED_TEMPLATES_DIR = SHIPPED_ROOT / "templates"
 
 ENV_HOME = "XFDESK_HOME"
 ENV_DATABASE_URL = "XFDESK_DATABASE_URL"
 
 
+def default_home_text(platform: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """Where the data folder is when nothing says otherwise: ``XFDESK_HOME`` if set, else ``xfdesk`` in the user's
+    folder — ``%USERPROFILE%\\xfdesk`` on Windows (``C:\\Users\\王芳\\xfdesk``: easy to find, copy and back up),
+    ``~/xfdesk`` elsewhere. Pure (platform and environment given), so the Windows rule is tested anywhere."""
+    platform = platform or sys.platform
+    environ = os.environ if environ is None else environ
+    if environ.get(ENV_HOME):
+        return environ[ENV_HOME]
+    if platform.startswith("win"):
+        profile = environ.get("USERPROFILE") or (environ.get("HOMEDRIVE", "") + environ.get("HOMEPATH", ""))
+        if profile:
+            return str(PureWindowsPath(profile) / "xfdesk")
+    return str(Path.home() / "xfdesk")
+
+
 def default_home() -> Path:
-    """``XFDESK_HOME`` if set, else ``xfdesk`` in the user's home folder (``C:\\Users\\<name>\\xfdesk`` on Windows)."""
-    env = os.environ.get(ENV_HOME)
-    if env:
-        return Path(env).expanduser()
-    return Path.home() / "xfdesk"
+    return Path(default_home_text()).expanduser()
 
 
 class Home:

@@ -9,7 +9,11 @@ from typing import Optional
 
 import typer
 
+from xfdesk.cli import help as chinese_help
+from xfdesk.domain.errors import Refused
 from xfdesk.paths import ENV_HOME, Home
+
+chinese_help.install()  # every command's --help in Chinese, including commands added later by any module
 
 app = typer.Typer(
     help="信访接待台 xfdesk：乡镇信访接待登记、甄别、办理、领导接访与文书打印。不带子命令时打开界面。",
@@ -30,6 +34,7 @@ class CliError(Exception):
 
 class State:
     home: Home | None = None
+    opened: list = []  # contexts a command opened: closed when it ends (a restore must see no connection left)
 
 
 state = State()
@@ -39,11 +44,19 @@ def home() -> Home:
     return state.home or Home()
 
 
-def context(*, clock=None):  # noqa: ANN001, ANN201
-    """Open the office database (migrating it if needed) for a command."""
+def context(*, clock=None, daily_backup: bool = True):  # noqa: ANN001, ANN201
+    """Open the office database (migrating it if needed) for a command; the first command of a day also backs the
+    database up (services/backup.daily_backup: never fails the command, says so on stderr when it could not)."""
     from xfdesk.services.context import open_context
 
-    return open_context(home(), clock=clock)
+    ctx = open_context(home(), clock=clock)
+    state.opened.append(ctx)
+    if daily_backup:
+        from xfdesk.services.backup import daily_backup as backup_if_due
+
+        for line in backup_if_due(ctx).problems:
+            print(f"提示：{line}", file=sys.stderr)
+    return ctx
 
 
 @app.callback(invoke_without_command=True)
@@ -63,11 +76,11 @@ def _root(
 
 def _register_areas() -> None:
     # Each area adds its own commands; one module per area keeps them out of each other's way.
-    from xfdesk.cli import (calendar_cmd, core_cmd, demo_cmd, doc_cmd, exchange_cmd, matter_cmd, migrate_cmd,
-                            schedule_cmd, search_cmd, serve_cmd, stats_cmd)
+    from xfdesk.cli import (backup_cmd, calendar_cmd, core_cmd, demo_cmd, doc_cmd, exchange_cmd, matter_cmd,
+                            migrate_cmd, schedule_cmd, search_cmd, serve_cmd, stats_cmd)
 
     for module in (core_cmd, demo_cmd, matter_cmd, search_cmd, calendar_cmd, exchange_cmd, doc_cmd, schedule_cmd,
-                   stats_cmd, migrate_cmd, serve_cmd):
+                   stats_cmd, backup_cmd, migrate_cmd, serve_cmd):
         module.register(app)
 
 
@@ -76,44 +89,42 @@ _register_areas()
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; any error becomes one Chinese line on stderr and a non-zero exit code."""
+    try:
+        return _run(argv)
+    finally:
+        while state.opened:
+            state.opened.pop().db.dispose()
+
+
+def _run(argv: list[str] | None) -> int:
     from typer import Abort, Exit, TyperException
 
     try:
-        result = app(args=argv, standalone_mode=False)
+        result = app(args=argv, prog_name="xfdesk", standalone_mode=False)
         return int(result or 0) if isinstance(result, int) else 0
     except CliError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return exc.code
+    except Refused as exc:  # any refusal a service raised and a command did not catch: its message is for the user
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
     except Exit as exc:
         return exc.exit_code
     except TyperException as exc:  # usage errors of the vendored click inside typer
-        print(f"错误：{_usage_message(exc)}", file=sys.stderr)
+        message = chinese_help.usage_error_message(exc)
+        if message is None:  # a group called without a command: its help is already on screen
+            return 0
+        print(f"错误：{message}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)
     except (KeyboardInterrupt, Abort):
         print("已取消", file=sys.stderr)
         return 130
     except Exception as exc:  # never a traceback for the user; the message still says what failed
-        print(f"错误：{_friendly(exc)}", file=sys.stderr)
+        from xfdesk.services.backup import damage_report
+
+        damaged = damage_report(exc, home())
+        print(f"错误：{damaged or _friendly(exc)}", file=sys.stderr)
         return 1
-
-
-def _usage_message(exc) -> str:  # noqa: ANN001
-    msg = exc.format_message()
-    kind = type(exc).__name__
-    if kind == "NoSuchOption":
-        return f"没有这个选项：{getattr(exc, 'option_name', msg)}（用 --help 查看用法）"
-    if kind == "MissingParameter":
-        param = getattr(exc, "param", None)
-        # typer's own argument class has no human_readable_name: fall back to the parameter's name
-        name = getattr(param, "human_readable_name", None) or str(getattr(param, "name", "") or "").upper()
-        return f"缺少参数：{name or msg}（用 --help 查看用法）"
-    if kind == "BadParameter":
-        return f"参数不正确：{msg}"
-    if kind in ("UsageError", "NoArgsIsHelpError", "BadOptionUsage", "BadArgumentUsage"):
-        if "No such command" in msg:
-            return f"没有这个命令：{msg.split(chr(39))[1] if chr(39) in msg else msg}（用 --help 查看全部命令）"
-        return f"用法不正确：{msg}（用 --help 查看用法）"
-    return msg
 
 
 def _friendly(exc: Exception) -> str:

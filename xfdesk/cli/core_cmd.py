@@ -5,11 +5,12 @@ from __future__ import annotations
 import typer
 
 from xfdesk.cli.app import CliError, context, home
+from xfdesk.cli.output import print_table
 
 
 def register(app: typer.Typer) -> None:
     app.command("init", help="创建或升级数据文件夹与数据库（升级前自动备份数据库）")(init)
-    app.command("doctor", help="检查安装：数据库完整性、节假日数据覆盖、文书模板、公文字体")(doctor)
+    app.command("doctor", help="体检：程序与依赖组件、数据库（完整性、写入、结构版本）、备份、基础数据、节假日安排、文书模板、公文字体")(doctor)
 
 
 def init() -> None:
@@ -25,13 +26,18 @@ def init() -> None:
 
 
 def doctor() -> None:
-    from xfdesk.services.doctor import FAIL, run_checks
+    from xfdesk.domain.errors import Refused
+    from xfdesk.services.doctor import FAIL, WARN, Check, folder_checks, program_checks, run_checks
 
-    ctx = context()
-    checks = run_checks(ctx)
-    for c in checks:
-        print(f"[{c.level}] {c.topic}：{c.message}")
+    try:
+        ctx = context(daily_backup=False)
+    except Refused as exc:  # a damaged database: the checks that need no database still run
+        checks = program_checks() + folder_checks(home()) + [Check("数据库", FAIL, str(exc))]
+    else:
+        checks = run_checks(ctx)
+    print_table(["状态", "项目", "说明"], [[c.level, c.topic, c.message] for c in checks])
     failed = sum(1 for c in checks if c.level == FAIL)
+    warned = sum(1 for c in checks if c.level == WARN)
     if failed:
-        raise CliError(f"发现 {failed} 项错误")
-    print("检查完成，未发现错误")
+        raise CliError(f"发现{failed}项错误" + (f"、{warned}项需要注意" if warned else "") + "，见上表")
+    print(f"检查完成：没有错误" + (f"，{warned}项需要注意" if warned else ""))

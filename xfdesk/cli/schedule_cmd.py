@@ -100,8 +100,13 @@ def generate_cmd(
         ctx = context()
         result = generate_schedule(ctx, _operator(), year, month, months)
     moved = [d for d in result.plan.days if d.moved and not d.kept]
-    print(f"排班 {result.plan.first.isoformat()} 至 {result.plan.last.isoformat()}：新排{len(result.created)}天，"
-          f"保留{len(result.kept)}天")
+    first, last, today = result.plan.first, result.plan.last, ctx.today()
+    print(f"排班 {first.isoformat()} 至 {last.isoformat()}：新排{len(result.created)}天，保留{len(result.kept)}天")
+    if last < today:
+        print(f"这{months}个月已经全部过去：已过去的接访日不会新排，也不会改动（已有的记录原样保留）。")
+        print(f"要排今后的接访日，请从本月开始：xfdesk schedule generate --from {today:%Y-%m} --months {months}")
+    elif first < today:
+        print(f"{today.month}月{today.day}日以前的日子已过去，只排今天及以后的接访日")
     for d in moved:
         print(f"  {date_label(d.day)}：{d.note(ctx.calendar())}")
     future_kept = [d for d in result.kept if d >= ctx.today()]

@@ -9,6 +9,12 @@ from typing import Optional
 import typer
 
 from xfdesk.cli.app import CliError, context
+from xfdesk.cli.output import print_table
+
+# what an office types for --by: the Chinese words, or the English codes of the JSON
+GROUPINGS = {"类别": "category", "问题类别": "category", "category": "category",
+             "属地": "village", "村": "village", "村居": "village", "village": "village",
+             "单位": "unit", "责任单位": "unit", "unit": "unit"}
 
 
 def register(app: typer.Typer) -> None:
@@ -17,7 +23,8 @@ def register(app: typer.Typer) -> None:
 
 def stats(
     month: Optional[str] = typer.Option(None, "--month", help="月份 YYYY-MM，默认本月"),
-    by: Optional[str] = typer.Option(None, "--by", help="分组：category 类别、village 属地、unit 单位（按办结率排名）"),
+    by: Optional[str] = typer.Option(None, "--by", help="分组：类别、属地（村）、单位（单位按办结率排名）；"
+                                                     "也可写 category、village、unit"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     from xfdesk.domain.statistics import GROUPING_LABELS, RATE_NAMES, figures, figures_by, rank_units
@@ -29,8 +36,11 @@ def stats(
         start, end = month_range(month)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    if by is not None and by not in ("category", "village", "unit"):
-        raise CliError("分组只能是 category（类别）、village（属地）或 unit（单位）")
+    if by is not None:
+        wanted = by.strip()
+        by = GROUPINGS.get(wanted) or GROUPINGS.get(wanted.lower())
+        if by is None:
+            raise CliError(f"没有这种分组：{wanted}（可用：类别、属地、单位）")
     facts = matter_facts(ctx, start, end)
     rows = [figures(facts, f"{month} 合计")]
     if by == "unit":
@@ -42,10 +52,9 @@ def stats(
                          ensure_ascii=False, indent=2))
         return
     title = GROUPING_LABELS.get(by or "", "")
-    print(f"{month} 受理登记事项统计{('（按' + title + '）') if title else ''}")
-    print("\t".join(["", "事项", "办结", *RATE_NAMES, "重复访", "越级访"]))
-    for r in rows:
-        cells = [r.label, str(r.matters), str(r.finished),
-                 *[("—" if r.rates[n] is None else f"{r.rates[n]:.2f}%") for n in RATE_NAMES],
-                 str(r.repeats), str(r.skip_level)]
-        print("\t".join(cells))
+    headers = [title or "", "事项", "办结", *RATE_NAMES, "重复访", "越级访"]
+    cells = [[r.label, r.matters, r.finished, *[("—" if r.rates[n] is None else f"{r.rates[n]:.2f}%") for n in RATE_NAMES],
+              r.repeats, r.skip_level] for r in rows]
+    print_table(headers, cells, title=f"{month} 受理登记事项统计{('（按' + title + '）') if title else ''}",
+                right=range(1, len(headers)))
+    print("说明：“—”表示该项没有可计算的事项（分母为0）")

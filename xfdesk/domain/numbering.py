@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from xfdesk.domain.errors import Refused
+
 MATTER_SERIES = "matter"
 _MATTER_NUMBER = re.compile(r"^XF-(\d{4})-(\d{6})$")
 
@@ -41,3 +43,30 @@ def document_number(pattern: str, year: int, seq: int, **names: str) -> str:
     if "{号}" not in pattern.replace(" ", ""):
         raise ValueError(f"文号格式“{pattern}”缺少序号占位符“{{号}}”")
     return _PLACEHOLDER.sub(fill, pattern)
+
+
+class MatterRefRefused(Refused):
+    """A matter reference that is neither a full number nor a short one of this year."""
+
+
+_SHORT = re.compile(r"^\d{1,6}$")
+_YEAR_AND_SEQ = re.compile(r"^(?:XF-?)?(\d{4})-(\d{1,6})$")
+
+
+def resolve_matter_ref(text: str, this_year: int) -> str:
+    """The full matter number a clerk means: ``XF-2026-000287`` (any case, spaces around), ``2026-287``, or a short
+    number ``287`` / ``000287`` — this year's matter of that sequence (``XF-<this_year>-000287``).
+
+    Anything else is refused with a Chinese message: a short number never falls back to a database id or to
+    another year's matter."""
+    cleaned = (text or "").strip().upper().replace("－", "-").replace("—", "-")
+    if _SHORT.match(cleaned):
+        seq = int(cleaned)
+        if seq < 1:
+            raise MatterRefRefused(f"事项编号不正确：“{text}”（序号从1开始）")
+        return matter_number(this_year, seq)
+    m = _YEAR_AND_SEQ.match(cleaned)
+    if m and int(m.group(2)) >= 1:
+        return matter_number(int(m.group(1)), int(m.group(2)))
+    raise MatterRefRefused(f"事项编号不正确：“{text}”，应为完整编号（如 XF-{this_year}-000287）"
+                           f"或本年度的序号（如 287，即 XF-{this_year}-000287）")

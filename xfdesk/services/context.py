@@ -53,6 +53,11 @@ class Settings:
     fast_track: bool = True  # 初访速办
     due_soon_days: int = 5
     printer: str = ""  # empty: the system's default printer
+    backup_daily: bool = True  # the first start of each day backs the database up (services/backup.py)
+    backup_folder: str = ""  # a second place for the daily backup: a USB stick or a share (empty: only backups/)
+    backup_keep_daily: int = 7
+    backup_keep_weekly: int = 4
+    backup_keep_monthly: int = 12
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -22,6 +22,7 @@ from xfdesk.domain.lifecycle import (
     TransitionRefused,
     check_transition,
 )
+from xfdesk.domain.numbering import resolve_matter_ref
 from xfdesk.services.events import record_event
 from xfdesk.storage.models import ClockPause, Deadline, Matter, now
 
@@ -47,13 +48,15 @@ def _when(ctx, on: dt.date | None, at: dt.datetime | None) -> tuple[dt.date, dt.
     return today, dt.datetime.combine(today, now().time())
 
 
-def find_for_update(session: Session, matter_ref: int | str) -> Matter:
-    """The matter by id or number; a Chinese refusal when it does not exist."""
-    matter = None
-    if isinstance(matter_ref, int) or (isinstance(matter_ref, str) and matter_ref.isdigit()):
-        matter = session.get(Matter, int(matter_ref))
-    if matter is None and isinstance(matter_ref, str):
-        matter = session.exec(select(Matter).where(Matter.number == matter_ref.strip().upper())).first()
+def find_for_update(session: Session, matter_ref: int | str, this_year: int | None = None) -> Matter:
+    """The matter by id (an int) or number as typed (``XF-2026-000287``, or ``287`` for this year's: see
+    ``domain.numbering.resolve_matter_ref``); a Chinese refusal when it does not exist."""
+    if isinstance(matter_ref, int):
+        matter = session.get(Matter, matter_ref)
+    else:
+        number = resolve_matter_ref(str(matter_ref), this_year or dt.date.today().year)
+        matter = session.exec(select(Matter).where(Matter.number == number)).first()
+        matter_ref = number
     if matter is None:
         raise TransitionRefused(f"找不到事项：{matter_ref}")
     return matter
@@ -64,7 +67,7 @@ def apply_action(ctx, operator, matter_ref: int | str, action: Action | str, *, 
                  data: dict[str, Any] | None = None, changes: dict[str, Any] | None = None):
     """Apply ``action`` to the matter in its own transaction; returns the Event written."""
     with ctx.db.write() as session:
-        matter = find_for_update(session, matter_ref)
+        matter = find_for_update(session, matter_ref, ctx.today().year)
         return transition(session, ctx, operator, matter, action, reason=reason, on=on, at=at, days=days,
                           data=data, changes=changes)
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from xfdesk.domain.deadlines import days_left
 from xfdesk.domain.glossary import FLAG_LABELS, Flag
 from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
+from xfdesk.domain.numbering import MatterRefRefused, resolve_matter_ref
 from xfdesk.domain.privacy import RESTRICTED_NAME, mask_id_number, mask_phone, may_see_identity
 from xfdesk.storage.models import ClockPause, Contact, Deadline, Document, Event, Matter, Petitioner, Unit
 
@@ -19,18 +20,22 @@ OPEN_VALUES = sorted(s.value for s in OPEN_STATUSES)
 
 
 def find_matter(ctx, ref: int | str) -> Matter | None:  # noqa: ANN001
-    """A matter by id, full number (``XF-2026-000123``, any case)."""
+    """A matter by id (an int) or by what a person types: the full number (``XF-2026-000123``, any case) or this
+    year's short number (``123``). None when there is no such matter or the text is no matter number."""
     with ctx.db.read() as session:
-        return _find(session, ref)
+        try:
+            return _find(session, ref, ctx.today().year)
+        except MatterRefRefused:
+            return None
 
 
-def _find(session: Session, ref: int | str) -> Matter | None:
+def _find(session: Session, ref: int | str, this_year: int) -> Matter | None:
+    """An int is a database id; text is a matter number as people type it (``domain.numbering``: a short number is
+    this year's, never an id). Malformed text raises ``MatterRefRefused``."""
     if isinstance(ref, int):
         return session.get(Matter, ref)
-    text = str(ref).strip().upper()
-    if text.isdigit():
-        return session.get(Matter, int(text))
-    return session.exec(select(Matter).where(Matter.number == text)).first()
+    number = resolve_matter_ref(str(ref), this_year)
+    return session.exec(select(Matter).where(Matter.number == number)).first()
 
 
 def matter_flags(matter: Matter) -> list[str]:
@@ -92,6 +97,18 @@ def list_matters(ctx, *, status: str | None = None, overdue: bool = False, due_w
     return [_row(m, p, unit or "", today, role) for m, p, unit in rows]
 
 
+def count_listed(ctx, *, status: str | None = None, overdue: bool = False) -> int:  # noqa: ANN001
+    """How many matters ``list_matters`` would list without a limit (so a list can say what it left out)."""
+    today = ctx.today()
+    with ctx.db.read() as session:
+        q = select(func.count()).select_from(Matter)
+        if status:
+            q = q.where(Matter.status == _status_value(status))
+        if overdue:
+            q = q.where(col(Matter.status).in_(OPEN_VALUES), Matter.due_on < today)
+        return int(session.exec(q).one())
+
+
 def count_matters(ctx, *, overdue: bool = False, due_within: int | None = None) -> int:  # noqa: ANN001
     today = ctx.today()
     with ctx.db.read() as session:
@@ -132,7 +149,7 @@ def matter_detail(ctx, matter_ref: int | str, operator=None) -> dict[str, Any] |
     today = ctx.today()
     role = operator.role if operator is not None else "clerk"
     with ctx.db.read() as session:
-        m = _find(session, matter_ref)
+        m = _find(session, matter_ref, today.year)
         if m is None:
             return None
         person = session.get(Petitioner, m.petitioner_id)

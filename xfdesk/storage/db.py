@@ -9,6 +9,9 @@ Several desks, one database: a save waits for the other desks' transactions (SQL
 PostgreSQL a write transaction waits as long for a row lock (``lock_timeout``). Past that budget, or on a PostgreSQL
 deadlock, the transaction is rolled back whole and ``DatabaseBusy`` (a ``Refused``: its text is for the user) is raised,
 never a raw "database is locked": the form that saved keeps its text and says so.
+
+A damaged file (cut short, bytes changed) is never worked on: opening it raises ``DatabaseDamaged``, whose Chinese
+message names the last good backup and the restore command.
 """
 
 from __future__ import annotations
@@ -23,11 +26,14 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError as SqlDatabaseError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
+from xfdesk.domain.backups import age_text
 from xfdesk.domain.errors import Refused
 from xfdesk.paths import Home
+from xfdesk.storage import backup as backups
 
 BUSY_TIMEOUT_MS = 15_000
 WRITE_WAIT_S = BUSY_TIMEOUT_MS / 1000  # how long a save waits for other desks before it gives up (and says so)
@@ -36,7 +42,47 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Checked against alembic's own view by a test; lets an up-to-date database open without
 # importing alembic at all (start-up time on old PCs).
 HEAD_REVISION = "0003"
-KEEP_BACKUPS = 20
+# what SQLite says when the file itself is damaged (as opposed to locked, missing or read-only)
+_DAMAGE_WORDS = ("malformed", "not a database", "file is encrypted", "disk image", "database corrupt")
+
+
+class DatabaseDamaged(Refused):
+    """The database file is damaged; ``str()`` says so in Chinese and says how to restore the last good backup."""
+
+    def __init__(self, home: Home | None, problem: str):
+        self.home = home
+        self.problem = problem
+        super().__init__(damage_message(home, problem))
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Is this error SQLite reporting a damaged file?"""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, DatabaseDamaged):
+            return True
+        if isinstance(seen, (sqlite3.DatabaseError, SqlDatabaseError)) and any(
+                w in str(seen).lower() for w in _DAMAGE_WORDS):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def damage_message(home: Home | None, problem: str) -> str:
+    where = f"{home.database}" if home is not None else "数据库"
+    lines = [f"数据库文件已损坏（{where}：{problem}），程序不会在损坏的文件上继续工作。"]
+    good = backups.last_good(home.backups) if home is not None else None
+    if good is not None:
+        counts = good.counts.get("matter")
+        age = age_text(dt.datetime.now() - good.taken_at)
+        lines.append(f"最近一份完好的备份：{good.path}（{good.taken_at:%Y-%m-%d %H:%M}，{age}"
+                     + (f"，事项{counts}件" if counts is not None else "") + "）。")
+        lines.append(f"恢复方法：先在所有接待台上退出程序，再运行 xfdesk restore \"{good.path}\"")
+    else:
+        lines.append("没有找到完好的备份（备份文件夹 "
+                     f"{home.backups if home else 'backups'}）。请不要删除或覆盖这个文件，把它交给技术人员处理；"
+                     "如另有备份（U 盘或共享文件夹），用 xfdesk restore 备份文件 恢复")
+    return "".join(lines)
 
 
 class DatabaseBusy(Refused):
@@ -177,32 +223,49 @@ def _configure_postgres(engine: Engine, wait_s: float) -> None:
 
 
 def open_database(home: Home, *, migrate: bool = True) -> Database:
-    """Open the office database, creating and migrating it (after a backup copy) when needed."""
+    """Open the office database, creating and migrating it (after a backup copy) when needed.
+
+    Raises ``DatabaseDamaged`` for a damaged SQLite file (checked from its header first: cheap, no SQL)."""
     home.ensure()
-    db = Database(home.database_url(), home)
-    if migrate:
-        upgrade(db)
+    url = home.database_url()
+    if url.startswith("sqlite") and home.database.exists():
+        problem = backups.file_problem(home.database)
+        if problem:
+            raise DatabaseDamaged(home, problem)
+    db = Database(url, home)
+    try:
+        if migrate:
+            upgrade(db)
+        elif db.is_sqlite:
+            current_revision(db)  # reads the schema: a damaged first page shows here
+    except Exception as exc:
+        if db.is_sqlite and is_damage(exc):
+            db.dispose()
+            raise DatabaseDamaged(home, _problem_text(exc)) from None
+        raise
     return db
 
 
+def _problem_text(exc: BaseException) -> str:
+    if isinstance(exc, DatabaseDamaged):
+        return exc.problem
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "not a database" in text or "encrypted" in text:
+        return "文件已损坏，不是有效的数据库文件"
+    return "数据库结构已损坏（SQLite 报告 database disk image is malformed）"
+
+
 def backup_sqlite(db: Database, reason: str = "migrate") -> Path | None:
-    """Copy the SQLite database (consistently, through SQLite's backup API) into ``backups/``."""
+    """Copy the SQLite database (consistently, through SQLite's backup API) into ``backups/`` and verify the copy.
+    A copy that does not verify stops the caller (a migration never runs on a file that cannot be backed up)."""
     if not db.is_sqlite or db.home is None or not db.home.database.exists():
         return None
-    db.home.backups.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = db.home.backups / f"xfdesk-{stamp}-{reason}.db"
-    src = sqlite3.connect(db.home.database)
-    dst = sqlite3.connect(target)
     try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    old = sorted(db.home.backups.glob("xfdesk-*.db"))
-    for stale in old[:-KEEP_BACKUPS]:
-        stale.unlink(missing_ok=True)
-    return target
+        return backups.copy_database(db.home.database, db.home.backups, reason).path
+    except backups.BackupFailed as exc:
+        if "损坏" in str(exc) or "校验未通过" in str(exc):
+            raise DatabaseDamaged(db.home, str(exc)) from None
+        raise
 
 
 def _alembic_config(db: Database):

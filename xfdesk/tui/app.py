@@ -266,6 +266,14 @@ class XfdeskApp(App):
             return
         self.call_from_thread(self._database_ready, ctx)
         warm_up()
+        self._daily_backup(ctx)
+
+    def _daily_backup(self, ctx: AppContext) -> None:
+        """The first start of the day backs the office up (in this worker: typing never waits for it)."""
+        from xfdesk.services.backup import daily_backup
+
+        for problem in daily_backup(ctx).problems:
+            self.call_from_thread(self.notify, problem, severity="warning", timeout=15, markup=False)
 
     def _database_failed(self, exc: Exception) -> None:
         self.db_error = f"无法打开数据库：{exc}"
