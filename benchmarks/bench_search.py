@@ -232,6 +232,7 @@ def pg_raw(url: str):  # noqa: ANN201
 
         q = parse_query(query, years=years)
         search_postgres.prepare(run)
+        search_postgres.prepare_query(run, q)
         search_postgres.people_page(run, q, limit=20, offset=0)
         search_postgres.matters_page(run, q, see_restricted=False, limit=20, offset=0)
 

@@ -185,6 +185,7 @@ def search(ctx, text: str, *, operator=None, limit: int = 20, offset: int = 0,  
         people_list, matters_list = _LISTS[backend]
         if backend.startswith("trgm"):
             search_postgres.prepare(_pg_runner(session))
+            search_postgres.prepare_query(_pg_runner(session), q)
         more = False
         if scope in ("all", "people"):
             rows, page.total_people, people_more = people_list(session, q, limit, offset)

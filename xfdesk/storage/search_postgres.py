@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 Run = Callable[[str, dict[str, Any]], list]
@@ -36,6 +37,7 @@ PERSON_FANOUT_LIMIT = 3000  # a term matching more people (a region code, one in
 RANK_SCAN_LIMIT = 3000  # prefix/phone-tail ranking only when at most this many people match (as on SQLite)
 TOTAL_LIMIT = 2000  # matters counted exactly up to this many; past it the total is None ("more than 2000")
 INDEX_PREFIX = "ix_search_"  # every index this module owns (the models/migrations check leaves them out)
+MAX_PHONE_DIGITS = 12  # landline with area code; a longer number is (part of) an ID number
 
 # The indexed expressions. A query uses an index only when it repeats the expression exactly, so both the migration
 # and the queries take them from here.
@@ -46,6 +48,10 @@ PERSON_GRAMS = "xfdesk_bigrams(lower(" + PERSON_TEXT + "))"
 MATTER_GRAM_SOURCE = ("(coalesce({t}summary, '') || ' ' || coalesce({t}category, '') || ' ' || coalesce({t}location, '')"
                       " || ' ' || substr(coalesce({t}details, ''), 1, " + str(GRAM_SOURCE_LIMIT) + "))")
 MATTER_GRAMS = "xfdesk_bigrams(lower" + MATTER_GRAM_SOURCE + ")"
+
+
+# digit terms of the current search that are ID-number prefixes (set by ``prepare_query``; per thread/task)
+_ID_PREFIXES: ContextVar[frozenset[str]] = ContextVar("xfdesk_id_prefixes", default=frozenset())
 
 
 def _x(template: str, alias: str = "") -> str:
@@ -167,12 +173,31 @@ def _person_condition(term: str, kind: str, p: _Params, cjk_trigrams: bool, alia
     if kind == "letters":
         return f"{a}name_initials LIKE {p(_prefix(term))}"
     if kind == "digits" and len(term) >= 3:
+        if term in _ID_PREFIXES.get() or len(term) > MAX_PHONE_DIGITS:
+            return f"{a}id_number LIKE {p(_prefix(term))}"
         return f"({a}id_number LIKE {p(_prefix(term))} OR {a}phone LIKE {p(_like(term))})"
     return None
 
 
+def _note_id_prefixes(run: Run, q) -> None:  # noqa: ANN001
+    """Digits of six or more that some ID number starts with are that: their phone trigrams (in every ID-like
+    string of digits) are the slow part and are skipped, as on SQLite. One statement for all such terms."""
+    longs = [t for t in q.digit_terms if len(t) >= 6]
+    found: set[str] = set()
+    if longs:
+        p = _Params()
+        checks = ", ".join(f"EXISTS (SELECT 1 FROM petitioner WHERE id_number LIKE {p(_prefix(t))})" for t in longs)
+        found = {t for t, hit in zip(longs, run(f"SELECT {checks}", p.values)[0], strict=True) if hit}
+    _ID_PREFIXES.set(frozenset(found))
+
+
 def _single(term: str, p: _Params, alias: str = "") -> str:
     return f"strpos({_x(PERSON_TEXT, alias)}, {p(term)}) > 0"
+
+
+def prepare_query(run: Run, q) -> None:  # noqa: ANN001
+    """Once per search, before the lists: what the digit terms are (see ``_note_id_prefixes``)."""
+    _note_id_prefixes(run, q)
 
 
 def prepare(run: Run) -> None:
