@@ -123,6 +123,17 @@ def _desk(home: str, desk: int, count: int, start, out) -> None:  # noqa: ANN001
 def run_desks(home: Path, desks: int, per_desk: int, *, database_url: str | None = None) -> Figures:
     """Create the office (once), start ``desks`` processes that each register ``per_desk`` contacts as fast as the
     service allows, all released at the same moment, and check what the database holds afterwards."""
+    before = os.environ.get("XFDESK_DATABASE_URL")
+    try:
+        return _run_desks(home, desks, per_desk, database_url)
+    finally:  # the caller's environment as it was (a test process goes on to other tests)
+        if before is None:
+            os.environ.pop("XFDESK_DATABASE_URL", None)
+        else:
+            os.environ["XFDESK_DATABASE_URL"] = before
+
+
+def _run_desks(home: Path, desks: int, per_desk: int, database_url: str | None) -> Figures:
     from sqlalchemy import text
 
     from xfdesk.domain.numbering import MATTER_SERIES
