@@ -94,9 +94,9 @@ class Tab:
         await self.page.wait_for_function("document.body.classList.contains('-first-byte')", timeout=60_000)
         await self.page.click("#terminal")
 
-    async def shows(self, text: str, *, since: int = 0) -> int:
+    async def shows(self, text: str, *, since: int = 0, timeout: float = STEP_TIMEOUT) -> int:
         """Wait until the desk has drawn ``text`` (after output position ``since``); returns the new position."""
-        deadline = time.monotonic() + STEP_TIMEOUT
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = self.output.find(text, since)
             if found >= 0:
@@ -146,9 +146,17 @@ class Tab:
 async def _register(tab: Tab, url: str, person: str, village: str, summary: str, category: str) -> None:
     await tab.open(url)
     await tab.shows("请确认接待人")
-    await tab.key("End", *["Backspace"] * 8)  # another tab's operator may be remembered already (Ctrl+U is the
-    # browser's own key)
-    await tab.ime(tab.operator)
+    for _attempt in range(3):  # the dialog is drawn a moment before its field takes keys (a busy machine)
+        await asyncio.sleep(1.0)
+        # another tab's operator may be remembered already (Ctrl+U is the browser's own key)
+        await tab.key("End", *["Backspace"] * 8)
+        mark = len(tab.output)
+        await tab.ime(tab.operator)
+        try:
+            await tab.shows(tab.operator, since=mark, timeout=10)
+            break
+        except AssertionError:
+            continue
     mark = len(tab.output)
     await tab.key("Enter")
     await tab.shows(tab.operator, since=mark)  # the home screen names who is at the desk
