@@ -43,9 +43,8 @@ def _office(tmp_path, wait_s: float):
 
 
 def test_a_save_that_cannot_get_the_lock_in_time_is_refused_whole(tmp_path, clerk):
-    from xfdesk.domain.errors import Refused
+    from xfdesk.domain.errors import DatabaseBusy, Refused
     from xfdesk.services.registration import register_contact
-    from xfdesk.storage.db import DatabaseBusy
 
     ctx = _office(tmp_path, wait_s=0.3)
     other_desk = sqlite3.connect(ctx.home.database, isolation_level=None)
@@ -55,7 +54,7 @@ def test_a_save_that_cannot_get_the_lock_in_time_is_refused_whole(tmp_path, cler
             register_contact(ctx, clerk, sample_contact())
         assert isinstance(refused.value, Refused)
         message = str(refused.value)
-        assert "数据库正忙" in message and "未保存" in message and "locked" not in message
+        assert "占用" in message and "没有保存" in message and "locked" not in message
         # reading still works while the other desk writes (WAL): the desk's lists and search stay usable
         with ctx.db.read() as s:
             assert s.execute(text("SELECT count(*) FROM matter")).scalar() == 0
@@ -88,23 +87,9 @@ def test_a_save_waits_for_a_short_transaction_of_another_desk(tmp_path, clerk):
 
 def test_the_form_and_the_command_line_show_the_refusal_text():
     from xfdesk.cli.app import _friendly
-    from xfdesk.storage.db import DatabaseBusy
+    from xfdesk.domain.errors import DatabaseBusy
     from xfdesk.tui.screens.register import save_failure
 
     busy = DatabaseBusy()
-    assert save_failure(busy) == str(busy) == _friendly(busy)
-    assert "DatabaseBusy" not in save_failure(busy)
-
-
-def test_busy_errors_are_recognised_for_both_databases():
-    from sqlalchemy.exc import OperationalError
-
-    from xfdesk.storage.db import is_busy_error
-
-    assert is_busy_error(OperationalError("BEGIN", {}, sqlite3.OperationalError("database is locked")))
-    assert not is_busy_error(OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: x")))
-
-    class PgLockTimeout(Exception):
-        sqlstate = "55P03"
-
-    assert is_busy_error(OperationalError("UPDATE", {}, PgLockTimeout("canceling statement due to lock timeout")))
+    assert _friendly(busy) == str(busy)
+    assert "占用" in save_failure(busy) and "DatabaseBusy" not in save_failure(busy)

@@ -4,7 +4,6 @@ failures; restricted identity on documents to units; numbering under two concurr
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import shutil
@@ -24,7 +23,6 @@ from tests.conftest import TODAY
 from xfdesk.documents.fields import BLANK, NUMBER_PLACEHOLDER, RESTRICTED_NAME, field_names
 from xfdesk.documents.kinds import KINDS, get_kind
 from xfdesk.documents.render import (
-    RenderError,
     TemplateProblem,
     check_template,
     docx_text,
@@ -532,7 +530,7 @@ def test_numbering_unique_and_gap_free_under_two_processes(ctx, clerk, matter_id
     time.sleep(1.5)  # both processes have opened the database and wait at the line
     go.touch()
     outputs = [p.communicate(timeout=180) for p in procs]
-    for proc, (out, err) in zip(procs, outputs):
+    for proc, (_out, err) in zip(procs, outputs):
         assert proc.returncode == 0, err
     numbers = [line for out, _ in outputs for line in out.split()]
     assert len(numbers) == 2 * count == len(set(numbers))

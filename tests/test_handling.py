@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from xfdesk.domain.lifecycle import TransitionRefused
+from xfdesk.domain.errors import Refused
+from xfdesk.domain.lifecycle import DateRefused, TransitionRefused
 from xfdesk.services import handling as h
 from xfdesk.services.screening import screen_matter
 from xfdesk.storage.models import Deadline, Event, FollowUp, Matter, Review, Unit
@@ -50,6 +51,7 @@ def accepted(ctx, register, clerk):
         mid = register(summaries=(summary,), received_at=at(received)).matter_ids[0]
         screen_matter(ctx, clerk, mid, kind="申诉求决", route="accept", reason_code="accept_claim", suggestions=[],
                       on=accepted_on)
+        h.notice_delivered(ctx, clerk, mid, on=accepted_on)  # 受理告知 handed over on the spot
         return mid
 
     return make
@@ -80,17 +82,17 @@ def test_chain_assign_mediation_failed_reply_follow_up_archive(ctx, accepted, cl
     assert (fu.method, fu.satisfaction, fu.clerk, fu.on) == ("电话回访", "满意", "王芳", D(2026, 11, 18))
     h.archive_matter(ctx, clerk, mid)
     assert matter(ctx, mid).status == "archived"
-    assert actions(ctx, mid) == ["register", "accept", "assign", "start_mediation", "mediation_failed", "reply",
-                                 "follow_up", "archive"]
+    assert actions(ctx, mid) == ["register", "accept", "notice_delivered", "assign", "start_mediation",
+                                 "mediation_failed", "reply", "follow_up", "archive"]
 
 
 def test_assign_needs_a_unit_and_a_due_date_within_the_legal_one(ctx, accepted, clerk):
     mid = accepted()
     with pytest.raises(TransitionRefused, match="责任单位"):
         h.assign_matter(ctx, clerk, mid, 0)
-    with pytest.raises(TransitionRefused, match="法定办理期限"):
+    with pytest.raises(DateRefused, match="法定办理期限"):
         h.assign_matter(ctx, clerk, mid, unit_id(ctx), due_on=D(2026, 12, 31), on=D(2026, 9, 3))
-    assert matter(ctx, mid).status == "accepted" and actions(ctx, mid)[-1] == "accept"
+    assert matter(ctx, mid).status == "accepted" and actions(ctx, mid)[-1] == "notice_delivered"
     ev = h.assign_matter(ctx, clerk, mid, unit_id(ctx), on=D(2026, 9, 3))
     assert ev.data["unit_due_on"] == clocks(ctx, mid)["handling"].due_on.isoformat()
 
@@ -155,7 +157,7 @@ def _replied(ctx, clerk, accepted, on=D(2026, 10, 1)):
 
 def test_review_and_re_review_have_their_own_deadlines(ctx, accepted, clerk):
     mid = _replied(ctx, clerk, accepted)  # 复查 may be asked until 2026-10-31
-    with pytest.raises(TransitionRefused, match="晚于今天"):
+    with pytest.raises(DateRefused, match="晚于今天"):
         h.request_review(ctx, clerk, mid, level=1, requested_on=D(2026, 12, 1))
     h.request_review(ctx, clerk, mid, level=1, requested_on=D(2026, 10, 20), body="县信访局")
     cs = clocks(ctx, mid)
@@ -188,20 +190,25 @@ def test_a_late_review_request_needs_a_good_reason(ctx, accepted, clerk):
     assert clocks(ctx, mid)["review_request"].on_time is False
 
 
-def test_hearing_pauses_the_clock(ctx, accepted, clerk):
-    mid = _replied(ctx, clerk, accepted)
-    h.request_review(ctx, clerk, mid, level=1, requested_on=D(2026, 10, 20))
-    due = clocks(ctx, mid)["review"].due_on
+def test_hearing_pauses_only_the_re_review_clock(ctx, accepted, clerk):
+    # was: a 听证 during 复查 moved the 复查 due date; only 复核 excludes 听证 time (条例第三十六条第二款)
+    mid = _replied(ctx, clerk, accepted, on=D(2026, 9, 10))
+    h.request_review(ctx, clerk, mid, level=1, requested_on=D(2026, 9, 20))
+    with pytest.raises(TransitionRefused, match="只能在复核中"):
+        h.start_hearing(ctx, clerk, mid, "组织听证", on=D(2026, 9, 25))
+    h.conclude_review(ctx, clerk, mid, result="维持", opinion="维持原处理意见", on=D(2026, 10, 10))
+    h.request_review(ctx, clerk, mid, level=2, requested_on=D(2026, 10, 20))
+    due = clocks(ctx, mid)["re_review"].due_on
+    with pytest.raises(TransitionRefused, match="听证事由"):
+        h.start_hearing(ctx, clerk, mid, "")
     h.start_hearing(ctx, clerk, mid, "组织听证", on=D(2026, 11, 1))
     assert matter(ctx, mid).due_on is None  # paused: no due date in lists
     with pytest.raises(TransitionRefused, match="暂停"):
         h.start_hearing(ctx, clerk, mid, "再次", on=D(2026, 11, 2))
-    with pytest.raises(TransitionRefused, match="听证事由"):
-        h.start_hearing(ctx, clerk, mid, "")
     h.end_hearing(ctx, clerk, mid, on=D(2026, 11, 12))
-    review = clocks(ctx, mid)["review"]
-    assert review.due_on == due + dt.timedelta(days=11) == D(2026, 11, 30) and review.paused_days == 11
-    assert matter(ctx, mid).due_on == review.due_on
+    re_review = clocks(ctx, mid)["re_review"]
+    assert re_review.due_on == due + dt.timedelta(days=11) == D(2026, 11, 30) and re_review.paused_days == 11
+    assert matter(ctx, mid).due_on == re_review.due_on
 
 
 # ── 速办 ─────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -219,7 +226,10 @@ def test_fast_track_steps_store_their_on_time_results(ctx, register, clerk):
     cs = clocks(ctx, mid)
     assert [(cs[n].state, cs[n].on_time) for n in ("fast_meet", "fast_facts", "fast_reply")] == [
         ("met", True), ("late", False), ("met", True)]
-    assert "fast_track_end" in actions(ctx, mid)
+    # the reply itself ended the 速办 reply clock (one event, its result in the event)
+    with ctx.db.read() as s:
+        reply = s.exec(select(Event).where(Event.matter_id == mid, Event.action == "reply")).one()
+    assert {d["name"] for d in reply.data["deadlines"]} == {"handling", "fast_reply"}
 
 
 def test_fast_track_can_be_set_and_removed_by_hand(ctx, accepted, clerk):
@@ -252,7 +262,7 @@ def test_wrong_state_is_refused_before_any_field_complaint(ctx, register, clerk)
     mid = register(summaries=(LAMP,)).matter_ids[0]
     with pytest.raises(TransitionRefused, match="待甄别"):
         h.reply_matter(ctx, clerk, mid, result="支持", facts="", basis="")
-    with pytest.raises(TransitionRefused, match="找不到事项"):
+    with pytest.raises(Refused, match="找不到事项"):
         h.archive_matter(ctx, clerk, 9999)
 
 

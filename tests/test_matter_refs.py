@@ -8,9 +8,8 @@ import pytest
 
 from tests.conftest import TODAY, sample_contact
 from xfdesk.cli.app import run
-from xfdesk.domain.lifecycle import TransitionRefused
 from xfdesk.domain.numbering import MatterRefRefused, resolve_matter_ref
-from xfdesk.services.lifecycle import find_for_update
+from xfdesk.services.lifecycle import MatterNotFound, find_for_update
 from xfdesk.services.queries import find_matter, matter_detail
 from xfdesk.services.registration import register_contact
 
@@ -55,7 +54,7 @@ def test_a_short_number_finds_exactly_this_years_matter(ctx, office):
         matter_detail(ctx, "二号")
     with ctx.db.read() as session:
         assert find_for_update(session, "4", 2026).number == "XF-2026-000004"
-        with pytest.raises(TransitionRefused, match="找不到事项：XF-2026-000009"):
+        with pytest.raises(MatterNotFound, match="找不到事项：XF-2026-000009"):  # a Refused, not a transition
             find_for_update(session, "9", 2026)
 
 

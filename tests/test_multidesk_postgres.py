@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, text
 
 from tests.conftest import TODAY, make_id_number, sample_contact
 from tests.test_postgres import _admin_engine

@@ -77,7 +77,8 @@ def test_register_and_walk_the_chain_on_postgres(pg_ctx, clerk, head):
     matter_id = first.matter_ids[0]
     apply_action(pg_ctx, head, matter_id, Action.ACCEPT, on=dt.date(2026, 9, 20))
     apply_action(pg_ctx, head, matter_id, Action.ASSIGN, on=dt.date(2026, 9, 21), changes={"unit_id": 1})
-    apply_action(pg_ctx, head, matter_id, Action.EXTEND, reason="情况复杂", days=15)
+    # an extension lengthens a running period only: approved before its 60 days ran out
+    apply_action(pg_ctx, head, matter_id, Action.EXTEND, reason="情况复杂", days=15, on=dt.date(2026, 11, 10))
     detail = matter_detail(pg_ctx, first.numbers[0], head)
     assert detail["status"] == "assigned"
     assert detail["deadlines"]["notice"] == "2026-10-08"  # moved past National Day, as on SQLite

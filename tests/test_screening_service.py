@@ -12,6 +12,7 @@ from xfdesk.domain import screening as rules
 from xfdesk.domain.lifecycle import Action, TransitionRefused
 from xfdesk.domain.privacy import RESTRICTED_NAME
 from xfdesk.services import handling
+from xfdesk.services.handling import notice_delivered
 from xfdesk.services.screening import screen_matter, screening_queue, suggestions_for
 from xfdesk.storage.models import Deadline, Event, Matter, Unit
 
@@ -81,14 +82,18 @@ def test_accept_records_kind_reason_basis_and_starts_handling(ctx, register, cle
     assert ev.action == "accept" and ev.data["reason_code"] == "accept_claim"
     assert ev.data["suggestion_outcome"] is None
     ds = deadlines(ctx, mid)
-    # the notice clock ended within its 15 days: the result is stored at the transition
-    assert (ds["notice"].state, ds["notice"].on_time, ds["notice"].ended_on) == ("met", True, D(2026, 11, 10))
+    # the decision alone is no notice (条例第二十三条): the clock runs until the notice is issued or handed over
+    assert ds["notice"].state == "open"
     assert ds["handling"].start_on == D(2026, 11, 10) and ds["handling"].state == "open"
+    notice_delivered(ctx, clerk, mid, on=D(2026, 11, 12))
+    assert (deadlines(ctx, mid)["notice"].state, deadlines(ctx, mid)["notice"].on_time,
+            deadlines(ctx, mid)["notice"].ended_on) == ("met", True, D(2026, 11, 12))
 
 
 def test_late_screening_is_stored_as_late(ctx, register, clerk):
     mid = register(summaries=(LAMP,), received_at=at(D(2026, 10, 1))).matter_ids[0]
-    accept(ctx, clerk, mid)  # today, 2026-11-21: past the 15 days
+    accept(ctx, clerk, mid, on=D(2026, 10, 10))  # decided in time, but the notice is given only today
+    notice_delivered(ctx, clerk, mid)  # today, 2026-11-21: past the 15 days
     notice = deadlines(ctx, mid)["notice"]
     assert (notice.state, notice.on_time) == ("late", False)
 
@@ -106,7 +111,7 @@ def test_each_exit_route_is_recorded_with_its_reason(ctx, register, clerk, route
     assert m.status == status and m.route == route and ev.data["reason_code"] == code
     assert m.route_basis == rules.reasons_from_mapping(
         __import__("tomllib").loads((ctx.home.data_file("reasons.toml")).read_text("utf-8"))).get(code).basis
-    assert deadlines(ctx, mid)["notice"].state == "met"
+    assert deadlines(ctx, mid)["notice"].state == "open"  # until its notice is issued
     if route == "forward":
         assert m.forwarded_to == "县自然资源局"
     if route == "redirect_legal":
@@ -186,6 +191,7 @@ def test_suggestion_overridden_needs_and_records_a_reason(ctx, register, clerk, 
 
 def _replied(ctx, operator, matter_id, accepted_on, replied_on):
     accept(ctx, operator, matter_id, on=accepted_on)
+    notice_delivered(ctx, operator, matter_id, on=accepted_on)
     handling.assign_matter(ctx, operator, matter_id, unit_id(ctx), on=accepted_on)
     handling.reply_matter(ctx, operator, matter_id, result="不予支持", facts="经核实，边界清楚",
                           basis="《土地管理法》第十四条", on=replied_on)

@@ -8,10 +8,11 @@ from sqlmodel import select
 from textual.app import App
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from tests.conftest import TODAY
 from xfdesk.domain.privacy import RESTRICTED_NAME
 from xfdesk.services import handling as h
 from xfdesk.services.screening import screen_matter
-from xfdesk.storage.models import Document, Event, Matter, Unit
+from xfdesk.storage.models import Deadline, Document, Event, Matter, Unit
 from xfdesk.tui.screens.handling import ActionFormScreen, HandlingScreen
 from xfdesk.tui.screens.screening import ScreeningDecisionScreen, ScreeningQueueScreen
 from xfdesk.tui.screens.supervision import SupervisionScreen
@@ -149,11 +150,15 @@ async def test_screen_accept_then_assign_mediate_fail_reply_follow_up_archive_by
         m = s.get(Matter, mid)
         unit = s.get(Unit, m.unit_id)
     assert (m.kind, m.reply_result, unit.name) == ("申诉求决", "解释说明", "城建办")
+    # the reply ends the 速办 clocks itself (no separate event any more)
     assert actions(ctx, mid) == ["register", "accept", "document_issued", "assign", "start_mediation",
-                                 "mediation_failed", "reply", "fast_track_end", "follow_up", "archive"]
+                                 "mediation_failed", "reply", "follow_up", "archive"]
     with ctx.db.read() as s:
         [doc] = s.exec(select(Document).where(Document.matter_id == mid)).all()
+        notice = s.exec(select(Deadline).where(Deadline.matter_id == mid, Deadline.name == "notice")).one()
     assert doc.kind == "acceptance_notice" and doc.number_text
+    # 受理告知 was met when the 受理告知书 was issued (条例第二十三条), not when the decision was saved
+    assert (notice.state, notice.ended_on) == ("met", TODAY)
 
 
 async def test_not_reaccept_suggestion_is_shown_with_evidence_and_accepted(ctx, register, clerk):
@@ -235,10 +240,13 @@ async def test_clerk_is_blocked_from_approving_an_extension_and_the_head_approve
         await pilot.press("backspace", "backspace", *"20", "enter", *"xianchang celiang")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        await close_notice(pilot, "extension_notice")  # 延期告知书 offered
+        # the 延期办理告知书 was issued with the 延期 itself (条例第三十四条): nothing left to offer
+        assert isinstance(app.screen, HandlingScreen)
     assert "extend" in actions(ctx, mid)
     with ctx.db.read() as s:
         assert s.get(Matter, mid).extension_days == 20
+        [doc] = s.exec(select(Document).where(Document.matter_id == mid)).all()
+    assert doc.kind == "extension_notice" and doc.number_text
 
 
 async def test_clerk_lists_show_an_accusation_without_identity(ctx, register, clerk, head):
@@ -356,3 +364,27 @@ async def test_supervision_board_at_80x24_shows_the_due_date_and_every_key(ctx, 
         await pilot.pause()
         assert app.screen.within == ctx.settings.due_soon_days - 3
         assert not any("城建办" in line for line in screen_text(app).splitlines())  # 3 days no longer within 2
+
+
+async def test_a_decision_without_its_notice_stays_owed_until_handed_over_on_the_spot(ctx, register, clerk):
+    """不予受理 with the preview closed by Esc: the 受理告知 clock keeps running and 归档 waits for it; 当场告知 from
+    the handling list ends it (条例第二十三条)."""
+    mid = register(summaries=("反映村道路灯长期不亮",)).matter_ids[0]
+    screen_matter(ctx, clerk, mid, kind="申诉求决", route="not_accept", reason_code="na_skip_level", suggestions=[])
+    app = ScreenApp(ctx, clerk, lambda: HandlingScreen(ctx, clerk, mid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        labels = option_labels(app.screen)
+        assert labels[:2] == ["当场告知", "归档（须先书面告知信访人）"]
+        await choose_action(pilot, "归档")
+        assert isinstance(app.screen, HandlingScreen)  # no form: refused at once, with the reason
+        assert "尚未书面告知信访人" in text_of(app.screen.query_one("#hd-message", Static))
+        await choose_action(pilot, "当场告知")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HandlingScreen)
+        assert "当场告知" not in option_labels(app.screen)  # done: no longer offered
+    with ctx.db.read() as s:
+        notice = s.exec(select(Deadline).where(Deadline.matter_id == mid, Deadline.name == "notice")).one()
+    assert (notice.state, notice.on_time) == ("met", True)
+    assert actions(ctx, mid)[-1] == "notice_delivered" and status(ctx, mid) == "not_accepted"

@@ -51,10 +51,12 @@ def test_facts_from_records(ctx, head, register):
     on_time = register(received_at=dt.datetime(2026, 9, 1, 9, 0), summaries=("按期的事项",)).matter_ids[0]
     late = register(received_at=dt.datetime(2026, 9, 2, 9, 0), summaries=("超期的事项",)).matter_ids[0]
     apply_action(ctx, head, on_time, Action.ACCEPT, on=dt.date(2026, 9, 3))
+    apply_action(ctx, head, on_time, Action.NOTICE_DELIVERED, on=dt.date(2026, 9, 3))
     apply_action(ctx, head, on_time, Action.ASSIGN, on=dt.date(2026, 9, 4), changes={"unit_id": 1})
     apply_action(ctx, head, on_time, Action.REPLY, on=dt.date(2026, 9, 30))
     follow_up_matter(ctx, head, on_time, method="电话", satisfaction="满意", on=dt.date(2026, 10, 8))
-    apply_action(ctx, head, late, Action.ACCEPT, on=dt.date(2026, 9, 25))  # notice due 09-17: late
+    # the 受理告知书 never went out: the notice (due 09-17) is still owed, so it counts late
+    apply_action(ctx, head, late, Action.ACCEPT, on=dt.date(2026, 9, 25))
     start, end = month_range("2026-09")
     by_number = {f.number: f for f in matter_facts(ctx, start, end)}
     first, second = sorted(by_number.values(), key=lambda f: f.number)

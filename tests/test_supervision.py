@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from xfdesk.domain.lifecycle import TransitionRefused
+from xfdesk.domain.lifecycle import DateRefused, TransitionRefused
 from xfdesk.domain.privacy import RESTRICTED_NAME
 from xfdesk.services import handling as h
 from xfdesk.services.screening import screen_matter
@@ -30,6 +30,7 @@ def board_office(ctx, register, clerk):
     def handled(summary, received, unit, kind="申诉求决", reason="accept_claim"):
         mid = register(summaries=(summary,), received_at=dt.datetime.combine(received, dt.time(9))).matter_ids[0]
         screen_matter(ctx, clerk, mid, kind=kind, route="accept", reason_code=reason, suggestions=[], on=received)
+        h.notice_delivered(ctx, clerk, mid, on=received)
         h.assign_matter(ctx, clerk, mid, unit_id(ctx, unit), on=received)
         return mid
 
@@ -64,7 +65,7 @@ def test_issue_supervision_records_an_event_and_shows_on_the_board(ctx, board_of
     mid = board_office["late"]
     with pytest.raises(TransitionRefused, match="督办要求"):
         issue_supervision(ctx, head, mid, note=" ", due_on=D(2026, 11, 28), letter=False)
-    with pytest.raises(TransitionRefused, match="反馈期限"):
+    with pytest.raises(DateRefused, match="反馈期限"):
         issue_supervision(ctx, head, mid, note="请抓紧办理", due_on=D(2026, 11, 20), letter=False)
     with pytest.raises(TransitionRefused, match="尚未甄别"):
         issue_supervision(ctx, head, board_office["new"], note="请抓紧办理", due_on=D(2026, 11, 28), letter=False)

@@ -284,12 +284,11 @@ async def test_people_search_is_paged(ctx, clerk, register):
 
 
 async def test_a_failed_save_keeps_the_form_and_the_draft(ctx, clerk, monkeypatch):
-    from sqlalchemy.exc import OperationalError
-
     import xfdesk.services.registration as registration
+    from xfdesk.domain.errors import DatabaseBusy
 
     def locked(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        raise OperationalError("INSERT …", {}, Exception("database is locked"))
+        raise DatabaseBusy()  # what Database.write raises when another desk holds the lock (by error code)
 
     monkeypatch.setattr(registration, "register_contact", locked)
     app = make_app(ctx, clerk)

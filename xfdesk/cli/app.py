@@ -10,8 +10,11 @@ from typing import Optional
 import typer
 
 from xfdesk.cli import help as chinese_help
+from xfdesk.cli.base import CliError, context, home, state
 from xfdesk.domain.errors import Refused
 from xfdesk.paths import ENV_HOME, Home
+
+__all__ = ["CliError", "app", "context", "home", "run", "state"]
 
 chinese_help.install()  # every command's --help in Chinese, including commands added later by any module
 
@@ -22,41 +25,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class CliError(Exception):
-    """An error for the user: printed as one line, exit code 1 (or ``code``)."""
-
-    def __init__(self, message: str, code: int = 1):
-        super().__init__(message)
-        self.code = code
-
-
-class State:
-    home: Home | None = None
-    opened: list = []  # contexts a command opened: closed when it ends (a restore must see no connection left)
-
-
-state = State()
-
-
-def home() -> Home:
-    return state.home or Home()
-
-
-def context(*, clock=None, daily_backup: bool = True):  # noqa: ANN001, ANN201
-    """Open the office database (migrating it if needed) for a command; the first command of a day also backs the
-    database up (services/backup.daily_backup: never fails the command, says so on stderr when it could not)."""
-    from xfdesk.services.context import open_context
-
-    ctx = open_context(home(), clock=clock)
-    state.opened.append(ctx)
-    if daily_backup:
-        from xfdesk.services.backup import daily_backup as backup_if_due
-
-        for line in backup_if_due(ctx).problems:
-            print(f"提示：{line}", file=sys.stderr)
-    return ctx
 
 
 @app.callback(invoke_without_command=True)
@@ -75,7 +43,8 @@ def _root(
 
 
 def _register_areas() -> None:
-    # Each area adds its own commands; one module per area keeps them out of each other's way.
+    # Each area adds its own commands; one module per area keeps them out of each other's way. The command
+    # modules import only ``cli.base`` (never this module), so there is no import cycle.
     from xfdesk.cli import (backup_cmd, calendar_cmd, core_cmd, demo_cmd, doc_cmd, exchange_cmd, matter_cmd,
                             migrate_cmd, schedule_cmd, search_cmd, serve_cmd, stats_cmd)
 
@@ -128,14 +97,8 @@ def _run(argv: list[str] | None) -> int:
 
 
 def _friendly(exc: Exception) -> str:
-    from sqlalchemy.exc import OperationalError
-
-    from xfdesk.domain.errors import Refused
-
-    if isinstance(exc, Refused):
+    if isinstance(exc, Refused):  # every refusal (a busy database included) is its own Chinese message
         return str(exc)
-    if isinstance(exc, OperationalError) and "locked" in str(exc):
-        return "数据库正被其他程序占用，请稍后再试"
     if isinstance(exc, (FileNotFoundError, PermissionError, ValueError)):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from xfdesk.cli.app import CliError, context, home
+from xfdesk.cli.base import CliError, context, home
 from xfdesk.cli.output import print_table
 
 backup_app = typer.Typer(help="备份数据库与文书：立即备份、查看备份、设置第二个备份位置与保留份数",

@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from xfdesk.cli.app import CliError, context
+from xfdesk.cli.base import CliError, context
 
 calendar_app = typer.Typer(
     help="法定节假日与期限：期限计算器、查看某年放假安排、导入本办录入的放假安排文件（格式见 docs/calendar-file.md）",

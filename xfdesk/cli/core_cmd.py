@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from xfdesk.cli.app import CliError, context, home
+from xfdesk.cli.base import CliError, context, home
 from xfdesk.cli.output import print_table
 
 
@@ -40,4 +40,4 @@ def doctor() -> None:
     warned = sum(1 for c in checks if c.level == WARN)
     if failed:
         raise CliError(f"发现{failed}项错误" + (f"、{warned}项需要注意" if warned else "") + "，见上表")
-    print(f"检查完成：没有错误" + (f"，{warned}项需要注意" if warned else ""))
+    print("检查完成：没有错误" + (f"，{warned}项需要注意" if warned else ""))

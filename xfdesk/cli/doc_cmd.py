@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from xfdesk.cli.app import CliError, context
+from xfdesk.cli.base import CliError, context
 
 doc_app = typer.Typer(help="文书：出具、打印、检查模板、查看字段", no_args_is_help=True)
 

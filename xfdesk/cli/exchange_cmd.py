@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from xfdesk.cli.app import CliError, context
+from xfdesk.cli.base import CliError, context
 
 MAX_LISTED_ERRORS = 50  # a file with hundreds of bad rows: the first ones show the pattern
 

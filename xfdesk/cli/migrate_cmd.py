@@ -7,7 +7,7 @@ import time
 
 import typer
 
-from xfdesk.cli.app import CliError, context
+from xfdesk.cli.base import CliError, context
 
 
 def register(app: typer.Typer) -> None:

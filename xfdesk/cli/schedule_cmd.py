@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from xfdesk.cli.app import CliError, context
+from xfdesk.cli.base import CliError, context
 
 schedule_app = typer.Typer(help="领导接访日：生成排班、查看、调班、约访、打印当日文书", no_args_is_help=True)
 leader_app = typer.Typer(help="接访领导（班子成员）名单", no_args_is_help=True)

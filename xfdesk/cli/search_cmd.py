@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from xfdesk.cli.app import CliError, context
+from xfdesk.cli.base import CliError, context
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from xfdesk.cli.app import CliError, context, home
+from xfdesk.cli.base import CliError, context, home
 
 
 def register(app: typer.Typer) -> None:

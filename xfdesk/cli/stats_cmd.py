@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from xfdesk.cli.app import CliError, context
+from xfdesk.cli.base import CliError, context
 from xfdesk.cli.output import print_table
 
 # what an office types for --by: the Chinese words, or the English codes of the JSON

@@ -18,8 +18,10 @@ from sqlmodel import Session, select
 from xfdesk.documents.fields import BLANK, NUMBER_PLACEHOLDER, RESTRICTED_NAME, RESTRICTED_VALUE, field_names
 from xfdesk.documents.kinds import DocumentKind, Scope
 from xfdesk.domain.deadlines import days_left
+from xfdesk.domain.errors import Refused
 from xfdesk.domain.glossary import FLAG_LABELS, Flag
 from xfdesk.domain.lifecycle import STATUS_LABELS, Status
+from xfdesk.domain.reception import rule_from_settings
 from xfdesk.storage.models import (
     Appointment,
     Contact,
@@ -41,7 +43,7 @@ RESTRICTED_DETAILS = "（检举控告事项，检举材料按保密规定另行�
 NUMBERING_FILE = "document_numbering.toml"
 
 
-class DocumentRefused(ValueError):
+class DocumentRefused(Refused, ValueError):
     """The document cannot be made for this record (missing matter, unit, appointment …); message in Chinese."""
 
 
@@ -274,9 +276,7 @@ class _Builder:
 
     def slot_label(self, slot: int) -> str:
         try:
-            from xfdesk.services.reception import reception_rule
-
-            return reception_rule(self.ctx).slot_label(slot)
+            return rule_from_settings(self.ctx.settings).slot_label(slot)
         except Exception:  # noqa: BLE001 — a broken start-time setting must not stop a notice
             return f"第{slot}时段" if slot > 0 else "现场"
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from xfdesk.domain.errors import Refused
+
 
 class Audience(StrEnum):
     PETITIONER = "petitioner"  # 信访人
@@ -62,7 +64,7 @@ KINDS: tuple[DocumentKind, ...] = (
 KINDS_BY_KEY: dict[str, DocumentKind] = {k.key: k for k in KINDS}
 
 
-class UnknownKind(ValueError):
+class UnknownKind(Refused, ValueError):
     pass
 
 
@@ -91,19 +93,3 @@ def kind_for_file(file_name: str) -> DocumentKind | None:
         if kind.file_name == file_name:
             return kind
     return None
-
-
-# The written notice a lifecycle action calls for (条例第22、23、31–36条): screens offer it right after the action.
-NOTICE_FOR_ACTION: dict[str, str] = {
-    "accept": "acceptance_notice",
-    "not_accept": "non_acceptance_notice",
-    "not_reaccept": "non_reacceptance_notice",
-    "forward": "transfer_form",
-    "redirect_legal": "legal_channel_notice",
-    "assign": "transfer_form",
-    "extend": "extension_notice",
-    "reply": "handling_opinion",
-    "conclude_review": "review_opinion",
-    "conclude_re_review": "re_review_opinion",
-    "follow_up": "follow_up_record",
-}

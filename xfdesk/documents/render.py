@@ -22,6 +22,7 @@ from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from xfdesk.domain.errors import Refused
 from xfdesk.documents.fields import field_names, list_fields
 from xfdesk.documents.kinds import DocumentKind
 
@@ -37,7 +38,7 @@ _FULL_WIDTH = re.compile(r"[｛｝]{2}|[｛｝][{}%]|[{}%][｛｝]|｛\s*%|%\s*�
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not allowed in XML; \a \f would also split paragraphs
 
 
-class TemplateProblem(Exception):
+class TemplateProblem(Refused):
     """The template cannot be used; ``problems`` lists every reason in Chinese."""
 
     def __init__(self, template: str, problems: list[str]):
@@ -46,7 +47,7 @@ class TemplateProblem(Exception):
         super().__init__(f"模板“{template}”有问题：" + "；".join(problems))
 
 
-class RenderError(Exception):
+class RenderError(Refused):
     """Filling failed (a field without a value, a refused operation); the message is Chinese."""
 
 
@@ -150,7 +151,7 @@ def _check_ast(tree: nodes.Template, kind: DocumentKind, where: str) -> list[str
         targets = [assign.target, *assign.target.find_all(nodes.Name)]
         bound |= {t.name for t in targets if isinstance(t, nodes.Name)}
 
-    for node in tree.find_all(nodes.Call):
+    for _call in tree.find_all(nodes.Call):
         problems.append(f"{where}：模板中不允许调用函数或方法（已拒绝执行）")
         break
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):

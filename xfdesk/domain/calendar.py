@@ -14,12 +14,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from xfdesk.domain.errors import Refused
 
 SOURCE_LIBRARY = "chinese-calendar"
 SOURCE_OFFICE = "office"
 
 
-class CalendarDataMissing(Exception):
+class CalendarDataMissing(Refused):
     """A computation needs a year for which no holiday schedule is known."""
 
     def __init__(self, year: int):
@@ -27,7 +28,7 @@ class CalendarDataMissing(Exception):
         super().__init__(f"缺少{year}年的法定节假日安排，无法准确计算工作日。请用 xfdesk calendar import 导入该年安排")
 
 
-class CalendarFileError(ValueError):
+class CalendarFileError(Refused, ValueError):
     """A line of an office calendar file that cannot be read; the message names the line."""
 
 

@@ -1,23 +1,34 @@
 """Rule profiles (time limits as data) and due-date computation.
 
 A profile is read from ``data/rules/<name>.toml`` by the config layer and handed here as a mapping; this module
-only interprets it. Paused intervals (听证) are not counted; an approved extension lengthens the period.
+only interprets it. Paused intervals (听证) are not counted, only their part inside the clock's own span; an
+approved extension lengthens the period. Which limit a clock runs on may depend on the matter's kind (the
+60-day 办理 period of 条例第三十四条 is for 申诉求决 matters): ``clock_by_kind`` in the profile says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from xfdesk.domain.calendar import WorkCalendar
+from xfdesk.domain.errors import Refused
+from xfdesk.domain.glossary import (
+    DUTY_OVERDUE_LABEL,
+    DUTY_STATE_LABELS,
+    WINDOW_LAPSED_LABEL,
+    WINDOW_STATE_LABELS,
+    DeadlineState,
+)
+from xfdesk.domain.lifecycle import CLOCKS, DeadlineKind
 
 UNIT_DAYS = "日"
 UNIT_WORKDAYS = "工作日"
 
 
-class ProfileError(ValueError):
-    pass
+class ProfileError(Refused, ValueError):
+    """A rule profile that cannot be used as written; the message names the limit at fault."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,9 @@ class RuleProfile:
     label: str
     limits: Mapping[str, TimeLimit]
     extension_max_days: int
+    # clock name → {matter kind → limit name}: e.g. 建议意见 matters run "handling" on "suggestion_reply"
+    clock_by_kind: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    reasons: str = "reasons.toml"  # the screening reasons list of this profile (data file)
 
     def limit(self, name: str) -> TimeLimit:
         try:
@@ -47,8 +61,20 @@ class RuleProfile:
         except KeyError:
             raise ProfileError(f"时限方案“{self.label}”中没有“{name}”期限") from None
 
+    def limit_for(self, clock: str, kind: str | None = None) -> TimeLimit:
+        """The limit the clock ``clock`` runs on for a matter of ``kind`` (the clock's own when none is named)."""
+        name = self.clock_by_kind.get(clock, {}).get(kind or "", clock)
+        return self.limit(name)
 
-REQUIRED_LIMITS = ("notice", "dispatch", "handling", "review_request", "review", "re_review_request", "re_review")
+    def clock_label(self, clock: str, kind: str | None = None) -> str:
+        try:
+            return self.limit_for(clock, kind).label
+        except ProfileError:
+            return clock
+
+
+# Every clock the lifecycle table names must be in every profile.
+REQUIRED_LIMITS: tuple[str, ...] = CLOCKS
 
 
 def profile_from_mapping(data: Mapping) -> RuleProfile:
@@ -72,7 +98,18 @@ def profile_from_mapping(data: Mapping) -> RuleProfile:
     missing = [k for k in REQUIRED_LIMITS if k not in limits]
     if missing:
         raise ProfileError(f"时限方案 {name} 缺少期限：{'、'.join(missing)}")
-    return RuleProfile(name, str(data.get("label", name)), limits, int(data.get("extension_max_days", 30)))
+    by_kind: dict[str, dict[str, str]] = {}
+    for clock, mapping in dict(data.get("clock_by_kind", {})).items():
+        if clock not in limits or not isinstance(mapping, Mapping):
+            raise ProfileError(f"时限方案 {name} 的 clock_by_kind.{clock} 无效：没有这个期限")
+        for kind, limit_name in mapping.items():
+            if limit_name not in limits:
+                raise ProfileError(f"时限方案 {name} 的 clock_by_kind.{clock}.{kind} 指向不存在的期限 {limit_name}")
+            if limits[limit_name].kind != limits[clock].kind:
+                raise ProfileError(f"时限方案 {name} 的期限 {limit_name} 与 {clock} 种类不同")
+        by_kind[clock] = {str(k): str(v) for k, v in mapping.items()}
+    return RuleProfile(name, str(data.get("label", name)), limits, int(data.get("extension_max_days", 30)),
+                       by_kind, str(data.get("reasons", "reasons.toml")))
 
 
 @dataclass(frozen=True)
@@ -83,20 +120,26 @@ class Pause:
     end: dt.date | None
 
 
-def paused_days(pauses: Iterable[Pause], unit: str, calendar: WorkCalendar, today: dt.date) -> int:
+def paused_days(pauses: Iterable[Pause], unit: str, calendar: WorkCalendar, *, since: dt.date,
+                until: dt.date | None = None) -> int:
+    """Days (in the limit's unit) of the finished pauses that fall inside the clock's own span ``[since, until)``;
+    a pause still open counts nothing yet (its clock has no due date meanwhile)."""
     total = 0
     for p in pauses:
-        end = p.end or today
-        if end <= p.start:
+        if p.end is None:
             continue
-        total += (end - p.start).days if unit == UNIT_DAYS else calendar.workdays_between(p.start, end)
+        start = max(p.start, since)
+        end = min(p.end, until) if until is not None else p.end
+        if end <= start:
+            continue
+        total += (end - start).days if unit == UNIT_DAYS else calendar.workdays_between(start, end)
     return total
 
 
 def due_date(start: dt.date, limit: TimeLimit, calendar: WorkCalendar, *, extension_days: int = 0,
-             pauses: Iterable[Pause] = (), today: dt.date | None = None) -> dt.date:
+             pauses: Iterable[Pause] = (), until: dt.date | None = None) -> dt.date:
     """Legal due date of ``limit`` counted from ``start``; extension and paused time are added to the period."""
-    extra = paused_days(pauses, limit.unit, calendar, today or start)
+    extra = paused_days(pauses, limit.unit, calendar, since=start, until=until)
     if limit.unit == UNIT_WORKDAYS:
         return calendar.add_workdays(start, limit.length + extension_days + extra)
     return calendar.add_days(start, limit.length + extension_days + extra)
@@ -109,3 +152,21 @@ def days_left(due: dt.date, today: dt.date) -> int:
 
 def is_on_time(ended_on: dt.date, due: dt.date) -> bool:
     return ended_on <= due
+
+
+def state_words(kind: str, state: str) -> str:
+    """A stored clock state in words (without the date: an open clock reads 计时中)."""
+    labels = WINDOW_STATE_LABELS if kind == DeadlineKind.WINDOW else DUTY_STATE_LABELS
+    return labels.get(DeadlineState(state), state) if state in DeadlineState._value2member_map_ else state
+
+
+def state_label(kind: str, state: str, due_on: dt.date, today: dt.date) -> str:
+    """How a clock reads everywhere (TUI, ``matter show``, exports): one wording for duty clocks and windows."""
+    st = DeadlineState(state)
+    if kind == DeadlineKind.WINDOW:
+        if st == DeadlineState.OPEN and due_on < today:
+            return WINDOW_LAPSED_LABEL
+        return WINDOW_STATE_LABELS[st]
+    if st == DeadlineState.OPEN and due_on < today:
+        return DUTY_OVERDUE_LABEL
+    return DUTY_STATE_LABELS[st]

@@ -85,6 +85,29 @@ class ReviewResult(StrEnum):
     REDO = "撤销重办"
 
 
+class DeadlineState(StrEnum):
+    """A legal clock's stored state; only the lifecycle engine changes it."""
+
+    OPEN = "open"  # running
+    MET = "met"  # ended on time (stored when it ended, never recomputed)
+    LATE = "late"  # ended after its due date
+    CANCELLED = "cancelled"  # no longer applies (e.g. 交办 after 不予受理)
+
+
+# How a clock reads in every list, screen and command. A duty clock is the office's (or the unit's) own period;
+# a window is the petitioner's (or a unit's) time to ask: it keeps running until it lapses.
+DUTY_STATE_LABELS: dict[DeadlineState, str] = {
+    DeadlineState.OPEN: "计时中", DeadlineState.MET: "按期完成", DeadlineState.LATE: "超期完成",
+    DeadlineState.CANCELLED: "不适用",
+}
+WINDOW_STATE_LABELS: dict[DeadlineState, str] = {
+    DeadlineState.OPEN: "计时中", DeadlineState.MET: "已按期提出", DeadlineState.LATE: "逾期提出",
+    DeadlineState.CANCELLED: "不适用",
+}
+DUTY_OVERDUE_LABEL = "已超期"  # a duty clock still open after its due date
+WINDOW_LAPSED_LABEL = "已届满"  # a window that ran out without being used
+
+
 class LegalChannel(StrEnum):
     """法定途径 a 申诉求决 matter may be directed to (条例第31条)."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xfdesk.domain.glossary import Role
+from xfdesk.domain.glossary import MatterKind, Role
 
 RESTRICTED_NAME = "（检举控告，身份保密）"
 
@@ -28,3 +28,11 @@ def mask_phone(value: str | None) -> str:
 def may_see_identity(role: Role | str, restricted: bool) -> bool:
     """A 检举控告 petitioner's identity is for the office head only."""
     return not restricted or Role(role) == Role.HEAD
+
+
+# Kinds of matter whose petitioner's identity is restricted (检举控告, 条例第三十条第三款).
+RESTRICTED_KINDS = frozenset({MatterKind.ACCUSATION.value})
+
+
+def is_restricted_kind(kind: str | None) -> bool:
+    return (kind or "") in RESTRICTED_KINDS

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from xfdesk.domain.calendar import WorkCalendar
-from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
+from xfdesk.domain.errors import Refused
+from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status, forward_path
 
 WEEKDAY_CHARS = "一二三四五六日"  # Monday first, as on Chinese wall calendars
 
@@ -26,7 +27,7 @@ def date_label(day: dt.date) -> str:
     return f"{day.month}月{day.day}日（{weekday_label(day)}）"
 
 
-class ReceptionRuleError(ValueError):
+class ReceptionRuleError(Refused, ValueError):
     """A reception rule that cannot be used; the message is Chinese and names the setting."""
 
 
@@ -93,6 +94,30 @@ class ReceptionRule:
             minutes=(slot - 1) * self.slot_minutes)
         end = begin + dt.timedelta(minutes=self.slot_minutes)
         return f"{begin:%H:%M}-{end:%H:%M}"
+
+
+def rule_from_settings(s) -> ReceptionRule:  # noqa: ANN001 - the office settings (``services.context.Settings``)
+    """The reception rule from the office's settings (which may have been typed in by hand: numbers as text are
+    accepted); a ``ReceptionRuleError`` names the setting at fault."""
+    start = str(s.extra.get("reception_start", "09:00"))
+    try:
+        start_time = dt.time.fromisoformat(start)
+    except ValueError:
+        raise ReceptionRuleError(f"接访开始时间格式不对：“{start}”，应为 09:00") from None
+    # settings may have been typed in by hand (a settings file, an import): numbers as text are accepted
+    values = {}
+    for key, label in (("reception_weekday", "接访星期"), ("reception_day_of_month", "每月接访日"),
+                       ("reception_leaders_per_day", "每日接访领导人数"), ("reception_slots", "约访时段数"),
+                       ("reception_slot_minutes", "每段分钟数")):
+        raw = getattr(s, key)
+        try:
+            values[key] = None if raw in (None, "", 0, "0") and key == "reception_day_of_month" else int(raw)
+        except (TypeError, ValueError):
+            raise ReceptionRuleError(f"设置“{label}”（{key}）不是数字：{raw!r}") from None
+    return ReceptionRule(weekday=values["reception_weekday"], day_of_month=values["reception_day_of_month"],
+                         leaders_per_day=values["reception_leaders_per_day"], slots=values["reception_slots"],
+                         slot_minutes=values["reception_slot_minutes"], start=start_time)
+
 
 
 # -- periods --------------------------------------------------------------------------------------------------
@@ -294,7 +319,7 @@ EVENT_LABELS: dict[str, str] = {
 # -- bookings ---------------------------------------------------------------------------------------------------
 
 
-class BookingRefused(Exception):
+class BookingRefused(Refused):
     """A booking that cannot be made; the message is for the user, in Chinese."""
 
 
@@ -375,14 +400,14 @@ def decide_booking(req: BookingRequest) -> tuple[int, int]:
 # -- the session ------------------------------------------------------------------------------------------------
 
 
+# After a leader's 批示 the matter is 交办 to the units named (domain §6).
+INSTRUCTION_TARGET = Status.ASSIGNED
+
+
 def instruction_actions(status: str) -> list[Action]:
-    """Lifecycle actions that take a matter to 交办 after the leader's instruction (nothing when already handled)."""
-    status = Status(status)
-    if status == Status.REGISTERED:
-        return [Action.ACCEPT, Action.ASSIGN]
-    if status == Status.ACCEPTED:
-        return [Action.ASSIGN]
-    return []
+    """The lifecycle actions, by the table, that take a matter forward to 交办 after the leader's instruction
+    (nothing when it is already being handled or cannot get there forward, e.g. during mediation)."""
+    return forward_path(status, INSTRUCTION_TARGET)
 
 
 def check_instruction(instruction: str, unit_ids: Sequence[int], due_on: dt.date | None, day: dt.date) -> None:

@@ -9,34 +9,70 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from xfdesk.domain.glossary import LegalChannel, MatterKind, ReviewResult
-from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status, TransitionRefused, transition_for
+from xfdesk.domain.errors import Refused
+from xfdesk.domain.glossary import DeadlineState, LegalChannel, MatterKind, ReviewResult
+from xfdesk.domain.lifecycle import (
+    BEING_HANDLED_STATUSES,
+    HANDLING,
+    OPEN_STATUSES,
+    RE_REVIEW,
+    REVIEW,
+    REVIEW_LEVEL_LABELS,
+    REVIEW_WINDOWS,
+    SCREENING_ACTIONS,
+    STATUS_LABELS,
+    Action,
+    Status,
+    TransitionRefused,
+    transition_for,
+)
 from xfdesk.domain.similarity import REPEAT_THRESHOLD, text_similarity
 
-# The five exits of 甄别, in the order the form offers them.
-SCREENING_ROUTES: tuple[Action, ...] = (
-    Action.ACCEPT, Action.NOT_ACCEPT, Action.NOT_REACCEPT, Action.FORWARD, Action.REDIRECT_LEGAL,
-)
+# The five exits of 甄别, in the order the form offers them (the lifecycle table's screening group).
+SCREENING_ROUTES: tuple[Action, ...] = SCREENING_ACTIONS
 
-# Reason codes the suggestion rules cite; the office may edit their wording and basis in data/reasons.toml.
+
+class Situation:
+    """What a suggestion rule found in the record. Which reason (and so which route and legal basis) each
+    situation suggests is data: ``suggest = "<situation>"`` on a reason of the profile's reasons list, because
+    provinces group them differently (浙江第二十条(五): already accepted → 不再受理, nationally 不予受理)."""
+
+    BEING_HANDLED = "being_handled"  # same demand accepted and within its period (第十九条第三款)
+    RE_REVIEW_DONE = "re_review_done"  # 复核 concluded (第三十六条第三款)
+    PERIOD_LAPSED = "period_lapsed"  # 复查/复核 window let lapse (第三十五、三十六条)
+    AGREEMENT_DONE = "agreement_done"  # ended by a mediation agreement (浙江第二十五条(一))
+    LITIGATION = "litigation"  # 涉法涉诉: 导入法定途径 (第三十一条(一))
+    LEGAL_BODY = "legal_body"  # 涉法涉诉: 不予受理 (第二十八条)
+    SKIP_LEVEL = "skip_level"  # 越级走访 (第二十条)
+
+    ALL = (BEING_HANDLED, RE_REVIEW_DONE, PERIOD_LAPSED, AGREEMENT_DONE, LITIGATION, LEGAL_BODY, SKIP_LEVEL)
+
+
+# The national list's codes, used when an office's own list marks no reason for a situation (lists written
+# before ``suggest`` existed keep working).
 REASON_BEING_HANDLED = "na_being_handled"
 REASON_SKIP_LEVEL = "na_skip_level"
 REASON_LEGAL_BODY = "na_legal_body"
 REASON_RE_REVIEW_DONE = "nra_re_review_done"
 REASON_PERIOD_LAPSED = "nra_period_lapsed"
 REASON_LITIGATION = "legal_litigation"
+DEFAULT_REASONS: dict[str, tuple[Action, str]] = {
+    Situation.BEING_HANDLED: (Action.NOT_ACCEPT, REASON_BEING_HANDLED),
+    Situation.RE_REVIEW_DONE: (Action.NOT_REACCEPT, REASON_RE_REVIEW_DONE),
+    Situation.PERIOD_LAPSED: (Action.NOT_REACCEPT, REASON_PERIOD_LAPSED),
+    Situation.LITIGATION: (Action.REDIRECT_LEGAL, REASON_LITIGATION),
+    Situation.LEGAL_BODY: (Action.NOT_ACCEPT, REASON_LEGAL_BODY),
+    Situation.SKIP_LEVEL: (Action.NOT_ACCEPT, REASON_SKIP_LEVEL),
+}
 
 # Statuses in which a matter is "already accepted or being handled" (条例第19条第三款).
-HANDLING_STATUSES: frozenset[Status] = frozenset(
-    {Status.ACCEPTED, Status.ASSIGNED, Status.MEDIATING, Status.REVIEW, Status.RE_REVIEW}
-)
-_HANDLING_CLOCKS = ("handling", "review", "re_review")
+HANDLING_STATUSES: frozenset[Status] = BEING_HANDLED_STATUSES
+_HANDLING_CLOCKS = (HANDLING, REVIEW, RE_REVIEW)
 # A 复查/复核 request window and the Review level that uses it up.
-_WINDOW_LEVELS = {"review_request": 1, "re_review_request": 2}
-REVIEW_LEVEL_LABELS = {1: "复查", 2: "复核"}
+_WINDOW_LEVELS = {window: level for level, window in REVIEW_WINDOWS.items()}
 
 
 class ScreeningRefused(TransitionRefused):
@@ -47,7 +83,7 @@ class ScreeningRefused(TransitionRefused):
         self.field = field
 
 
-class ReasonsError(ValueError):
+class ReasonsError(Refused, ValueError):
     """The reasons list (data/reasons.toml) is malformed; the message names the entry."""
 
 
@@ -60,6 +96,7 @@ class Reason:
     basis: str
     needs_text: bool = False
     legal_channel: str | None = None
+    suggest: str | None = None  # the Situation this reason is suggested for
 
 
 @dataclass(frozen=True)
@@ -68,6 +105,18 @@ class ReasonList:
 
     def get(self, code: str) -> Reason | None:
         return next((r for r in self.reasons if r.code == code), None)
+
+    def for_situation(self, situation: str) -> Reason | None:
+        """The reason suggested for ``situation``: the one marked ``suggest``, else the national code if the list
+        has it; None when the list gives the situation no reason (no suggestion is made then)."""
+        marked = next((r for r in self.reasons if r.suggest == situation), None)
+        if marked is not None:
+            return marked
+        default = DEFAULT_REASONS.get(situation)
+        if default is None or any(r.suggest for r in self.reasons):
+            return None  # a list that marks its reasons says everything itself
+        found = self.get(default[1])
+        return found if found is not None and found.route == default[0] else None
 
     def for_route(self, route: Action | str) -> list[Reason]:
         route = Action(route)
@@ -105,7 +154,13 @@ def reasons_from_mapping(data: Mapping[str, Any]) -> ReasonList:
         channel = raw.get("legal_channel")
         if channel is not None and channel not in {c.value for c in LegalChannel}:
             raise ReasonsError(f"{where}的 legal_channel 必须是：{'、'.join(c.value for c in LegalChannel)}")
-        reasons.append(Reason(code, route, label, basis, bool(raw.get("needs_text", False)), channel))
+        suggest = raw.get("suggest")
+        if suggest is not None and suggest not in Situation.ALL:
+            raise ReasonsError(f"{where}的 suggest 必须是以下之一：{'、'.join(Situation.ALL)}")
+        if suggest is not None and any(r.suggest == suggest for r in reasons):
+            raise ReasonsError(f"{where}的 suggest“{suggest}”已由另一条理由使用")
+        reasons.append(Reason(code, route, label, basis, bool(raw.get("needs_text", False)), channel,
+                              str(suggest) if suggest is not None else None))
     missing = [a for a in SCREENING_ROUTES if not any(r.route == a for r in reasons)]
     if missing:
         raise ReasonsError(f"甄别理由清单缺少这些去向的理由：{'、'.join(transition_for(a).label for a in missing)}")
@@ -144,6 +199,7 @@ class PastMatter:
     closed_on: dt.date | None = None
     deadlines: tuple[PastDeadline, ...] = ()
     reviews: tuple[PastReview, ...] = ()
+    agreement_on: dt.date | None = None  # a mediation agreement ended it (调解协议) on that day
 
 
 @dataclass(frozen=True)
@@ -180,6 +236,7 @@ class Suggestion:
     summary: str
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
     legal_channel: str | None = None
+    situation: str = ""
 
     @property
     def route_label(self) -> str:
@@ -227,7 +284,7 @@ def _being_handled(candidate: Candidate, related: Sequence[PastMatter]) -> list[
         if Status(past.status) not in HANDLING_STATUSES:
             continue
         clocks = [d for d in past.deadlines
-                  if d.name in _HANDLING_CLOCKS and d.state == "open" and d.due_on >= candidate.received_on]
+                  if d.name in _HANDLING_CLOCKS and d.state == DeadlineState.OPEN and d.due_on >= candidate.received_on]
         if not clocks:
             continue  # overdue or not yet accepted: not "within its period"
         clock = min(clocks, key=lambda d: d.due_on)
@@ -236,7 +293,8 @@ def _being_handled(candidate: Candidate, related: Sequence[PastMatter]) -> list[
             Evidence(past.number, clock.due_on, f"办理期限届满日（{_cn_date(clock.due_on)}），本次来访仍在期限内"),
         )
         out.append(Suggestion(Action.NOT_ACCEPT, REASON_BEING_HANDLED,
-                              f"同一信访人的相同诉求（{past.number}）已受理、正在办理期限内", evidence))
+                              f"同一信访人的相同诉求（{past.number}）已受理、正在办理期限内", evidence,
+                              situation=Situation.BEING_HANDLED))
     return out
 
 
@@ -255,7 +313,8 @@ def _re_review_done(candidate: Candidate, related: Sequence[PastMatter]) -> list
                      f"复核结论“{review.result or '已出具'}”，复核已终结"),
         )
         out.append(Suggestion(Action.NOT_REACCEPT, REASON_RE_REVIEW_DONE,
-                              f"相同诉求（{past.number}）已经复核，又以同一事实和理由提出", evidence))
+                              f"相同诉求（{past.number}）已经复核，又以同一事实和理由提出", evidence,
+                              situation=Situation.RE_REVIEW_DONE))
     return out
 
 
@@ -270,7 +329,7 @@ def _period_lapsed(candidate: Candidate, related: Sequence[PastMatter]) -> list[
                 latest[d.name] = d
         for name in ("re_review_request", "review_request"):  # the later step is the one that lapsed
             window = latest.get(name)
-            if window is None or window.state == "met" or window.due_on >= candidate.received_on:
+            if window is None or window.state == DeadlineState.MET or window.due_on >= candidate.received_on:
                 continue
             level = _WINDOW_LEVELS[name]
             if any(r.level == level and r.requested_on >= window.start_on for r in past.reviews):
@@ -281,7 +340,8 @@ def _period_lapsed(candidate: Candidate, related: Sequence[PastMatter]) -> list[
                 Evidence(past.number, window.due_on, f"{what}申请期限届满，信访人未请求{what}"),
             )
             out.append(Suggestion(Action.NOT_REACCEPT, REASON_PERIOD_LAPSED,
-                                  f"相同诉求（{past.number}）的{what}申请期限已过，未请求{what}", evidence))
+                                  f"相同诉求（{past.number}）的{what}申请期限已过，未请求{what}", evidence,
+                                  situation=Situation.PERIOD_LAPSED))
             break
     return out
 
@@ -297,8 +357,9 @@ def _litigation(candidate: Candidate, history: Sequence[PastMatter]) -> list[Sug
     evidence_t = tuple(evidence)
     return [
         Suggestion(Action.REDIRECT_LEGAL, REASON_LITIGATION, "涉法涉诉事项，导入诉讼等法定途径", evidence_t,
-                   legal_channel=LegalChannel.LITIGATION.value),
-        Suggestion(Action.NOT_ACCEPT, REASON_LEGAL_BODY, "涉法涉诉事项，属于政法机关依法处理，不予受理", evidence_t),
+                   legal_channel=LegalChannel.LITIGATION.value, situation=Situation.LITIGATION),
+        Suggestion(Action.NOT_ACCEPT, REASON_LEGAL_BODY, "涉法涉诉事项，属于政法机关依法处理", evidence_t,
+                   situation=Situation.LEGAL_BODY),
     ]
 
 
@@ -306,15 +367,45 @@ def _skip_level(candidate: Candidate) -> list[Suggestion]:
     if not candidate.is_skip_level:
         return []
     return [Suggestion(Action.NOT_ACCEPT, REASON_SKIP_LEVEL, "越级走访，应引导到有权处理的机关提出",
-                       (Evidence(candidate.number, candidate.received_on, "登记时标记为“越级访”"),))]
+                       (Evidence(candidate.number, candidate.received_on, "登记时标记为“越级访”"),),
+                       situation=Situation.SKIP_LEVEL)]
 
 
-def suggest(candidate: Candidate, history: Sequence[PastMatter],
-            threshold: float = REPEAT_THRESHOLD) -> list[Suggestion]:
-    """Routes the record supports, strongest first (不再受理, then 不予受理, then 法定途径/越级)."""
+def _agreement_done(candidate: Candidate, related: Sequence[PastMatter]) -> list[Suggestion]:
+    out = []
+    for past in related:
+        if past.agreement_on is None or past.agreement_on > candidate.received_on:
+            continue
+        if Status(past.status) in OPEN_STATUSES:
+            continue  # reopened (重新办理 …): not ended
+        evidence = (Evidence(past.number, past.received_on, "原信访事项登记"),
+                    Evidence(past.number, past.agreement_on, "达成调解协议，调解结案"))
+        out.append(Suggestion(Action.NOT_REACCEPT, "", f"相同诉求（{past.number}）已达成调解协议；协议已履行完毕的，"
+                              f"信访事项处理终结", evidence, situation=Situation.AGREEMENT_DONE))
+    return out
+
+
+def suggest(candidate: Candidate, history: Sequence[PastMatter], threshold: float = REPEAT_THRESHOLD, *,
+            reasons: ReasonList | None = None) -> list[Suggestion]:
+    """Routes the record supports, strongest first (不再受理, then 不予受理, then 法定途径/越级). With ``reasons``
+    (the profile's list), each situation is suggested with the reason the list marks for it — its route and legal
+    basis — and a situation the list gives no reason is not suggested; without, the national grouping."""
     related = related_matters(candidate, history, threshold)
-    suggestions = (_re_review_done(candidate, related) + _period_lapsed(candidate, related)
-                   + _being_handled(candidate, related) + _litigation(candidate, history) + _skip_level(candidate))
+    found = (_re_review_done(candidate, related) + _period_lapsed(candidate, related)
+             + _agreement_done(candidate, related) + _being_handled(candidate, related)
+             + _litigation(candidate, history) + _skip_level(candidate))
+    suggestions = []
+    for s in found:
+        if reasons is not None:
+            reason = reasons.for_situation(s.situation)
+            if reason is None:
+                continue
+            s = replace(s, route=reason.route, reason_code=reason.code,
+                        legal_channel=(s.legal_channel or reason.legal_channel)
+                        if reason.route == Action.REDIRECT_LEGAL else None)
+        elif not s.reason_code:
+            continue  # nationally no reason for it (e.g. 浙江's 调解协议履行完毕)
+        suggestions.append(s)
     seen: set[tuple[Action, str]] = set()
     unique = []
     for s in suggestions:  # one line per route and reason; the first (most similar matter) carries the evidence
@@ -396,13 +487,10 @@ def check_decision(reasons: ReasonList, *, kind: str | None, route: Action | str
     return Decision(kind_v, route_v, reason, text, target, channel, outcome)
 
 
-# Chinese names of the events screening, handling and supervision write besides the lifecycle actions (whose
-# labels are the lifecycle table's), for timelines and audit lists.
+# Chinese names of the events this area writes besides the lifecycle table's actions (whose labels are the
+# table's), for timelines and audit lists; ``fast_track_end`` is only in older records (a reply or an agreement
+# now ends the 速办 clocks itself).
 EVENT_LABELS: dict[str, str] = {
     "view_restricted": "查看检举控告事项",
-    "fast_track": "设置初访速办",
-    "fast_meet": "速办：与信访人见面",
-    "fast_facts": "速办：查清事实",
     "fast_track_end": "速办期限结束",
-    "supervise": "督办",
 }

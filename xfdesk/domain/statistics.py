@@ -3,7 +3,8 @@
 The service layer turns stored events, deadlines and follow-ups into ``MatterFacts``; everything here is arithmetic.
 Definitions (each rate is ``None`` when its denominator is zero, never a made-up 100%):
 
-- 及时受理率  notice steps ended on time / notice steps ended (a still-open notice step already overdue counts late);
+- 及时受理率  written notices (受理告知书 etc. issued, or delivered on the spot) within the limit / notices due;
+              a notice still owed after its due date counts late, a decision saved without its notice is no notice;
 - 按期办结率  handling steps ended on time / handling steps ended (overdue open ones count late);
 - 化解率      resolved / finished (resolved: mediation agreement, or the last follow-up 满意/基本满意);
 - 一次性化解率 resolved without any review request, re-handling or later repeat visit / finished;

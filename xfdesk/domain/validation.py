@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from xfdesk.domain.errors import Refused
 from xfdesk.domain.glossary import Channel, Flag, Gender, MatterKind, field_label
 from xfdesk.domain.records import ContactInput, MatterInput, PetitionerInput
 
@@ -53,7 +54,7 @@ class FieldError:
         return field_label(self.field)
 
 
-class ValidationFailed(Exception):
+class ValidationFailed(Refused):
     """Input refused; ``errors`` lists every problem found (nothing has been written)."""
 
     def __init__(self, errors: list[FieldError]):

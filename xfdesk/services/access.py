@@ -10,15 +10,16 @@ from typing import Any
 
 from sqlmodel import Session
 
-from xfdesk.domain.lifecycle import TransitionRefused
+from xfdesk.domain.errors import Refused
 from xfdesk.domain.privacy import may_see_identity
 from xfdesk.services.events import record_event
+from xfdesk.services.lookup import find_matter_in
 from xfdesk.storage.models import Event, Matter, Petitioner
 
 VIEW_RESTRICTED = "view_restricted"
 
 
-class AccessRefused(TransitionRefused):
+class AccessRefused(Refused):
     """The operator's role may not see this; the message is for the user."""
 
 
@@ -34,26 +35,15 @@ def log_restricted_view(session: Session, operator, matter: Matter, *, what: str
 
 def note_view(ctx, operator, matter_ref: int | str, what: str) -> Event | None:  # noqa: ANN001
     """Log that a screen showing the matter was opened (its own small transaction); ordinary matters: nothing."""
-    from xfdesk.services.lifecycle import find_for_update
-
     with ctx.db.write() as session:
-        return log_restricted_view(session, operator, find_for_update(session, matter_ref), what=what)
-
-
-def view_matter(ctx, operator, matter_ref: int | str) -> dict[str, Any] | None:  # noqa: ANN001
-    """The matter detail for this operator; a restricted matter's view is logged (by ``queries.matter_detail``)."""
-    from xfdesk.services.queries import matter_detail
-
-    return matter_detail(ctx, matter_ref, operator)
+        return log_restricted_view(session, operator, find_matter_in(session, matter_ref), what=what)
 
 
 def petitioner_identity(ctx, operator, matter_ref: int | str) -> dict[str, Any]:  # noqa: ANN001
     """The full identity of a matter's petitioner. For a restricted matter only the office head gets it; the
     attempt is logged either way (the refusal too, in its own transaction)."""
-    from xfdesk.services.lifecycle import find_for_update
-
     with ctx.db.write() as session:
-        matter = find_for_update(session, matter_ref)
+        matter = find_matter_in(session, matter_ref)
         allowed = may_see_identity(operator.role, matter.is_restricted)
         log_restricted_view(session, operator, matter, what="identity")
         person = session.get(Petitioner, matter.petitioner_id) if allowed else None

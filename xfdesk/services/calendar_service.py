@@ -42,7 +42,7 @@ def import_calendar_file(ctx, operator, path: Path | str) -> list[int]:  # noqa:
     path = Path(path)
     years = parse_calendar_file(read_calendar_text(path))
     with ctx.db.write() as session:
-        for year, schedule in years.items():
+        for schedule in years.values():
             _store_year(session, schedule, path.name)
         record_event(session, operator, "calendar_import",
                      note=f"导入节假日安排：{'、'.join(f'{y}年' for y in years)}（{path.name}）",
@@ -92,10 +92,8 @@ def _store_year(session, schedule: YearSchedule, source_file: str) -> None:  # n
 
 
 def _recompute_open_deadlines(ctx) -> None:  # noqa: ANN001
-    try:
-        from xfdesk.services.lifecycle import recompute_open_deadlines
-    except ImportError:  # an installation without the lifecycle service has no deadlines to correct
-        return
+    from xfdesk.services.lifecycle import recompute_open_deadlines
+
     recompute_open_deadlines(ctx)
 
 

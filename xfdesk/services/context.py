@@ -139,8 +139,12 @@ class AppContext:
 
     def calendar_warnings(self) -> list[str]:
         cal = self.calendar()
-        return [f"缺少{y}年的法定节假日安排，{y}年的期限暂按周末推算，请导入该年安排（xfdesk calendar import）"
-                for y in sorted(cal.assumed_years)]
+        return [missing_year_warning(y) for y in sorted(cal.assumed_years)]
+
+
+def missing_year_warning(year: int) -> str:
+    """The one wording for a deadline counted without the year's holiday schedule (CLI stderr, TUI, doctor)."""
+    return f"缺少{year}年的法定节假日安排，{year}年的期限暂按周末推算，请导入该年安排（xfdesk calendar import）"
 
 
 def write_setting(session, key: str, value: Any) -> None:  # noqa: ANN001

@@ -19,15 +19,18 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from xfdesk.domain.errors import Refused
 from xfdesk.domain.glossary import (Channel, Flag, LegalChannel, MatterKind, ReplyResult, ReviewResult, Role,
                                     Satisfaction)
-from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
+from xfdesk.domain.lifecycle import OPEN_STATUSES, SCREENING_ACTIONS, STATUS_LABELS, Action, Status
 from xfdesk.domain.records import ContactInput, MatterInput, PetitionerInput
 from xfdesk.domain.validation import id_check_char
-from xfdesk.services import reference
+from xfdesk.services import handling, reference
 from xfdesk.services.context import Operator, write_setting
+from xfdesk.services.registration import register_contact_in
+from xfdesk.services.screening import load_reasons, screen_in
 from xfdesk.storage import search_sqlite
-from xfdesk.storage.models import FollowUp, Leader, Matter, Petitioner, Review, Unit
+from xfdesk.storage.models import Leader, Matter, Petitioner, Unit
 
 # 石城县 and its neighbours in 赣州 (GB/T 2260 codes): most petitioners are local, a few were born nearby.
 REGION_CODES = (("360735", 20), ("360730", 2), ("360781", 2), ("360702", 1), ("360733", 1))
@@ -38,7 +41,7 @@ DEFAULT_NAMES = "demo_names.toml"
 DEMO_CACHE_KIB = 128 * 1024  # page cache of the connection that generates (it keeps it until the program ends)
 
 
-class DemoRefused(Exception):
+class DemoRefused(Refused):
     """The demo would mix into an office's real data; the message says how to proceed."""
 
 
@@ -142,6 +145,7 @@ THEMES: tuple[Theme, ...] = (
 )
 THEME_BY_KEY = {t.key: t for t in THEMES}
 
+NOTICE_PENDING_DAYS = 3  # screening decisions younger than this still owe their written notice in the demo
 FORWARD_BODIES = ("县人力资源和社会保障局", "县自然资源局", "县住房和城乡建设局", "县市场监督管理局", "县公安局交警大队")
 REPLY_RESULTS = (ReplyResult.SUPPORT.value, ReplyResult.EXPLAIN.value, ReplyResult.REJECT.value)
 SATISFACTIONS = ((Satisfaction.SATISFIED.value, 6), (Satisfaction.BASICALLY.value, 3),
@@ -297,6 +301,12 @@ def plan_steps(rng: random.Random, theme: Theme, received: dt.date, today: dt.da
         day = step.on
 
     screening = after(0, 14)
+
+    def told() -> None:
+        # the written notice handed over on the spot (当场告知); decisions of the last days still owe it
+        if (today - screening).days >= NOTICE_PENDING_DAYS:
+            add(Step(Action.NOTICE_DELIVERED, screening))
+
     if route in ("not_accept", "not_reaccept", "forward", "legal"):
         if route == "not_accept":
             add(Step(Action.NOT_ACCEPT, screening, reason="属于法院、检察院职权范围，告知信访人依法向有关机关提出",
@@ -312,10 +322,12 @@ def plan_steps(rng: random.Random, theme: Theme, received: dt.date, today: dt.da
                                   LegalChannel.ADMIN_REVIEW.value))
             add(Step(Action.REDIRECT_LEGAL, screening, reason=f"属于{channel}范围，告知信访人通过{channel}途径解决",
                      changes={"forwarded_to": channel}))
+        told()
         add(Step(Action.ARCHIVE, after(10, 40)))
     else:
         kind = theme.kind if theme.kind != MatterKind.ACCUSATION.value else None
         add(Step(Action.ACCEPT, screening, changes={"kind": kind} if kind else {}))
+        told()
         if route == "mediate":
             add(Step(Action.START_MEDIATION, after(1, 6)))
             if rng.random() < 0.75:
@@ -326,7 +338,8 @@ def plan_steps(rng: random.Random, theme: Theme, received: dt.date, today: dt.da
         else:
             add(Step(Action.ASSIGN, after(1, 8), extra={"unit": unit}))
             if rng.random() < 0.1:
-                add(Step(Action.EXTEND, after(30, 55), days=30, reason="案情复杂，需进一步调查核实，申请延期30日"))
+                # approved before the 60-day period runs out (条例第三十四条)
+                add(Step(Action.EXTEND, after(30, 50), days=30, reason="案情复杂，需进一步调查核实，申请延期30日"))
             late = route == "stall"
             add(Step(Action.REPLY, after(70, 160) if late else after(12, 58),
                      changes={"reply_result": _weighted(rng, ((REPLY_RESULTS[0], 5), (REPLY_RESULTS[1], 4),
@@ -529,9 +542,6 @@ def generate_demo(ctx, *, matters: int = 300, seed: int = 1, today: dt.date | No
                   progress: Callable[[int, int], None] | None = None, force: bool = False,
                   batch: int = 250) -> DemoSummary:
     """Write a demo office of ``matters`` matters (deterministic per ``seed`` and ``today``)."""
-    from xfdesk.services.lifecycle import transition
-    from xfdesk.services.registration import register_contact_in
-
     if matters < 1:
         raise ValueError("演示事项数至少为1")
     started = time.perf_counter()
@@ -543,6 +553,7 @@ def generate_demo(ctx, *, matters: int = 300, seed: int = 1, today: dt.date | No
         raise DemoRefused(f"数据库中已有{existing}件事项，演示数据不能混入真实数据。"
                           "请换一个空的数据文件夹（--home），或确认后加 --force 追加")
     names = _load_names(ctx)
+    reasons = load_reasons(ctx)
     plan = plan_demo(matters=matters, seed=seed, today=today, villages=reference.villages(ctx.home), names=names,
                      units=list(units))
     if existing:
@@ -559,8 +570,7 @@ def generate_demo(ctx, *, matters: int = 300, seed: int = 1, today: dt.date | No
             if ctx.db.is_sqlite:
                 search_sqlite.prepare_bulk_load(session, DEMO_CACHE_KIB)
             for c in contacts[start:start + batch]:
-                _write_contact(session, ctx, c, plan, clerks, head, units, person_ids, matter_ids, transition,
-                               register_contact_in)
+                _write_contact(session, ctx, c, plan, clerks, head, units, person_ids, matter_ids, reasons)
                 done += len(c.matters)
             if ctx.db.is_sqlite:
                 # statistics refreshed as the office grows: without them a matter's open deadlines were looked up
@@ -622,7 +632,7 @@ def _avoid_known_ids(ctx, plan: DemoPlan) -> None:  # noqa: ANN001
 
 
 def _write_contact(session: Session, ctx, c: ContactPlan, plan: DemoPlan, clerks, head, units,  # noqa: ANN001
-                   person_ids, matter_ids, transition, register_contact_in) -> None:  # noqa: ANN001
+                   person_ids, matter_ids, reasons) -> None:  # noqa: ANN001
     people = []
     for key, representative in c.people:
         p = plan.people[key].as_input(representative)
@@ -647,36 +657,70 @@ def _write_contact(session: Session, ctx, c: ContactPlan, plan: DemoPlan, clerks
             at = dt.datetime.combine(step.on, dt.time(9 + minute % 8, (7 * minute) % 60))
             if step.on == c.received_at.date():
                 at = max(at, c.received_at + dt.timedelta(minutes=10 + minute))
-            changes = dict(step.changes)
-            if "unit" in step.extra:
-                changes["unit_id"] = units.get(step.extra["unit"])
-            operator = head if step.action == Action.EXTEND else clerk
-            transition(session, ctx, operator, matter, step.action, reason=step.reason, on=step.on, at=at,
-                       days=step.days, changes=changes, data=_step_data(step))
-            _step_rows(session, matter, step, clerk)
+            _write_step(session, ctx, matter, step, at, head if step.action == Action.EXTEND else clerk, units,
+                        reasons)
 
 
-def _step_data(step: Step) -> dict[str, Any]:
-    return {k: v for k, v in step.extra.items() if k in ("satisfaction", "method", "level", "result")}
+# 甄别 in the demo: the reason of the national list each planned route takes
+_DEMO_REASONS = {Action.NOT_ACCEPT: "na_legal_body", Action.NOT_REACCEPT: "nra_re_review_done",
+                 Action.FORWARD: "fwd_competent_body"}
+_DEMO_ACCEPT_REASONS = {MatterKind.CLAIM.value: "accept_claim", MatterKind.SUGGESTION.value: "accept_suggestion",
+                        MatterKind.ACCUSATION.value: "accept_accusation"}
+_DEMO_LEGAL_REASONS = {LegalChannel.LITIGATION.value: "legal_litigation",
+                       LegalChannel.ARBITRATION.value: "legal_arbitration",
+                       LegalChannel.ADMIN_REVIEW.value: "legal_admin"}
 
 
-def _step_rows(session: Session, matter: Matter, step: Step, clerk: Operator) -> None:
-    """The rows the handling services write next to these transitions (回访 record, 复查/复核 request)."""
-    if step.action == Action.FOLLOW_UP:
-        session.add(FollowUp(matter_id=matter.id, on=step.on, method=step.extra["method"],
-                             satisfaction=step.extra["satisfaction"], clerk=clerk.name,
-                             note="对处理结果表示认可" if step.extra["satisfaction"] != "不满意" else "认为处理不到位"))
-    elif step.action in (Action.REQUEST_REVIEW, Action.REQUEST_RE_REVIEW):
-        session.add(Review(matter_id=matter.id, level=step.extra["level"], requested_on=step.on,
-                           body="石城县人民政府" if step.extra["level"] == 1 else "赣州市人民政府"))
-    elif step.action in (Action.CONCLUDE_REVIEW, Action.CONCLUDE_RE_REVIEW):
-        review = session.exec(select(Review).where(Review.matter_id == matter.id,
-                                                   Review.level == step.extra["level"],
-                                                   Review.concluded_on.is_(None))).first()
-        if review is not None:
-            review.concluded_on = step.on
-            review.result = step.extra["result"]
-            session.add(review)
+def _write_step(session: Session, ctx, matter: Matter, step: Step, at: dt.datetime, operator: Operator,  # noqa: ANN001
+                units: dict[str, int], reasons) -> None:  # noqa: ANN001
+    """One planned step through the same session-level cores the desk uses (same checks, same events)."""
+    a, on, x = Action(step.action), step.on, step.extra
+    if a in SCREENING_ACTIONS:
+        kind = step.changes.get("kind") or matter.kind or MatterKind.CLAIM.value
+        target = step.changes.get("forwarded_to")
+        if a == Action.ACCEPT:
+            code = _DEMO_ACCEPT_REASONS[kind]
+        elif a == Action.REDIRECT_LEGAL:
+            code = _DEMO_LEGAL_REASONS[target]
+        else:
+            code = _DEMO_REASONS[a]
+        screen_in(session, ctx, operator, matter, reasons, kind=kind, route=a, reason_code=code,
+                  reason_text=step.reason, forwarded_to=target if a == Action.FORWARD else None,
+                  legal_channel=target if a == Action.REDIRECT_LEGAL else None, suggestions=[], on=on, at=at,
+                  fast_track=False)
+    elif a == Action.NOTICE_DELIVERED:
+        handling.notice_delivered_in(session, ctx, operator, matter, on=on, at=at)
+    elif a == Action.ASSIGN:
+        handling.assign_in(session, ctx, operator, matter, units[x["unit"]], on=on, at=at)
+    elif a == Action.START_MEDIATION:
+        handling.start_mediation_in(session, ctx, operator, matter, on=on, at=at, mediator="村人民调解委员会")
+    elif a == Action.MEDIATION_AGREED:
+        handling.record_mediation_in(session, ctx, operator, matter, agreed=True, on=on, at=at,
+                                     agreement_text="双方自愿达成调解协议，按协议约定履行")
+    elif a == Action.MEDIATION_FAILED:
+        handling.record_mediation_in(session, ctx, operator, matter, agreed=False, failure_reason=step.reason,
+                                     on=on, at=at)
+    elif a == Action.EXTEND:
+        # the demo writes history: the 延期办理告知书 of a past extension is not printed today
+        handling.extend_in(session, ctx, operator, matter, step.days, step.reason, on=on, at=at)
+    elif a == Action.REPLY:
+        handling.reply_in(session, ctx, operator, matter, result=step.changes["reply_result"],
+                          facts="经调查核实，信访人反映的情况基本属实", basis="《信访工作条例》第三十二条", on=on, at=at)
+    elif a in (Action.REQUEST_REVIEW, Action.REQUEST_RE_REVIEW):
+        handling.request_review_in(session, ctx, operator, matter, level=x["level"], requested_on=on, at=at,
+                                   body="石城县人民政府" if x["level"] == 1 else "赣州市人民政府")
+    elif a in (Action.CONCLUDE_REVIEW, Action.CONCLUDE_RE_REVIEW):
+        handling.conclude_review_in(session, ctx, operator, matter, result=x["result"], on=on, at=at,
+                                    opinion="经复查（复核），" + ("维持原处理意见" if x["result"] == "维持"
+                                                                 else f"{x['result']}原处理意见"))
+    elif a == Action.FOLLOW_UP:
+        handling.follow_up_in(session, ctx, operator, matter, method=x["method"], satisfaction=x["satisfaction"],
+                              note="对处理结果表示认可" if x["satisfaction"] != "不满意" else "认为处理不到位",
+                              on=on, at=at)
+    elif a == Action.ARCHIVE:
+        handling.archive_in(session, ctx, operator, matter, on=on, at=at)
+    else:  # pragma: no cover - the plan makes no other step
+        raise ValueError(f"演示数据不会生成这一步：{a}")
 
 
 def summarize(ctx, today: dt.date | None = None, *, leaders: int = 0) -> DemoSummary:  # noqa: ANN001

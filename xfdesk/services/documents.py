@@ -31,10 +31,10 @@ from xfdesk.documents.builders import (
 )
 from xfdesk.documents.kinds import KINDS, DocumentKind, Scope, get_kind
 from xfdesk.documents.render import TemplateProblem, check_template, docx_text, render_docx
-from xfdesk.domain.lifecycle import Status
+from xfdesk.domain.lifecycle import TRANSITIONS, Action, Category, Status, category_of, transition_for
 from xfdesk.domain.numbering import document_number
-from xfdesk.paths import SHIPPED_TEMPLATES_DIR
 from xfdesk.services.events import record_event
+from xfdesk.services.lifecycle import notice_issued
 from xfdesk.storage.models import Appointment, Document, Matter, ReceptionDay, now
 from xfdesk.storage.numbering import next_number
 
@@ -180,11 +180,32 @@ def _issue_in(session: Session, ctx, operator, kind: DocumentKind, target: Targe
                    operator=operator.name, issued_at=dt.datetime.combine(today, now().time()))
     session.add(doc)
     session.flush()
+    data = {"kind": kind.key, "number": number_text, "document_id": doc.id,
+            "reception_day_id": built.reception_day_id, "unit_id": built.unit_id}
+    matter = session.get(Matter, built.matter_id) if built.matter_id and kind.scope == Scope.MATTER else None
+    if matter is not None:  # the lifecycle table: this notice may end a clock (受理告知, 条例第二十三条)
+        ended = notice_issued(session, ctx, operator, matter, kind.key, today)
+        if ended:
+            data["deadlines"] = ended
     record_event(session, operator, ISSUED, matter_id=built.matter_id, note=f"出具{kind.name}（{number_text}）",
-                 data={"kind": kind.key, "number": number_text, "document_id": doc.id,
-                       "reception_day_id": built.reception_day_id, "unit_id": built.unit_id},
-                 at=doc.issued_at)
+                 data=data, at=doc.issued_at)
     return doc
+
+
+def issue_document_in(session: Session, ctx, operator, kind: DocumentKind | str, *,  # noqa: ANN001
+                      matter_id: int | None = None, reception_day_id: int | None = None,
+                      unit_id: int | None = None, appointment_id: int | None = None,
+                      extra: dict[str, Any] | None = None, written: list[Path]) -> Document:
+    """Issue one document inside the caller's transaction (e.g. the 延期办理告知书 with the 延期 itself).
+    Files made are appended to ``written``: the caller removes them with ``discard_files`` if it rolls back."""
+    kind = kind if isinstance(kind, DocumentKind) else get_kind(kind)
+    target = _target(kind, matter_id, reception_day_id, unit_id, appointment_id)
+    return _issue_in(session, ctx, operator, kind, target, extra, written)
+
+
+def discard_files(paths: list[Path]) -> None:
+    """Remove the files of documents whose transaction rolled back (their numbers were never taken)."""
+    _cleanup(paths)
 
 
 def _cleanup(paths: list[Path]) -> None:
@@ -377,45 +398,33 @@ def documents_for_matter(ctx, matter_id: int) -> list[Document]:  # noqa: ANN001
         return list(session.exec(select(Document).where(Document.matter_id == matter_id).order_by(Document.id)))
 
 
-_SCREENING_NOTICE = {
-    "accept": "acceptance_notice",
-    "not_accept": "non_acceptance_notice",
-    "not_reaccept": "non_reacceptance_notice",
-    "forward": "transfer_form",
-    "redirect_legal": "legal_channel_notice",
-}
-_HANDLING = {Status.ASSIGNED, Status.MEDIATING}
-_REPLIED = {Status.REPLIED, Status.FOLLOWED_UP, Status.REVIEW, Status.REVIEWED, Status.RE_REVIEW,
-            Status.RE_REVIEWED}
-
-
 def kinds_for_matter(matter: Matter) -> list[str]:
-    """The document kinds that make sense for the matter now, the most likely first (for the TUI chooser)."""
+    """The document kinds that make sense for the matter now, the most likely first (for the TUI chooser): the
+    notices the lifecycle table says the steps into this state call for, then the screening decision's notice,
+    then the others its record supports."""
     status = Status(matter.status)
     kinds: list[str] = []
 
-    def add(key: str) -> None:
-        if key not in kinds:
+    def add(key: str | None) -> None:
+        if key and key not in kinds:
             kinds.append(key)
 
-    if status == Status.REVIEW or status == Status.REVIEWED:
-        add("review_opinion")
-    if status in (Status.RE_REVIEW, Status.RE_REVIEWED):
-        add("re_review_opinion")
-    if status == Status.FOLLOWED_UP:
-        add("follow_up_record")
-    if status == Status.REPLIED or matter.reply_result:
-        add("handling_opinion")
-    if status in _HANDLING and matter.extension_days:
-        add("extension_notice")
-    if status in _HANDLING and matter.unit_id:
-        add("supervision_letter")
-    if matter.route in _SCREENING_NOTICE:
-        add(_SCREENING_NOTICE[matter.route])
-    if matter.unit_id and (status in _HANDLING or status in _REPLIED):
-        add("transfer_form")
-    if status in _REPLIED:
-        add("follow_up_record")
+    for t in TRANSITIONS:
+        if t.target == status and t.notice and (t.group != "screening" or matter.route == t.action.value):
+            add(t.notice)
+    if matter.route:
+        add(transition_for(matter.route).notice)
+    if matter.reply_result:
+        add(transition_for(Action.REPLY).notice)
+    handling = category_of(status) == Category.HANDLING
+    if handling and matter.extension_days:
+        add(transition_for(Action.EXTEND).notice)
+    if matter.unit_id and status in transition_for(Action.SUPERVISE).sources:
+        add(transition_for(Action.SUPERVISE).notice)
+    if matter.unit_id and category_of(status) in (Category.HANDLING, Category.ANSWERED, Category.IN_REVIEW):
+        add(transition_for(Action.ASSIGN).notice)
+    if category_of(status) in (Category.ANSWERED, Category.IN_REVIEW):
+        add(transition_for(Action.FOLLOW_UP).notice)
     add("registration_form")
     return kinds
 

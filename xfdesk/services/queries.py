@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from xfdesk.domain.deadlines import days_left
-from xfdesk.domain.glossary import FLAG_LABELS, Flag
+from xfdesk.domain.deadlines import days_left, state_label
+from xfdesk.domain.glossary import FLAG_LABELS, DeadlineState, Flag
 from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
 from xfdesk.domain.numbering import MatterRefRefused, resolve_matter_ref
 from xfdesk.domain.privacy import RESTRICTED_NAME, mask_id_number, mask_phone, may_see_identity
+from xfdesk.services.access import log_restricted_view
 from xfdesk.storage.models import ClockPause, Contact, Deadline, Document, Event, Matter, Petitioner, Unit
 
 OPEN_VALUES = sorted(s.value for s in OPEN_STATUSES)
@@ -58,12 +59,18 @@ class MatterRow:
     unit: str
     flags: list[str]
     is_restricted: bool
+    # years the due date was counted through without holiday data (weekends only): shown as 按周末推算
+    assumed_years: tuple[int, ...] = ()
+
+    @property
+    def due_assumed(self) -> bool:
+        return bool(self.assumed_years)
 
     def as_json(self) -> dict[str, Any]:
         return {
             "number": self.number, "summary": self.summary, "status": self.status, "status_label": self.status_label,
             "received_on": self.received_on.isoformat(), "due_on": self.due_on.isoformat() if self.due_on else None,
-            "days_left": self.days_left, "petitioner": self.petitioner, "village": self.village,
+            "due_assumed": self.due_assumed, "days_left": self.days_left, "petitioner": self.petitioner, "village": self.village,
             "category": self.category, "unit": self.unit, "flags": self.flags,
         }
 
@@ -94,7 +101,15 @@ def list_matters(ctx, *, status: str | None = None, overdue: bool = False, due_w
             q = q.order_by(col(Matter.id).desc())
         rows = session.exec(q.offset(offset).limit(limit)).all()
     role = operator.role if operator is not None else "clerk"
-    return [_row(m, p, unit or "", today, role) for m, p, unit in rows]
+    cal = ctx.calendar()
+    out = []
+    for m, p, unit in rows:
+        row = _row(m, p, unit or "", today, role)
+        if row.due_on is not None:
+            row.assumed_years = tuple(cal.missing_years(range(min(m.received_on, row.due_on).year,
+                                                              row.due_on.year + 1)))
+        out.append(row)
+    return out
 
 
 def count_listed(ctx, *, status: str | None = None, overdue: bool = False) -> int:  # noqa: ANN001
@@ -144,7 +159,7 @@ def matter_detail(ctx, matter_ref: int | str, operator=None) -> dict[str, Any] |
     """Everything about one matter, as plain data (the JSON of ``xfdesk matter show`` and the TUI detail).
 
     A restricted matter's petitioner is ``None`` unless the operator is the office head; every view of a
-    restricted matter is logged (through ``services.access`` when it is installed).
+    restricted matter is logged (``services.access``).
     """
     today = ctx.today()
     role = operator.role if operator is not None else "clerk"
@@ -165,7 +180,6 @@ def matter_detail(ctx, matter_ref: int | str, operator=None) -> dict[str, Any] |
         _log_restricted_view(ctx, operator, m)
     visible = may_see_identity(role, m.is_restricted)
     profile = ctx.profile
-    limits = profile.limits
     return {
         "number": m.number,
         "status": m.status,
@@ -197,10 +211,11 @@ def matter_detail(ctx, matter_ref: int | str, operator=None) -> dict[str, Any] |
         },
         "deadlines": {d.name: d.due_on.isoformat() for d in deadlines if d.state != "cancelled"},
         "deadline_details": [
-            {"name": d.name, "label": limits[d.name].label if d.name in limits else d.name,
+            {"name": d.name, "label": profile.clock_label(d.name, m.kind),
              "kind": d.kind, "start_on": d.start_on.isoformat(), "due_on": d.due_on.isoformat(), "state": d.state,
+             "state_label": state_label(d.kind, d.state, d.due_on, today),
              "ended_on": d.ended_on.isoformat() if d.ended_on else None, "on_time": d.on_time,
-             "days_left": days_left(d.due_on, today) if d.state == "open" else None,
+             "days_left": days_left(d.due_on, today) if d.state == DeadlineState.OPEN else None,
              "extension_days": d.extension_days, "paused_days": d.paused_days, "assumed": d.assumed,
              "basis": d.basis}
             for d in deadlines
@@ -219,9 +234,6 @@ def matter_detail(ctx, matter_ref: int | str, operator=None) -> dict[str, Any] |
 
 
 def _log_restricted_view(ctx, operator, matter: Matter) -> None:  # noqa: ANN001
-    try:
-        from xfdesk.services.access import log_restricted_view
-    except ImportError:
-        return
+    """Every view of a restricted matter is logged; a failure to log is an error, never skipped silently."""
     with ctx.db.write() as session:
         log_restricted_view(session, operator, matter)

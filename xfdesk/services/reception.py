@@ -14,9 +14,10 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from xfdesk.domain.glossary import Channel, Role
-from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
+from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
 from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
 from xfdesk.domain.reception import (
+    rule_from_settings,
     ABSENT,
     ACTIVE_STATES,
     APPOINTMENT_STATES,
@@ -39,7 +40,11 @@ from xfdesk.domain.reception import (
 )
 from xfdesk.domain.records import ContactInput
 from xfdesk.services.context import write_setting
+from xfdesk.services.documents import issue_day_set, issue_document, print_document
 from xfdesk.services.events import record_event
+from xfdesk.services.handling import assign_in
+from xfdesk.services.lifecycle import transition
+from xfdesk.services.supervision import supervise_in
 from xfdesk.services.reference import read_data
 from xfdesk.storage.models import (
     Appointment,
@@ -64,25 +69,8 @@ __all__ = [
 
 
 def reception_rule(ctx) -> ReceptionRule:  # noqa: ANN001
-    s = ctx.settings
-    start = str(s.extra.get("reception_start", "09:00"))
-    try:
-        start_time = dt.time.fromisoformat(start)
-    except ValueError:
-        raise ReceptionRuleError(f"接访开始时间格式不对：“{start}”，应为 09:00") from None
-    # settings may have been typed in by hand (a settings file, an import): numbers as text are accepted
-    values = {}
-    for key, label in (("reception_weekday", "接访星期"), ("reception_day_of_month", "每月接访日"),
-                       ("reception_leaders_per_day", "每日接访领导人数"), ("reception_slots", "约访时段数"),
-                       ("reception_slot_minutes", "每段分钟数")):
-        raw = getattr(s, key)
-        try:
-            values[key] = None if raw in (None, "", 0, "0") and key == "reception_day_of_month" else int(raw)
-        except (TypeError, ValueError):
-            raise ReceptionRuleError(f"设置“{label}”（{key}）不是数字：{raw!r}") from None
-    return ReceptionRule(weekday=values["reception_weekday"], day_of_month=values["reception_day_of_month"],
-                         leaders_per_day=values["reception_leaders_per_day"], slots=values["reception_slots"],
-                         slot_minutes=values["reception_slot_minutes"], start=start_time)
+    """The office's reception rule, from its settings (``domain.reception.rule_from_settings``)."""
+    return rule_from_settings(ctx.settings)
 
 
 WEEKDAY_NAMES = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -797,8 +785,6 @@ def record_instruction(ctx, operator, appointment_id: int, instruction: str, uni
                        due_on: dt.date | None, *, issue_documents: bool = True) -> InstructionOutcome:
     """领导批示: stored on the booking, the matter moves on to 交办 (first unit responsible) with the due date, and
     each unit gets a 督办 (event now, 督办通知书 issued right after the commit)."""
-    from xfdesk.services.lifecycle import transition
-
     instruction = instruction.strip()
     unit_ids = list(dict.fromkeys(unit_ids))
     with ctx.db.write() as session:
@@ -830,39 +816,35 @@ def record_instruction(ctx, operator, appointment_id: int, instruction: str, uni
         appt.instruction = instruction
         session.add(appt)
         events = []
-        unit_names = "、".join(u.name for u in units)
+        # the lifecycle's own cores: 受理 and 交办 as the table allows them, then a 督办 per unit
+        on = row.day if row.day >= matter.received_on else None
+        source = {"appointment_id": appt.id, "units": [u.id for u in units], "due_on": due_on.isoformat()}
         for action in instruction_actions(matter.status):
-            ev = transition(session, ctx, operator, matter, action, reason=f"{leader_name}接访批示",
-                            on=row.day if row.day >= matter.received_on else None,
-                            changes={"unit_id": units[0].id},
-                            data={"appointment_id": appt.id, "units": [u.id for u in units],
-                                  "due_on": due_on.isoformat()})
-            events.append(ev)
+            if action == Action.ASSIGN:
+                events.append(assign_in(session, ctx, operator, matter, units[0].id, on=on,
+                                        note=f"{leader_name}接访批示"))
+            else:
+                events.append(transition(session, ctx, operator, matter, action, reason=f"{leader_name}接访批示",
+                                         on=on, data=source))
         payload = {"appointment_id": appt.id, "day": row.day.isoformat(), "leader_id": appt.leader_id,
                    "leader": leader_name, "units": [{"id": u.id, "name": u.name} for u in units],
                    "due_on": due_on.isoformat()}
         events.append(record_event(session, operator, "leader_instruction", matter_id=matter.id,
                                    note=instruction, data=payload))
         for unit in units:
-            events.append(record_event(
-                session, operator, "supervise", matter_id=matter.id,
+            events.append(supervise_in(
+                session, ctx, operator, matter, unit_id=unit.id, due_on=due_on,
                 note=f"落实{leader_name}批示，请{unit.name}于{due_on.year}年{due_on.month}月{due_on.day}日前办结并报告",
-                data={"unit_id": unit.id, "unit": unit.name, "due_on": due_on.isoformat(),
-                      "source": "leader_instruction", "appointment_id": appt.id, "instruction": instruction}))
+                data={"source": "leader_instruction", "appointment_id": appt.id, "instruction": instruction}))
         session.flush()
         outcome = InstructionOutcome(appt.id, matter.id, matter.status, [e.id for e in events],
                                      [u.id for u in units])
-        note_units = unit_names
     if issue_documents:
         try:
-            from xfdesk.services.documents import issue_document
-
             for uid in outcome.unit_ids:
                 outcome.documents.append(issue_document(ctx, operator, "supervision_notice",
                                                         matter_id=outcome.matter_id, reception_day_id=row.id,
                                                         unit_id=uid, appointment_id=outcome.appointment_id))
-        except ImportError:
-            outcome.document_error = f"文书功能尚未就绪，督办通知书（{note_units}）请稍后补打"
         except Exception as exc:  # the instruction is saved; the notice can be printed again from the day
             outcome.document_error = f"督办通知书未能生成：{exc}（批示和督办已保存，通知书请稍后在文书功能中补出）"
         if outcome.document_error:
@@ -913,8 +895,6 @@ def print_day_set(ctx, operator, day: dt.date | int, *, send: bool = True) -> Da
     week's 接访安排表 (through the documents feature). The set already issued is reprinted as it is while the
     bookings are the same; after a booking or a cancellation a new set is issued — numbers are never taken twice
     for nothing."""
-    from xfdesk.services.documents import issue_day_set, print_document
-
     view = day_view(ctx, day, operator=operator)
     with ctx.db.read() as session:
         docs = list(session.exec(select(Document).where(Document.reception_day_id == view.id,

@@ -11,15 +11,16 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from xfdesk.domain.glossary import Flag, MatterKind
-from xfdesk.domain.lifecycle import DeadlineKind, Status
+from xfdesk.domain.glossary import Flag
+from xfdesk.domain.privacy import is_restricted_kind
+from xfdesk.domain.lifecycle import REGISTER_ACTION, Status
 from xfdesk.domain.names import name_initials
 from xfdesk.domain.numbering import MATTER_SERIES, matter_number
 from xfdesk.domain.records import ContactInput, PetitionerInput
 from xfdesk.domain.validation import ValidationFailed, validate_contact
 from xfdesk.services import reference
 from xfdesk.services.events import record_event
-from xfdesk.services.lifecycle import start_deadline
+from xfdesk.services.lifecycle import start_matter
 from xfdesk.storage.models import Contact, ContactPetitioner, Matter, Petitioner, now
 from xfdesk.storage.numbering import next_number
 
@@ -90,14 +91,11 @@ def register_contact_in(session: Session, ctx, operator, contact: ContactInput, 
             setattr(matter, Flag(flag).value, True)
         matter.is_group = matter.is_group or contact.headcount >= GROUP_HEADCOUNT
         matter.is_repeat = matter.is_repeat or m.repeat_of_id is not None
-        matter.is_restricted = matter.is_restricted or m.kind == MatterKind.ACCUSATION
+        matter.is_restricted = matter.is_restricted or is_restricted_kind(m.kind)
         session.add(matter)
         session.flush()
-        clocks = [start_deadline(session, ctx, matter, name, received_on, new_matter=True)
-                  for name in ("notice", "dispatch")]
-        dues = [d.due_on for d in clocks if d is not None and d.kind == DeadlineKind.DUTY]
-        matter.due_on = min(dues) if dues else None
-        record_event(session, operator, "register", matter_id=matter.id, contact_id=row.id,
+        start_matter(session, ctx, matter, received_on)
+        record_event(session, operator, REGISTER_ACTION, matter_id=matter.id, contact_id=row.id,
                      to_status=matter.status, note=m.summary,
                      data={"channel": contact.channel, "headcount": contact.headcount,
                            **({"repeat_of": m.repeat_of_id} if m.repeat_of_id else {})},

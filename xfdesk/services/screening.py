@@ -15,18 +15,16 @@ from sqlmodel import Session, col, select
 from xfdesk.domain import screening as rules
 from xfdesk.domain.deadlines import days_left
 from xfdesk.domain.glossary import Flag, FLAG_LABELS, MatterKind
-from xfdesk.domain.lifecycle import Action, Status
+from xfdesk.domain.lifecycle import NOTICE, Action, Status
 from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
 from xfdesk.services import reference
-from xfdesk.services.lifecycle import find_for_update, refresh_due_on, start_deadline, transition
+from xfdesk.services.lifecycle import find_for_update, transition
 from xfdesk.storage.models import ContactPetitioner, Deadline, Event, Matter, Petitioner, Review
-
-FAST_TRACK_CLOCKS = ("fast_meet", "fast_facts", "fast_reply")  # 初访速办: limits in the rule profile
 
 
 def load_reasons(ctx) -> rules.ReasonList:  # noqa: ANN001
     """The office's reasons list (data/reasons.toml; the office's own copy wins)."""
-    return rules.reasons_from_mapping(reference.read_data(ctx.home, "reasons.toml"))
+    return rules.reasons_from_mapping(reference.read_data(ctx.home, ctx.profile.reasons))
 
 
 # ── the queue ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -56,7 +54,7 @@ def screening_queue(ctx, operator, *, limit: int = 500) -> list[QueueRow]:  # no
         ).all()
         ids = [m.id for m, _ in rows]
         notices = {d.matter_id: d.due_on for d in session.exec(
-            select(Deadline).where(col(Deadline.matter_id).in_(ids), Deadline.name == "notice"))} if ids else {}
+            select(Deadline).where(col(Deadline.matter_id).in_(ids), Deadline.name == NOTICE))} if ids else {}
     out = []
     for m, p in rows:
         visible = may_see_identity(operator.role, m.is_restricted)
@@ -99,9 +97,14 @@ def load_history(session: Session, matter: Matter, operator=None) -> tuple[rules
     for r in session.exec(select(Review).where(col(Review.matter_id).in_(ids))):
         reviews.setdefault(r.matter_id, []).append(rules.PastReview(r.level, r.requested_on, r.concluded_on,
                                                                      r.result))
+    agreements: dict[int, dt.date] = {}
+    for matter_id, at in session.exec(select(Event.matter_id, Event.at).where(
+            col(Event.matter_id).in_(ids), Event.action == Action.MEDIATION_AGREED.value)):
+        agreements[matter_id] = max(agreements.get(matter_id, at.date()), at.date())
     history = [
         rules.PastMatter(m.id, m.number, m.summary, m.status, m.received_on, m.contact_id, m.is_litigation,
-                         m.closed_on, tuple(deadlines.get(m.id, ())), tuple(reviews.get(m.id, ())))
+                         m.closed_on, tuple(deadlines.get(m.id, ())), tuple(reviews.get(m.id, ())),
+                         agreements.get(m.id))
         for m in session.exec(select(Matter).where(col(Matter.id).in_(ids)).order_by(Matter.received_on))
     ]
     return candidate, history
@@ -110,9 +113,10 @@ def load_history(session: Session, matter: Matter, operator=None) -> tuple[rules
 def suggestions_for(ctx, matter_ref: int | str, operator=None) -> list[rules.Suggestion]:  # noqa: ANN001
     """The routes the record supports for this matter, with their evidence (empty when nothing applies).
     With ``operator``: only evidence that operator may see (see ``load_history``)."""
+    reasons = load_reasons(ctx)
     with ctx.db.read() as session:
         matter = find_for_update(session, matter_ref)
-        return rules.suggest(*load_history(session, matter, operator))
+        return rules.suggest(*load_history(session, matter, operator), reasons=reasons)
 
 
 def is_first_time(session: Session, matter: Matter) -> bool:
@@ -131,55 +135,57 @@ def screen_matter(ctx, operator, matter_ref: int | str, *, kind: str | None, rou
                   legal_channel: str | None = None, suggestions: Sequence[rules.Suggestion] | None = None,
                   on: dt.date | None = None) -> Event:
     """Record the 甄别 decision. ``suggestions``: what the clerk was shown (None: computed now, so the record holds
-    them either way). Raises ScreeningRefused/TransitionRefused with a Chinese message; nothing is written then."""
+    them either way). Raises ScreeningRefused/TransitionRefused with a Chinese message; nothing is written then.
+
+    The 受理告知 clock keeps running until the written notice is issued or delivered on the spot."""
     reasons = load_reasons(ctx)
     with ctx.db.write() as session:
-        matter = find_for_update(session, matter_ref)
-        if matter.status != Status.REGISTERED.value:
-            # the table would refuse too; say it in screening words
-            raise rules.ScreeningRefused(f"事项 {matter.number} 已经甄别过，不能再次甄别")
-        shown = (list(suggestions) if suggestions is not None
-                 else rules.suggest(*load_history(session, matter, operator)))
-        decision = rules.check_decision(reasons, kind=kind, route=route, reason_code=reason_code,
-                                        reason_text=reason_text, forwarded_to=forwarded_to,
-                                        legal_channel=legal_channel, suggestions=shown)
-        changes: dict = {"kind": decision.kind.value, "route_basis": decision.reason.basis,
-                         "forwarded_to": decision.forwarded_to}
-        if decision.restricted:
-            changes["is_restricted"] = True
-        fast = (decision.route == Action.ACCEPT and ctx.settings.fast_track and is_first_time(session, matter))
-        if fast:
-            changes["is_fast_track"] = True
-        data = {
-            "kind": decision.kind.value,
-            "reason_code": decision.reason.code,
-            "reason_label": decision.reason.label,
-            "reason_text": decision.reason_text,
-            "basis": decision.reason.basis,
-            "suggestions": [s.to_data() for s in shown],
-            "suggestion_outcome": decision.suggestion_outcome,
-        }
-        if decision.forwarded_to:
-            data["forwarded_to"] = decision.forwarded_to
-        if decision.legal_channel:
-            data["legal_channel"] = decision.legal_channel
-        if fast:
-            data["fast_track"] = True
-        event = transition(session, ctx, operator, matter, decision.route, reason=decision.note, on=on,
-                           data=data, changes=changes)
-        if fast:
-            start_fast_track(session, ctx, matter, on or ctx.today())
-        return event
+        return screen_in(session, ctx, operator, find_for_update(session, matter_ref), reasons, kind=kind,
+                         route=route, reason_code=reason_code, reason_text=reason_text, forwarded_to=forwarded_to,
+                         legal_channel=legal_channel, suggestions=suggestions, on=on)
 
 
-def start_fast_track(session: Session, ctx, matter: Matter, start_on: dt.date) -> list[Deadline]:  # noqa: ANN001
-    """Start the 速办 clocks (见面/查清/答复) that are not running yet; the profile decides their lengths."""
-    running = set(session.exec(select(Deadline.name).where(Deadline.matter_id == matter.id,
-                                                           Deadline.state == "open")))
-    started = [d for name in FAST_TRACK_CLOCKS if name not in running
-               if (d := start_deadline(session, ctx, matter, name, start_on)) is not None]
-    refresh_due_on(session, matter)
-    return started
+def screen_in(session: Session, ctx, operator, matter: Matter, reasons: rules.ReasonList, *,  # noqa: ANN001
+              kind: str | None, route: Action | str, reason_code: str, reason_text: str = "",
+              forwarded_to: str | None = None, legal_channel: str | None = None,
+              suggestions: Sequence[rules.Suggestion] | None = None, on: dt.date | None = None,
+              at: dt.datetime | None = None, fast_track: bool | None = None) -> Event:
+    """The screening decision inside the caller's transaction (the demo writes its history through it).
+    ``fast_track``: put an accepted first-time matter on 速办 (None: as the office's setting says)."""
+    if matter.status != Status.REGISTERED.value:
+        # the table would refuse too; say it in screening words
+        raise rules.ScreeningRefused(f"事项 {matter.number} 已经甄别过，不能再次甄别")
+    shown = (list(suggestions) if suggestions is not None
+             else rules.suggest(*load_history(session, matter, operator), reasons=reasons))
+    decision = rules.check_decision(reasons, kind=kind, route=route, reason_code=reason_code,
+                                    reason_text=reason_text, forwarded_to=forwarded_to,
+                                    legal_channel=legal_channel, suggestions=shown)
+    changes: dict = {"kind": decision.kind.value, "route_basis": decision.reason.basis,
+                     "forwarded_to": decision.forwarded_to}
+    if decision.restricted:
+        changes["is_restricted"] = True
+    wanted = ctx.settings.fast_track if fast_track is None else fast_track
+    fast = decision.route == Action.ACCEPT and wanted and is_first_time(session, matter)
+    if fast:
+        changes["is_fast_track"] = True
+    data = {
+        "kind": decision.kind.value,
+        "reason_code": decision.reason.code,
+        "reason_label": decision.reason.label,
+        "reason_text": decision.reason_text,
+        "basis": decision.reason.basis,
+        "suggestions": [s.to_data() for s in shown],
+        "suggestion_outcome": decision.suggestion_outcome,
+    }
+    if decision.forwarded_to:
+        data["forwarded_to"] = decision.forwarded_to
+    if decision.legal_channel:
+        data["legal_channel"] = decision.legal_channel
+    if fast:
+        data["fast_track"] = True
+    # the table starts the 速办 clocks of an accepted matter that is on 速办 (``fast_starts``)
+    return transition(session, ctx, operator, matter, decision.route, reason=decision.note, on=on, at=at,
+                      data=data, changes=changes)
 
 
 def kind_choices() -> list[str]:

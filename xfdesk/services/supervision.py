@@ -13,16 +13,29 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from xfdesk.domain.deadlines import days_left
-from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status, TransitionRefused
-from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
-from xfdesk.services.events import record_event
-from xfdesk.services.lifecycle import find_for_update
-from xfdesk.storage.models import Deadline, Event, Matter, Petitioner, Unit, now
+from sqlmodel import Session
 
-SUPERVISE = "supervise"
+from xfdesk.domain.deadlines import days_left
+from xfdesk.domain.glossary import DeadlineState
+from xfdesk.domain.lifecycle import (
+    BEING_HANDLED_STATUSES,
+    STATUS_LABELS,
+    Action,
+    DateRefused,
+    DeadlineKind,
+    Status,
+    TransitionRefused,
+    is_open,
+    transition_for,
+)
+from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
+from xfdesk.services.documents import issue_document
+from xfdesk.services.lifecycle import find_for_update, transition
+from xfdesk.storage.models import Deadline, Event, Matter, Petitioner, Unit
+
+SUPERVISE = Action.SUPERVISE.value
 NO_UNIT = "（未交办）"
-LETTER_KIND = "supervision_letter"
+LETTER_KIND = transition_for(Action.SUPERVISE).notice
 
 
 @dataclass(frozen=True)
@@ -71,7 +84,7 @@ def supervision_board(ctx, operator, *, within_days: int | None = None) -> list[
     if within < 0:
         raise TransitionRefused("天数不能为负数")
     horizon = today + dt.timedelta(days=within)
-    open_values = [s.value for s in OPEN_STATUSES if s != Status.REGISTERED]
+    open_values = [s.value for s in BEING_HANDLED_STATUSES]
     with ctx.db.read() as session:
         rows = session.exec(
             select(Matter, Petitioner, Unit)
@@ -84,8 +97,8 @@ def supervision_board(ctx, operator, *, within_days: int | None = None) -> list[
         issued: dict[int, list[dt.datetime]] = {}
         nearest: dict[int, Deadline] = {}
         if ids:
-            for d in session.exec(select(Deadline).where(col(Deadline.matter_id).in_(ids), Deadline.state == "open",
-                                                         Deadline.kind == "duty")):
+            for d in session.exec(select(Deadline).where(col(Deadline.matter_id).in_(ids), Deadline.state == DeadlineState.OPEN.value,
+                                                         Deadline.kind == DeadlineKind.DUTY.value)):
                 if d.matter_id not in nearest or d.due_on < nearest[d.matter_id].due_on:
                     nearest[d.matter_id] = d
             for matter_id, at in session.exec(select(Event.matter_id, Event.at).where(
@@ -106,8 +119,7 @@ def supervision_board(ctx, operator, *, within_days: int | None = None) -> list[
 def _clock_label(ctx, d: Deadline | None) -> str:  # noqa: ANN001
     if d is None:
         return ""
-    limit = ctx.profile.limits.get(d.name)
-    return limit.label if limit else d.name
+    return ctx.profile.clock_label(d.name)
 
 
 @dataclass(frozen=True)
@@ -122,45 +134,46 @@ def _cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def issue_supervision(ctx, operator, matter_ref: int | str, *, note: str, due_on: dt.date,  # noqa: ANN001
-                      letter: bool = True) -> SupervisionResult:
-    """督办 a matter's responsible unit: the requirement (``note``) and the date to report back by (``due_on``)."""
+def supervise_in(session: Session, ctx, operator, matter: Matter, *, note: str, due_on: dt.date,  # noqa: ANN001
+                 unit_id: int | None = None, data: dict[str, Any] | None = None) -> Event:
+    """The 督办 event inside the caller's transaction (the leader's 批示 督办s each unit it names through it)."""
     text = (note or "").strip()
     if not text:
         raise TransitionRefused("请填写督办要求")
     today = ctx.today()
     if due_on < today:
-        raise TransitionRefused("反馈期限不能早于今天")
+        raise DateRefused("反馈期限不能早于今天")
+    if matter.status == Status.REGISTERED.value:
+        raise TransitionRefused("事项尚未甄别，不能督办")
+    if not is_open(matter.status):
+        raise TransitionRefused(f"事项当前状态为“{STATUS_LABELS[Status(matter.status)]}”，无需督办")
+    if matter.unit_id is None:
+        raise TransitionRefused("事项尚未交办责任单位，不能督办")
+    unit = session.get(Unit, unit_id or matter.unit_id) if (unit_id or matter.unit_id) else None
+    payload: dict[str, Any] = {"unit_id": unit.id if unit else None, "unit": unit.name if unit else "",
+                               "due_on": due_on.isoformat(), **(data or {})}
+    if matter.due_on is not None:
+        payload["matter_due_on"] = matter.due_on.isoformat()
+        payload["days_left"] = days_left(matter.due_on, today)
+    return transition(session, ctx, operator, matter, Action.SUPERVISE, reason=text, data=payload)
+
+
+def issue_supervision(ctx, operator, matter_ref: int | str, *, note: str, due_on: dt.date,  # noqa: ANN001
+                      letter: bool = True) -> SupervisionResult:
+    """督办 a matter's responsible unit: the requirement (``note``) and the date to report back by (``due_on``)."""
     with ctx.db.write() as session:
         matter = find_for_update(session, matter_ref)
-        if matter.status == Status.REGISTERED.value:
-            raise TransitionRefused("事项尚未甄别，不能督办")
-        if Status(matter.status) not in OPEN_STATUSES:
-            raise TransitionRefused(f"事项当前状态为“{STATUS_LABELS[Status(matter.status)]}”，无需督办")
-        if matter.unit_id is None:
-            raise TransitionRefused("事项尚未交办责任单位，不能督办")
-        unit = session.get(Unit, matter.unit_id)
-        data: dict[str, Any] = {"unit_id": unit.id, "unit": unit.name, "due_on": due_on.isoformat()}
-        if matter.due_on is not None:
-            data["matter_due_on"] = matter.due_on.isoformat()
-            data["days_left"] = days_left(matter.due_on, today)
-        event = record_event(session, operator, SUPERVISE, matter_id=matter.id, note=text, data=data,
-                             at=dt.datetime.combine(today, now().time()))
+        event = supervise_in(session, ctx, operator, matter, note=note, due_on=due_on)
         session.flush()
-        event_id, matter_id, unit_id = event.id, matter.id, unit.id
+        event_id, matter_id, unit_id = event.id, matter.id, matter.unit_id
     if not letter:
         return SupervisionResult(event_id, None, None, "督办已记录")
     try:
-        from xfdesk.services.documents import issue_document
-    except ImportError:
-        return SupervisionResult(event_id, None, None, "督办已记录；文书模块尚未安装，督办函请稍后出具")
-    try:
         doc = issue_document(ctx, operator, LETTER_KIND, matter_id=matter_id, unit_id=unit_id,
-                             extra={"督办要求": text, "反馈期限": _cn_date(due_on)})
+                             extra={"督办要求": note.strip(), "反馈期限": _cn_date(due_on)})
     except Exception as exc:  # noqa: BLE001 — the 督办 stands; the letter can be issued again later
         return SupervisionResult(event_id, None, None, f"督办已记录，但督办函未能生成：{exc}")
-    number = getattr(doc, "number_text", None)
-    return SupervisionResult(event_id, getattr(doc, "id", None), number, f"督办已记录，已生成督办函 {number or ''}")
+    return SupervisionResult(event_id, doc.id, doc.number_text, f"督办已记录，已生成督办函 {doc.number_text}")
 
 
 @dataclass(frozen=True)
@@ -193,5 +206,5 @@ def issued_supervisions(ctx, *, matter_ref: int | str | None = None, unit_id: in
         due = ev.data.get("due_on")
         out.append(IssuedSupervision(ev.id, m.id, m.number, m.summary, ev.data.get("unit", ""), ev.at.date(),
                                      ev.actor, ev.note, dt.date.fromisoformat(due) if due else None,
-                                     Status(m.status) not in OPEN_STATUSES))
+                                     not is_open(m.status)))
     return out

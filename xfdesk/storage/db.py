@@ -27,11 +27,11 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError as SqlDatabaseError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from xfdesk.domain.backups import age_text
-from xfdesk.domain.errors import Refused
+from xfdesk.domain.errors import DatabaseBusy, Refused
 from xfdesk.paths import Home
 from xfdesk.storage import backup as backups
 
@@ -85,31 +85,6 @@ def damage_message(home: Home | None, problem: str) -> str:
     return "".join(lines)
 
 
-class DatabaseBusy(Refused):
-    """Other desks held the database for longer than a save may wait; nothing of this save was written."""
-
-    def __init__(self, message: str = "数据库正忙（其他接待台正在保存），等待超时，本次未保存任何内容；"
-                                      "已填写的内容仍在，请稍候再保存"):
-        super().__init__(message)
-
-
-def is_busy_error(exc: BaseException) -> bool:
-    """A lock that was not granted in time: SQLite's "database is locked"/"busy", PostgreSQL's lock timeout
-    (55P03) or deadlock (40P01). Anything else is a real error."""
-    if isinstance(exc, DatabaseBusy):
-        return True
-    if isinstance(exc, DBAPIError):
-        orig = exc.orig
-        if isinstance(orig, sqlite3.OperationalError):
-            text = str(orig).lower()
-            return "locked" in text or "busy" in text
-        return getattr(orig, "sqlstate", None) in ("55P03", "40P01")
-    if isinstance(exc, sqlite3.OperationalError):
-        text = str(exc).lower()
-        return "locked" in text or "busy" in text
-    return False
-
-
 class Database:
     """One database of one office: the engine plus read and write sessions."""
 
@@ -132,22 +107,25 @@ class Database:
             try:
                 yield session
             except OperationalError as exc:
-                if is_busy_error(exc):
-                    raise DatabaseBusy("数据库正忙（其他接待台正在保存），请稍候再试") from exc
+                if is_lock_error(exc):
+                    raise DatabaseBusy() from exc
                 raise
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back entirely on any exception. A lock not
-        granted within ``write_wait_s`` becomes ``DatabaseBusy`` (after the rollback)."""
+        """One transaction: committed when the block ends, rolled back entirely on any exception. A lock held by
+        another desk past the busy timeout is ``DatabaseBusy`` (a refusal the user can act on: try again)."""
         with Session(self._write_engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
-            except BaseException as exc:
+            except OperationalError as exc:
                 session.rollback()
-                if not isinstance(exc, DatabaseBusy) and is_busy_error(exc):
+                if is_lock_error(exc):
                     raise DatabaseBusy() from exc
+                raise
+            except BaseException:
+                session.rollback()
                 raise
 
     def dispose(self) -> None:
@@ -161,6 +139,21 @@ class Database:
 
             with self.engine.begin() as conn:
                 search_sqlite.refresh_statistics(conn)
+
+
+# SQLite's primary result codes for "the database is locked by someone else" (extended codes keep them in the low
+# byte); PostgreSQL's SQLSTATEs for a lock not granted, a deadlock, a serialization failure.
+_SQLITE_LOCK_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_PG_LOCK_STATES = {"55P03", "40P01", "40001"}
+
+
+def is_lock_error(exc: OperationalError) -> bool:
+    """Whether a driver error means "locked by someone else": by the driver's error code, not its text."""
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return (code & 0xFF) in _SQLITE_LOCK_CODES
+    return getattr(orig, "sqlstate", None) in _PG_LOCK_STATES
 
 
 def _configure_sqlite(engine: Engine, wait_s: float) -> None:
@@ -206,7 +199,7 @@ def _retry_busy(statement, wait_s: float, *, max_pause: float = 0.2) -> None:  #
             statement()
             return
         except sqlite3.OperationalError as exc:
-            if not is_busy_error(exc):
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _SQLITE_LOCK_CODES:
                 raise
             if time.monotonic() >= deadline:
                 raise DatabaseBusy() from exc

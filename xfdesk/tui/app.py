@@ -4,10 +4,8 @@ Start-up order (first paint must not wait for the database): the home screen is 
 "正在打开数据库" line; a thread worker then opens the office database (migrations, reference data); the operator is
 asked (remembered: next time it is one Enter); an unsaved registration draft is offered for restore.
 
-Other screens hook in through two lists, so adding a command is one line each:
-- ``DESK_COMMANDS``: ``DeskCommand(id, Chinese title, ascii aliases, callback, key)`` entries for the ctrl+p palette
-  (found by Chinese title, by its pinyin initials, or by an alias) and for the F1 help;
-- ``HELP_SCREENS``: screen classes whose ``BINDINGS`` (and ``HELP`` text) the F1 help describes.
+Other screens hook in through two lists in ``tui.commands`` (``DESK_COMMANDS`` for the ctrl+p palette and the F1
+help, ``HELP_SCREENS`` for the screens the help describes), so adding a command is one line each.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,98 +26,15 @@ from textual.widgets.option_list import Option
 
 from xfdesk.paths import Home
 
+# The palette's commands and the screens the F1 help describes live in ``tui.commands`` (the help screen reads them
+# there, so it needs nothing from this module).
+from xfdesk.tui.commands import DESK_COMMANDS, HELP_SCREENS, DeskCommand, command_keys, match_command
+
 if TYPE_CHECKING:
     from xfdesk.services.context import AppContext, Operator
 
 
-@dataclass(frozen=True)
-class DeskCommand:
-    id: str
-    title: str  # Chinese, as shown in the palette and the help
-    aliases: tuple[str, ...]  # ASCII ways to find it when the IME misbehaves (pinyin initials of the title also work)
-    run: Callable[[XfdeskApp], Any]
-    key: str = ""  # the key that does the same, shown in the palette and the help
-    needs_db: bool = True
-
-
-def _screen(module: str, cls: str, **kwargs: Any) -> Callable[[XfdeskApp], Any]:
-    """A palette callback that opens a screen from a module imported only when used."""
-
-    def run(app: XfdeskApp) -> None:
-        app.open_screen(module, cls, **kwargs)
-
-    return run
-
-
-DESK_COMMANDS: list[DeskCommand] = [
-    DeskCommand("register", "登记来访", ("dj", "new", "register"), lambda app: app.action_register(), "F2"),
-    DeskCommand("search", "综合查询", ("cx", "search", "find"), lambda app: app.action_search(), "F3"),
-    DeskCommand("home", "返回首页", ("sy", "home"), lambda app: app.action_home(), "F10"),
-    DeskCommand("reception", "领导接访日（排班、约访、接访记录）", ("jfr", "ldjf", "reception", "schedule"),
-                lambda app: app.action_reception(), "F6"),
-    DeskCommand("screening", "甄别队列（待甄别事项、系统建议）", ("zb", "sl", "screen", "screening"),
-                lambda app: app.action_screening(), "F4"),
-    DeskCommand("supervision", "督办看板（超期、临期事项）", ("db", "supervise", "overdue"),
-                lambda app: app.action_supervision(), "F8"),
-    DeskCommand("refresh", "刷新首页", ("sx", "refresh"), lambda app: app.action_refresh_home()),
-    DeskCommand("operator", "更换接待人", ("jdr", "user", "operator"), lambda app: app.action_change_operator()),
-    DeskCommand("help", "帮助（按键说明）", ("bz", "help"), lambda app: app.action_help(), "F1", needs_db=False),
-    DeskCommand("quit", "退出", ("tc", "quit", "exit"), lambda app: app.exit(), "Ctrl+Q", needs_db=False),
-]
-
-# Filled lazily (screens import textual widgets; the help screen imports them when it opens).
-HELP_SCREENS: list[tuple[str, str]] = [
-    ("xfdesk.tui.screens.home", "HomeScreen"),
-    ("xfdesk.tui.screens.register", "RegisterScreen"),
-    ("xfdesk.tui.screens.search", "SearchScreen"),
-    ("xfdesk.tui.screens.matter", "MatterScreen"),
-    ("xfdesk.tui.screens.person", "PersonScreen"),
-    ("xfdesk.tui.screens.operator", "OperatorScreen"),
-    ("xfdesk.tui.screens.reception", "ReceptionCalendarScreen"),
-    ("xfdesk.tui.screens.screening", "ScreeningQueueScreen"),
-    ("xfdesk.tui.screens.screening", "ScreeningDecisionScreen"),
-    ("xfdesk.tui.screens.handling", "HandlingScreen"),
-    ("xfdesk.tui.screens.supervision", "SupervisionScreen"),
-    ("xfdesk.tui.screens.reception", "ReceptionDayScreen"),
-    ("xfdesk.tui.screens.reception", "SessionScreen"),
-    ("xfdesk.tui.screens.reception", "BookMatterScreen"),
-    ("xfdesk.tui.screens.reception_setup", "LeadersScreen"),
-    ("xfdesk.tui.screens.reception_setup", "RuleScreen"),
-]
-
-
-def command_keys(command: DeskCommand) -> list[str]:
-    """Everything a palette query may match: the title, its pinyin initials, the aliases."""
-    from xfdesk.domain.names import name_initials
-
-    return [command.title, name_initials(command.title), *command.aliases]
-
-
-def match_command(query: str, command: DeskCommand) -> float:
-    """0 (no match) … 1. ASCII queries match pinyin initials or aliases by prefix; Chinese by characters in order."""
-    q = query.strip().lower()
-    if not q:
-        return 0.0
-    keys = command_keys(command)
-    if q.isascii():
-        best = 0.0
-        for key in keys[1:]:
-            key = key.lower()
-            if key == q:
-                best = max(best, 1.0)
-            elif key.startswith(q):
-                best = max(best, 0.6 + 0.4 * len(q) / len(key))
-        return best
-    title = command.title
-    if q in title:
-        return 0.7 + 0.3 * len(q) / len(title)
-    pos = 0
-    for ch in q:
-        pos = title.find(ch, pos)
-        if pos < 0:
-            return 0.0
-        pos += 1
-    return 0.5
+__all__ = ["DESK_COMMANDS", "HELP_SCREENS", "DeskCommand", "XfdeskApp", "command_keys", "match_command"]
 
 
 class DeskCommandProvider(Provider):
@@ -313,7 +227,7 @@ class XfdeskApp(App):
 
     def _offer_draft(self) -> None:
         from xfdesk.tui.screens.confirm import ConfirmScreen
-        from xfdesk.tui.screens.register import desk_drafts, draft_title, open_draft
+        from xfdesk.tui.screens.desk_drafts import desk_drafts, draft_title, open_draft
 
         drafts = desk_drafts(self.ctx.home)  # registration and walk-in drafts, each restored into its own form
         if not drafts:
@@ -346,11 +260,7 @@ class XfdeskApp(App):
 
         if not self.require_ready():
             return
-        try:
-            screen_cls = getattr(importlib.import_module(module), cls)
-        except (ImportError, AttributeError):
-            self.notify("该功能尚未安装", severity="warning")
-            return
+        screen_cls = getattr(importlib.import_module(module), cls)  # our own module: a failure is a bug, not "absent"
         self.push_screen(screen_cls(self.ctx, self.operator, **kwargs))
 
     def _refresh_home(self) -> None:

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from xfdesk.domain.errors import Refused
 from xfdesk.documents.kinds import KINDS, Scope, get_kind
 
 CSS = """
@@ -112,9 +113,12 @@ class DocumentPreviewScreen(ModalScreen[Any]):
 def notice_after_action(ctx, operator, matter_id: int, action: str) -> DocumentPreviewScreen | None:  # noqa: ANN001
     """The preview of the notice a screening or handling action calls for (受理 → 受理告知书, 不予受理 → 不予受理告知书,
     答复 → 信访处理意见书 …), for the screen that took the action to push; None when the action needs none."""
-    from xfdesk.documents.kinds import NOTICE_FOR_ACTION
+    from xfdesk.domain.lifecycle import notice_for
 
-    kind = NOTICE_FOR_ACTION.get(str(action))
+    try:
+        kind = notice_for(action)
+    except Refused:
+        return None
     if kind is None:
         return None
     return DocumentPreviewScreen(ctx, operator, kind, matter_id=matter_id)

@@ -1,7 +1,8 @@
 """办理: the actions open for a matter's status and the operator's role, each with its own small form.
 
-``HandlingScreen(ctx, operator, matter_id)`` lists what may be done now (from ``lifecycle.allowed_actions``);
-actions that need the office head are listed for a clerk too, marked, and refused with the reason when chosen.
+``HandlingScreen(ctx, operator, matter_id)`` lists what may be done now (the lifecycle table, through
+``services.handling.possible_actions``); actions that need the office head are listed for a clerk too, marked,
+and refused with the reason when chosen.
 ``ActionFormScreen`` is the one form all actions share (also used by 督办): fields typed, Enter moves on,
 Ctrl+S saves through the service; a refusal is shown at the bottom of the form and nothing is written.
 """
@@ -9,7 +10,6 @@ Ctrl+S saves through the service; a refusal is shown at the bottom of the form a
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,37 +22,17 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from xfdesk.domain.dates import DATE_HINT, parse_day
 from xfdesk.domain.glossary import ReplyResult, ReviewResult, Satisfaction
-from xfdesk.domain.lifecycle import Action, Status, TransitionRefused, allowed_actions, role_may
+from xfdesk.domain.errors import Refused
+from xfdesk.domain.lifecycle import Action, Group, TransitionRefused, transition_for
+from xfdesk.tui.screens._actions import SCREEN_CSS, offer_notice
 from xfdesk.tui.screens._cells import days_text
+from xfdesk.tui.screens.screening import ScreeningDecisionScreen
 from xfdesk.tui.widgets.fields import ChoiceInput, plain, resolve_choice
 
-SCREEN_CSS = """
-.hd-title { background: $panel; color: $primary; text-style: bold; height: 1; padding: 0 1; }
-.hd-info { height: auto; padding: 0 1; }
-.hd-message { height: auto; padding: 0 1; color: $warning; text-style: bold; }
-.hd-error { height: auto; padding: 0 1; color: $error; text-style: bold; }
-.hd-hint { height: auto; padding: 0 1; color: #9E9E9E; }
-.hd-row { height: 1; }
-.hd-label { width: 16; padding: 0 1; color: $secondary; }
-#hd-actions { height: auto; max-height: 14; border: none; background: $background; }
-#af-box { width: 76; max-width: 100%; height: auto; max-height: 100%; background: $surface;
-          border: heavy $primary; padding: 0 1; }
-ActionFormScreen { align: center middle; }
-"""
 
-DATE_HINT = "日期写法：2026-11-21 或 20261121"
-_DATE = re.compile(r"^\s*(\d{4})[-./年]?(\d{1,2})[-./月]?(\d{1,2})日?\s*$")
-
-
-def parse_date(text: str, label: str) -> dt.date:
-    m = _DATE.match(text or "")
-    if m:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            pass
-    raise TransitionRefused(f"{label}不是有效日期（{DATE_HINT}）")
+parse_date = parse_day  # a bad date is a BadDate refusal (domain.dates), shown at the form
 
 
 # ── the shared form ─────────────────────────────────────────────────────────────────────────────────────────
@@ -72,7 +52,7 @@ class ActionForm:
 
     title: str
     fields: Sequence[FormField]
-    submit: Callable[[dict[str, str]], Any]  # raises TransitionRefused with a Chinese message
+    submit: Callable[[dict[str, str]], Any]  # raises a Refused with a Chinese message
     done: str = "已保存"
     hint: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -140,7 +120,7 @@ class ActionFormScreen(ModalScreen[bool]):
                 return
         try:
             self.form.submit(values)
-        except (TransitionRefused, ValueError) as exc:
+        except (Refused, ValueError) as exc:
             self.show_error(str(exc))
             return
         self.app.notify(self.form.done, markup=False)
@@ -155,13 +135,6 @@ class ActionFormScreen(ModalScreen[bool]):
 
 # ── the actions a matter offers ─────────────────────────────────────────────────────────────────────────────
 SCREEN_ACTION = "screen"  # 甄别: its own screen (the queue's decision form)
-EXTRA_ACTIONS = {  # desk actions outside the lifecycle table (they change no status)
-    "fast_meet": "速办：已与信访人见面",
-    "fast_facts": "速办：已查清事实",
-    "fast_on": "设为初访速办",
-    "fast_off": "取消初访速办",
-    "supervise": "督办责任单位",
-}
 
 
 @dataclass(frozen=True)
@@ -172,30 +145,19 @@ class ActionChoice:
     refusal: str = ""
 
 
-def action_choices(summary: dict[str, Any], operator) -> list[ActionChoice]:  # noqa: ANN001
-    status = Status(summary["status"])
-    if status == Status.REGISTERED:
-        return [ActionChoice(SCREEN_ACTION, "甄别（受理、不予受理、不再受理、转送、导入法定途径）", True)]
-    out = []
-    for t in allowed_actions(status, "head"):
-        if t.group == "screening":
+def action_choices(ctx, operator, matter_id: int) -> list[ActionChoice]:  # noqa: ANN001
+    """What the lifecycle table allows now (``services.handling.possible_actions``): the screening exits as one
+    甄别 entry, every other step (速办, 督办 and 当场告知 included) as the table names it."""
+    from xfdesk.services.handling import possible_actions
+
+    out: list[ActionChoice] = []
+    for c in possible_actions(ctx, operator, matter_id):
+        if c.transition.group == Group.SCREENING:
+            if not any(o.key == SCREEN_ACTION for o in out):
+                out.append(ActionChoice(SCREEN_ACTION, "甄别（受理、不予受理、不再受理、转送、导入法定途径）", True))
             continue
-        if t.pauses and summary["paused"] or t.resumes and not summary["paused"]:
-            continue
-        ok = role_may(operator.role, t)
-        out.append(ActionChoice(t.action.value, t.label + ("" if ok else "（须信访办主任批准）"), ok,
-                                "" if ok else f"“{t.label}”须经信访办主任批准，当前操作员无此权限"))
-    clocks = {c["name"] for c in summary["clocks"]}
-    if "fast_meet" in clocks:
-        out.append(ActionChoice("fast_meet", EXTRA_ACTIONS["fast_meet"], True))
-    if "fast_facts" in clocks:
-        out.append(ActionChoice("fast_facts", EXTRA_ACTIONS["fast_facts"], True))
-    if status in (Status.ACCEPTED, Status.ASSIGNED, Status.MEDIATING):
-        key = "fast_off" if summary["is_fast_track"] else "fast_on"
-        out.append(ActionChoice(key, EXTRA_ACTIONS[key], True))
-    if status != Status.ACCEPTED and summary.get("unit_id") and status in (
-            Status.ASSIGNED, Status.MEDIATING, Status.REVIEW, Status.RE_REVIEW):
-        out.append(ActionChoice("supervise", EXTRA_ACTIONS["supervise"], True))
+        label = c.transition.label + ("" if c.allowed else f"（{c.hint}）")
+        out.append(ActionChoice(c.action.value, label, c.allowed, c.refusal or ""))
     return out
 
 
@@ -252,7 +214,8 @@ def build_form(ctx, operator, matter_id: int, key: str) -> ActionForm:  # noqa: 
                            FormField("reason", "延期理由", required=True), day],
                           lambda v: h.extend_matter(ctx, operator, matter_id, _int(v["days"], "延期天数"),
                                                     v["reason"], on=on(v)),
-                          "已批准延期", hint=f"累计不得超过{cap}日，并须告知信访人延期理由")
+                          "已批准延期，已出具延期办理告知书",
+                          hint=f"期限届满前批准，累计不得超过{cap}日；保存时即出具延期办理告知书（告知延期理由）")
     if key == Action.REPLY:
         return ActionForm("答复（信访处理意见书）",
                           [FormField("result", "处理意见", tuple(r.value for r in ReplyResult), required=True),
@@ -299,18 +262,29 @@ def build_form(ctx, operator, matter_id: int, key: str) -> ActionForm:  # noqa: 
     if key == Action.ARCHIVE:
         return ActionForm("归档", [FormField("note", "说明"), day],
                           lambda v: h.archive_matter(ctx, operator, matter_id, note=v["note"], on=on(v)), "已归档")
-    if key in ("fast_meet", "fast_facts"):
-        step = "meet" if key == "fast_meet" else "facts"
-        return ActionForm(EXTRA_ACTIONS[key], [FormField("note", "说明"), day],
+    if key in (Action.FAST_MEET, Action.FAST_FACTS):
+        step = "meet" if key == Action.FAST_MEET else "facts"
+        return ActionForm(transition_for(key).label, [FormField("note", "说明"), day],
                           lambda v: h.record_fast_step(ctx, operator, matter_id, step, on=on(v), note=v["note"]),
                           "已记录")
-    if key in ("fast_on", "fast_off"):
-        return ActionForm(EXTRA_ACTIONS[key], [day],
-                          lambda v: h.set_fast_track(ctx, operator, matter_id, key == "fast_on", on=on(v)),
-                          "已设置", hint="速办：5日内见面、7日内查清事实、15日内答复（时限方案可调整）")
-    if key == "supervise":
+    if key in (Action.SET_FAST_TRACK, Action.CANCEL_FAST_TRACK):
+        limits = ctx.profile.limits
+        hint = "速办：" + "、".join(f"{limits[n].length}日内{w}" for n, w in
+                                   (("fast_meet", "见面"), ("fast_facts", "查清事实"), ("fast_reply", "答复")))
+        return ActionForm(transition_for(key).label, [day],
+                          lambda v: h.set_fast_track(ctx, operator, matter_id, key == Action.SET_FAST_TRACK,
+                                                     on=on(v)), "已设置", hint=hint + "（时限方案）")
+    if key == Action.NOTICE_DELIVERED:
+        return ActionForm("当场告知（已当面交给信访人书面告知）", [FormField("note", "说明"), day],
+                          lambda v: h.notice_delivered(ctx, operator, matter_id, note=v["note"], on=on(v)),
+                          "已记录当场告知", hint="未当场告知的，出具告知书（D 文书）时即记为已告知")
+    if key == Action.UNIT_OBJECTION:
+        return ActionForm("责任单位提出异议（退回）", [FormField("reason", "异议理由", required=True), day],
+                          lambda v: h.unit_objection(ctx, operator, matter_id, v["reason"], on=on(v)),
+                          "已退回，请重新交办", hint="交办之日起5个工作日内提出；逾期未提出的，由该单位办理")
+    if key == Action.SUPERVISE:
         return supervision_form(ctx, operator, matter_id)
-    raise TransitionRefused(f"未知的操作：{key}")
+    raise TransitionRefused(f"未知的操作：{key}")  # pragma: no cover - the list comes from the table
 
 
 def supervision_form(ctx, operator, matter_id: int) -> ActionForm:  # noqa: ANN001
@@ -329,20 +303,6 @@ def supervision_form(ctx, operator, matter_id: int) -> ActionForm:  # noqa: ANN0
 
     form.submit = submit
     return form
-
-
-def offer_notice(app, ctx, operator, matter_id: int, action: str) -> bool:  # noqa: ANN001
-    """After an action that calls for a written notice (受理告知书, 信访处理意见书 …), open its preview
-    (documents area: S saves with its 文号, P prints, Esc closes without issuing)."""
-    try:
-        from xfdesk.tui.screens.documents import notice_after_action
-    except ImportError:
-        return False
-    screen = notice_after_action(ctx, operator, matter_id, action)
-    if screen is None:
-        return False
-    app.push_screen(screen)
-    return True
 
 
 class HandlingScreen(Screen):
@@ -393,7 +353,7 @@ class HandlingScreen(Screen):
 
         try:
             s = handling_summary(self.ctx, self.matter_id)
-        except TransitionRefused as exc:
+        except Refused as exc:
             self.query_one("#hd-head", Static).update(plain(str(exc)))
             return
         self.summary = s
@@ -407,10 +367,10 @@ class HandlingScreen(Screen):
         soon = self.ctx.settings.due_soon_days
         clocks = [Content.assemble((f"{c['label']}：", "bold"), c["due_on"].isoformat(), " ",
                                    Content.from_rich_text(days_text(c["days_left"], soon)) if c["kind"] == "duty"
-                                   else ("（信访人可申请）", "dim"))
+                                   else ("（可提出至该日）" if c["days_left"] >= 0 else f"（{c['state_label']}）", "dim"))
                   for c in s["clocks"]]
         self.query_one("#hd-clocks", Static).update(Content("\n").join(clocks) if clocks else plain("没有正在计算的期限"))
-        self.choices = action_choices(s, self.operator)
+        self.choices = action_choices(self.ctx, self.operator, self.matter_id)
         options = self.query_one("#hd-actions", OptionList)
         options.clear_options()
         if not self.choices:
@@ -440,13 +400,11 @@ class HandlingScreen(Screen):
             return
         message.update("")
         if key == SCREEN_ACTION:
-            from xfdesk.tui.screens.screening import ScreeningDecisionScreen
-
             self.app.push_screen(ScreeningDecisionScreen(self.ctx, self.operator, self.matter_id), self._done)
             return
         try:
             form = build_form(self.ctx, self.operator, self.matter_id, key)
-        except TransitionRefused as exc:
+        except Refused as exc:
             message.update(plain(str(exc)))
             return
         self.app.push_screen(ActionFormScreen(form), lambda saved: self._done(key if saved else None))

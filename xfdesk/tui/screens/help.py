@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from xfdesk.tui.commands import DESK_COMMANDS, HELP_SCREENS, command_keys
 from xfdesk.tui.widgets.fields import plain
 from xfdesk.tui.styles import css
 
@@ -32,17 +34,13 @@ def screen_title(cls: type) -> str:
     return (cls.__doc__ or cls.__name__).strip().splitlines()[0]
 
 
-def help_sections() -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(screen name, what it does, [(keys, what they do)]) for every screen in the app's HELP_SCREENS."""
-    from xfdesk.tui.app import HELP_SCREENS, XfdeskApp
-
+def help_sections(app_bindings: Iterable[Binding] = ()) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(screen name, what it does, [(keys, what they do)]) for the app's own keys (``app_bindings``) and every
+    screen in HELP_SCREENS."""
     sections = [("全局", "任何界面都可用的按键。",
-                 [(key_text(b.key), b.description) for b in XfdeskApp.BINDINGS])]
+                 [(key_text(b.key), b.description) for b in app_bindings if isinstance(b, Binding)])]
     for module, name in HELP_SCREENS:
-        try:
-            cls = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            continue
+        cls = getattr(importlib.import_module(module), name)  # our own screens: a failure is a bug, shown as one
         text = getattr(cls, "HELP", "")
         title = text.split("：", 1)[0] if "：" in text else name
         body = text.split("：", 1)[1] if "：" in text else text
@@ -58,11 +56,9 @@ class HelpScreen(Screen):
     BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "返回")]
 
     def compose(self) -> ComposeResult:
-        from xfdesk.tui.app import DESK_COMMANDS, command_keys
-
         yield Header(icon="")
         with VerticalScroll(id="help-body"):
-            for title, body, keys in help_sections():
+            for title, body, keys in help_sections(type(self.app).BINDINGS):
                 yield Static(plain(title), classes="section-title")
                 yield Static(plain(body), classes="help-text")
                 lines = [Content.assemble((f"  {k:<14}", "bold #FFD700"), d) for k, d in keys]

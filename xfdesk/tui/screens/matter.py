@@ -16,12 +16,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from xfdesk.domain.deadlines import state_words
 from xfdesk.tui.screens._cells import OVERDUE_STYLE, days_text, fill_wrapping_table, labelled_grid
 from xfdesk.tui.widgets.fields import lit, plain
 from xfdesk.tui.styles import css
-
-STATE_LABELS = {"open": "计时中", "met": "按期", "late": "超期完成", "cancelled": "已取消"}
-
 
 def action_label(action: str) -> str:
     """Chinese name of an event's action (the rule lives in ``domain.timeline``)."""
@@ -31,10 +29,13 @@ def action_label(action: str) -> str:
 
 
 def deadline_cell(item: dict, due_soon_days: int) -> Text:
-    """剩余/结果 of one deadline: the result once it is closed, else the days left coloured (see ``days_text``)."""
+    """剩余/结果 of one deadline: the result once it is closed (the glossary's wording, as ``matter show`` prints
+    it), a lapsed window as such, else the days left coloured (see ``days_text``)."""
     if item.get("state") != "open":
-        label = STATE_LABELS.get(item.get("state"), item.get("state") or "")
+        label = item.get("state_label") or state_words(item.get("kind") or "duty", item.get("state") or "")
         return Text(label, style=OVERDUE_STYLE if item.get("state") == "late" else "")
+    if item.get("kind") == "window" and (item.get("days_left") or 0) < 0:
+        return Text(item.get("state_label") or "")
     return days_text(item.get("days_left"), due_soon_days)
 
 
@@ -159,11 +160,7 @@ class MatterScreen(Screen):
     def _hook(self, module: str, cls: str) -> None:
         import importlib
 
-        try:
-            screen_cls = getattr(importlib.import_module(module), cls)
-        except (ImportError, AttributeError):
-            self.notify("该功能尚未安装", severity="warning")
-            return
+        screen_cls = getattr(importlib.import_module(module), cls)  # our own module: a failure is a bug
         self.app.push_screen(screen_cls(self.ctx, self.operator, self.matter_id))
 
     def action_person(self) -> None:

@@ -398,7 +398,7 @@ class ReceptionDayScreen(Screen):
         self.query_one("#rx-day-foot", Static).update(row_detail(self.selected()))
 
     def _add(self, table: DataTable, a) -> None:  # noqa: ANN001
-        case = f"（包案）" if a.case_leader and a.case_leader == a.leader_name else ""
+        case = "（包案）" if a.case_leader and a.case_leader == a.leader_name else ""
         table.add_row(lit(a.slot or "现场"), lit(a.slot_label), lit(a.state_label), lit(a.matter_number),
                       lit(a.petitioner), lit(a.leader_name + case), lit(a.summary), lit(a.instruction))
         self.row_appointments.append(a)
@@ -449,9 +449,6 @@ class ReceptionDayScreen(Screen):
             return
         try:
             result = print_day_set(self.ctx, self.operator, self.view.id)
-        except ImportError:
-            self.notify("文书功能尚未安装，无法打印", severity="error", markup=False)
-            return
         except Exception as exc:  # noqa: BLE001 — a template or data problem: say it, keep the screen
             self.notify(f"当日文书未能生成：{exc}", severity="error", timeout=10, markup=False)
             return
@@ -462,10 +459,8 @@ class ReceptionDayScreen(Screen):
                         severity="error", timeout=12, markup=False)
         else:
             self.notify(f"当日文书{made}，已全部发送到打印机", title="打印", timeout=8, markup=False)
-        try:
-            from xfdesk.tui.screens.documents import DayPrintScreen
-        except (ImportError, AttributeError):
-            return
+        from xfdesk.tui.screens.documents import DayPrintScreen
+
         self.app.push_screen(DayPrintScreen(self.ctx, self.operator, self.view.id))
 
     def action_book(self) -> None:

@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from xfdesk.domain.errors import DatabaseBusy
 from xfdesk.domain.glossary import Channel, Flag, MatterKind
 from xfdesk.domain.records import ContactInput, MatterInput, PetitionerInput
 from xfdesk.services import drafts as draft_store
@@ -50,47 +51,12 @@ _PHONE_LIKE = re.compile(r"^[\d-]{7,13}$")
 
 def save_failure(exc: Exception) -> str:
     """A Chinese reason for a failed save that the clerk can act on."""
-    from xfdesk.domain.errors import Refused
-
     text = str(exc)
-    if isinstance(exc, Refused):  # e.g. the database stayed busy past the save's wait (its text says so)
-        return text
-    if "locked" in text or "busy" in text:
+    if isinstance(exc, DatabaseBusy):
         return "数据库正被其他电脑或程序占用，请稍候再按 Ctrl+S"
     if isinstance(exc, OSError):
         return f"磁盘或网络共享出错（{exc}）"
     return f"{type(exc).__name__}: {text}"
-
-
-def desk_drafts(home) -> list[draft_store.Draft]:  # noqa: ANN001
-    """Unsaved drafts of the registration and the walk-in forms, newest first (offered back at start)."""
-    from xfdesk.tui.screens.reception_walkin import WALK_IN_DRAFT_PREFIX
-
-    found = draft_store.list_drafts(home, DRAFT_KIND) + draft_store.list_drafts_starting(home, WALK_IN_DRAFT_PREFIX)
-    return sorted(found, key=lambda d: d.saved_at, reverse=True)
-
-
-def draft_title(draft: draft_store.Draft) -> str:
-    """What the draft is, in the clerk's words (登记 / 某日现场登记)."""
-    from xfdesk.tui.screens.reception_walkin import walk_in_draft_day
-
-    day = walk_in_draft_day(draft)
-    if day is None:
-        return "登记"
-    from xfdesk.domain.reception import date_label
-
-    return f"{date_label(day)}领导接访现场登记"
-
-
-def open_draft(app, draft: draft_store.Draft) -> None:  # noqa: ANN001
-    """Continue a draft in the form it was typed in: a walk-in goes back to its reception day."""
-    from xfdesk.tui.screens.reception_walkin import open_walk_in, walk_in_draft_day
-
-    day = walk_in_draft_day(draft)
-    if day is None:
-        app.action_register(draft=draft)
-    else:
-        open_walk_in(app, day, draft=draft)
 
 
 def is_blank(data: dict[str, Any]) -> bool:

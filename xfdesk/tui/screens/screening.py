@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 from xfdesk.domain.glossary import LegalChannel, MatterKind
 from xfdesk.domain.lifecycle import TransitionRefused, transition_for
 from xfdesk.domain.screening import SCREENING_ROUTES, ScreeningRefused, Suggestion
-from xfdesk.tui.screens.handling import SCREEN_CSS, offer_notice
+from xfdesk.tui.screens._actions import SCREEN_CSS, offer_notice
 from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.widgets.fields import lit, plain
 

@@ -10,7 +10,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from xfdesk.tui.screens._cells import fill_wrapping_table
-from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
+from xfdesk.tui.widgets.fields import FieldInput, FormField, plain
 from xfdesk.tui.styles import css
 
 PAGE = 15
