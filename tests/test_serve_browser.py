@@ -138,7 +138,7 @@ class Tab:
             # (one Tab a second: Tabs 150 ms apart right after the new-person Enter were seen lost in the browser
             # on a busy machine, though textual-serve delivers them; see the issue-15 note)
             await self.key("Tab")
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(1.5)
         await self.ime(value)
         await self.drafted(section, field, value)
 
@@ -169,7 +169,7 @@ async def _register(tab: Tab, url: str, person: str, village: str, summary: str,
     await tab.key("Enter")  # nobody found: a new person, the typed name carried into 姓名
     await tab.shows("新信访人", since=mark)
     await tab.drafted("person", "name", person)  # the form is filled in and focus has moved to 性别
-    await asyncio.sleep(1.0)
+    await asyncio.sleep(2.0)
     # focus is on 性别 now; the form's order: 身份证号, 联系电话, 所属村, 住址, 来访形式, 来访时间, 来访人数, 代表,
     # 诉求摘要, 问题类别
     await tab.fill("person", "village", village, tabs_before=3)
