@@ -109,6 +109,7 @@ def test_models_and_migrations_agree(tmp_path):
 def test_downgrade_and_upgrade_again_keep_search_working(tmp_path):
     from alembic import command
 
+    from xfdesk.storage.db import HEAD_REVISION
     from xfdesk.storage.db import _alembic_config
 
     home = Home(tmp_path / "office")
@@ -122,7 +123,7 @@ def test_downgrade_and_upgrade_again_keep_search_working(tmp_path):
         names = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
     assert "matter_fts" not in names
     assert upgrade(db) is True
-    assert current_revision(db) == "0002"
+    assert current_revision(db) == HEAD_REVISION
 
 
 def test_head_revision_constant_matches_the_migrations(tmp_path):

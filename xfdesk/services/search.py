@@ -10,12 +10,14 @@ Query forms (terms separated by spaces; every term must match):
 
 Ranking: exact ID/phone, then exact name (or initials), then prefixes (name, ID) and phone tails, then any other
 match; matters: the exact number first, then matters of an exact-matched person, then the rest; newest registered
-first within a rank. Totals are exact. Two deliberate limits keep every query fast on 100,000 matters: prefix and
+first within a rank. Totals are exact (on PostgreSQL up to ``search_postgres.TOTAL_LIMIT`` matters, then None:
+counting every match of a common word is the slow part there, and no screen shows it). Two deliberate limits keep every query fast on 100,000 matters: prefix and
 phone-tail ranks are computed when at most ``search_sqlite.RANK_SCAN_LIMIT`` people match, and a term matching more
 than ``search_sqlite.PERSON_FANOUT_LIMIT`` people (a region code, one initial) does not list all their matters.
 
-On SQLite the FTS5 indexes of ``storage.search_sqlite`` answer; elsewhere (PostgreSQL) the portable ``ILIKE``
-statements below do (one statement per list, the total from ``count(*) OVER ()``).
+On SQLite the FTS5 indexes of ``storage.search_sqlite`` answer; on PostgreSQL the ``pg_trgm`` and two-character
+window indexes of ``storage.search_postgres`` (migration 0003). Without either index (PostgreSQL without the
+extension) the portable ``ILIKE`` statements below do (one statement per list, the total from ``count(*) OVER ()``).
 
 Restricted matters (检举控告): an operator who may not see the identity (a clerk) gets the matter hit without the
 petitioner's name, does not reach it through the petitioner's name/ID/phone, and the petitioner's counts leave it out.
@@ -36,7 +38,7 @@ from sqlmodel import Session
 from xfdesk.domain.glossary import Role
 from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
 from xfdesk.domain.privacy import RESTRICTED_NAME, mask_id_number, mask_phone, may_see_identity
-from xfdesk.storage import search_sqlite
+from xfdesk.storage import search_postgres, search_sqlite
 from xfdesk.storage.models import Contact, ContactPetitioner, Matter, Petitioner
 
 Scope = Literal["all", "people", "matters"]
@@ -164,29 +166,33 @@ def search(ctx, text: str, *, operator=None, limit: int = 20, offset: int = 0,  
     """One page of people and matters matching ``text``; never loads every row.
 
     ``operator``: who searches (None = no identity rights: restricted matters are shown as for a clerk).
-    ``backend``: ``"fts"`` (SQLite) or ``"portable"``; default: FTS on SQLite when its index exists.
+    ``backend``: ``"fts"`` (SQLite), ``"trgm"`` (PostgreSQL) or ``"portable"``; default: the database's own index
+    when it exists.
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
     role = operator.role if operator is not None else Role.CLERK
     see_restricted = may_see_identity(role, restricted=True)
     with ctx.db.read() as session:
-        use_fts = _use_fts(ctx, session) if backend is None else backend == "fts"
+        backend = backend or _backend(ctx, session)
+        use_fts = backend == "fts"
         q = parse_query(text)
         if q.digit_terms:  # a bare number may be a matter's sequence: its candidates need the years on record
             q = parse_query(text, years=_matter_years(session, use_fts))
         page = SearchPage()
         if q.empty:
             return page
+        people_list, matters_list = _LISTS[backend]
+        if backend.startswith("trgm"):
+            search_postgres.prepare(_pg_runner(session))
+            search_postgres.prepare_query(_pg_runner(session), q)
         more = False
         if scope in ("all", "people"):
-            rows, page.total_people, people_more = (_people_fts if use_fts else _people_portable)(
-                session, q, limit, offset)
+            rows, page.total_people, people_more = people_list(session, q, limit, offset)
             page.people = _person_hits(session, rows, see_restricted, use_fts)
             more = more or people_more
         if scope in ("all", "matters"):
-            rows, page.total_matters, matters_more = (_matters_fts if use_fts else _matters_portable)(
-                session, q, see_restricted, limit, offset)
+            rows, page.total_matters, matters_more = matters_list(session, q, see_restricted, limit, offset)
             page.matters = [_matter_hit(r, see_restricted) for r in rows]
             more = more or matters_more
         page.has_more = more
@@ -199,37 +205,53 @@ def find_people(ctx, text: str, *, limit: int = 20, offset: int = 0, operator=No
 
 
 def rebuild_index(ctx) -> bool:  # noqa: ANN001
-    """Rebuild the search index (SQLite); returns False when the database has none (PostgreSQL)."""
+    """Rebuild the search index (SQLite), or create PostgreSQL's where it is missing (after ``CREATE EXTENSION
+    pg_trgm`` by a superuser); returns False when it cannot be built."""
+    _INDEXED.pop(ctx.db.url, None)
     if not ctx.db.is_sqlite:
-        return False
+        try:
+            with ctx.db.write() as session:
+                search_postgres.create_index(session)
+        except Exception:  # noqa: BLE001  (no pg_trgm on this server: the portable search goes on)
+            return False
+        return True
     with ctx.db.write() as session:
         conn = session.connection()
         if search_sqlite.has_index(conn):
             search_sqlite.rebuild_index(conn)
         else:
             search_sqlite.create_index(conn)
-    _INDEXED.discard(ctx.db.url)
     return True
 
 
 # -- shared helpers -----------------------------------------------------------------------------------------------
 
-_INDEXED: set[str] = set()
+_INDEXED: dict[str, str] = {}  # database URL → its search backend (looked up once per process)
+_CJK_TRIGRAMS: dict[str, bool] = {}  # PostgreSQL engine URL (as the session has it) → pg_trgm sees Chinese letters there (LC_CTYPE not "C")
 
 
-def _use_fts(ctx, session: Session) -> bool:  # noqa: ANN001
-    if not ctx.db.is_sqlite:
-        return False
-    if ctx.db.url not in _INDEXED:
-        if not search_sqlite.has_index(session.connection()):
-            return False
-        _INDEXED.add(ctx.db.url)
-    return True
+def _backend(ctx, session: Session) -> str:  # noqa: ANN001
+    url = ctx.db.url
+    if url not in _INDEXED:
+        conn = session.connection()
+        if ctx.db.is_sqlite:
+            found = "fts" if search_sqlite.has_index(conn) else "portable"
+        elif conn.dialect.name == "postgresql" and search_postgres.has_index(conn):
+            found = "trgm"
+            _CJK_TRIGRAMS[str(session.get_bind().url)] = search_postgres.trigrams_see_chinese(conn)
+        else:
+            found = "portable"
+        if found == "portable":
+            return found  # looked up again next time: the index may be built meanwhile
+        _INDEXED[url] = found
+    return _INDEXED[url]
 
 
 def _matter_years(session: Session, use_fts: bool) -> range | None:
     if use_fts:
         low, high = search_sqlite.matter_years(_runner(session))
+    elif session.get_bind().dialect.name == "postgresql":  # one round trip, each end from the (year, seq) index
+        low, high = _pg_runner(session)("SELECT min(year), max(year) FROM matter", {})[0]
     else:
         low = session.execute(select(func.min(Matter.year))).scalar()
         high = session.execute(select(func.max(Matter.year))).scalar()
@@ -271,6 +293,39 @@ def _matters_fts(session: Session, q: ParsedQuery, see_restricted: bool, limit: 
         return [], 0, False
     rows = search_sqlite.matter_rows(run, hits.page(limit=limit, offset=offset))
     return rows, hits.total, offset + len(rows) < hits.total
+
+
+def _pg_runner(session: Session) -> search_postgres.Run:
+    """The statements on the session's own psycopg connection (same transaction, no SQLAlchemy compile per key)."""
+    cursor = session.connection().connection.driver_connection.cursor()
+
+    def run(sql: str, params: dict[str, Any]) -> list:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+    return run
+
+
+def _people_trgm(session: Session, q: ParsedQuery, limit: int, offset: int) -> tuple[list, int, bool]:
+    found = search_postgres.people_page(_pg_runner(session), q, limit=limit, offset=offset,
+                                        cjk_trigrams=_CJK_TRIGRAMS.get(str(session.get_bind().url), True))
+    if found is None:
+        return [], 0, False
+    rows, total = found
+    return rows, total, offset + len(rows) < total
+
+
+def _matters_trgm(session: Session, q: ParsedQuery, see_restricted: bool, limit: int,
+                  offset: int) -> tuple[list, int, bool]:
+    found = search_postgres.matters_page(_pg_runner(session), q, see_restricted=see_restricted, limit=limit,
+                                         offset=offset,
+                                         cjk_trigrams=_CJK_TRIGRAMS.get(str(session.get_bind().url), True))
+    if found is None:
+        return [], 0, False
+    rows, total = found
+    if total is None:  # more than search_postgres.TOTAL_LIMIT: counted no further
+        return rows, None, len(rows) == limit
+    return rows, total, offset + len(rows) < total
 
 
 def _stats_statement(see_restricted: bool):  # noqa: ANN202
@@ -440,3 +495,7 @@ def _matters_portable(session: Session, q: ParsedQuery, see_restricted: bool, li
     rows = session.execute(stmt).all()
     total = _total(rows, offset, lambda: _matters_portable(session, q, see_restricted, 1, 0)[1])
     return rows, total, offset + len(rows) < total
+
+
+_LISTS = {"fts": (_people_fts, _matters_fts), "trgm": (_people_trgm, _matters_trgm),
+          "portable": (_people_portable, _matters_portable)}

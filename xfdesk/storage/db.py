@@ -4,6 +4,12 @@ SQLite runs in WAL mode with ``synchronous=FULL`` (a power cut must not lose a s
 and a busy timeout. Write transactions on SQLite start with ``BEGIN IMMEDIATE`` so that two desks saving at once queue
 on the lock instead of failing halfway. Before migrations run, the database file is copied to ``backups/``.
 
+Several desks, one database: a save waits for the other desks' transactions (SQLite's busy handler, plus retries of
+``BEGIN IMMEDIATE`` for the cases where SQLite answers "busy" without waiting) for at most ``WRITE_WAIT_S``; on
+PostgreSQL a write transaction waits as long for a row lock (``lock_timeout``). Past that budget, or on a PostgreSQL
+deadlock, the transaction is rolled back whole and ``DatabaseBusy`` (a ``Refused``: its text is for the user) is raised,
+never a raw "database is locked": the form that saved keeps its text and says so.
+
 A damaged file (cut short, bytes changed) is never worked on: opening it raises ``DatabaseDamaged``, whose Chinese
 message names the last good backup and the restore command.
 """
@@ -12,7 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,10 +36,12 @@ from xfdesk.paths import Home
 from xfdesk.storage import backup as backups
 
 BUSY_TIMEOUT_MS = 15_000
+WRITE_WAIT_S = BUSY_TIMEOUT_MS / 1000  # how long a save waits for other desks before it gives up (and says so)
+BEGIN_ROUND_MS = 40  # one round of SQLite's busy handler while a write transaction waits for the lock
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Checked against alembic's own view by a test; lets an up-to-date database open without
 # importing alembic at all (start-up time on old PCs).
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 # what SQLite says when the file itself is damaged (as opposed to locked, missing or read-only)
 _DAMAGE_WORDS = ("malformed", "not a database", "file is encrypted", "disk image", "database corrupt")
 
@@ -78,22 +88,28 @@ def damage_message(home: Home | None, problem: str) -> str:
 class Database:
     """One database of one office: the engine plus read and write sessions."""
 
-    def __init__(self, url: str, home: Home | None = None):
+    def __init__(self, url: str, home: Home | None = None, *, write_wait_s: float = WRITE_WAIT_S):
         self.url = url
         self.home = home
         self.is_sqlite = url.startswith("sqlite")
+        self.write_wait_s = write_wait_s
         if self.is_sqlite:
-            self.engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
-                                                           "check_same_thread": False})
-            _configure_sqlite(self.engine)
+            self.engine = create_engine(url, connect_args={"timeout": write_wait_s, "check_same_thread": False})
+            _configure_sqlite(self.engine, write_wait_s)
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
+            _configure_postgres(self.engine, write_wait_s)
         self._write_engine = self.engine.execution_options(xfdesk_write=True)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
-            yield session
+            try:
+                yield session
+            except OperationalError as exc:
+                if is_lock_error(exc):
+                    raise DatabaseBusy() from exc
+                raise
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
@@ -140,14 +156,14 @@ def is_lock_error(exc: OperationalError) -> bool:
     return getattr(orig, "sqlstate", None) in _PG_LOCK_STATES
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, wait_s: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # noqa: ANN001
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling defers it and breaks locking).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA busy_timeout = {int(wait_s * 1000)}")
+        _retry_busy(lambda: cursor.execute("PRAGMA journal_mode = WAL"), wait_s)
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
@@ -155,7 +171,48 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
         immediate = conn.get_execution_options().get("xfdesk_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # The driver's cursor, not exec_driver_sql: a failed BEGIN must leave no half-begun SQLAlchemy transaction.
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            if not immediate:
+                _retry_busy(lambda: cursor.execute("BEGIN"), wait_s)
+                return
+            # The write lock is asked for in short rounds: SQLite's busy handler sleeps 100 ms at a time once it
+            # has waited a while, so a desk that has waited long keeps losing the lock to desks that just arrived
+            # (seen: single saves waiting 3-6 s with three desks busy). Rounds of BEGIN_ROUND_MS keep its sleeps short.
+            cursor.execute(f"PRAGMA busy_timeout = {BEGIN_ROUND_MS}")
+            try:
+                _retry_busy(lambda: cursor.execute("BEGIN IMMEDIATE"), wait_s, max_pause=0.01)
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout = {int(wait_s * 1000)}")
+        finally:
+            cursor.close()
+
+
+def _retry_busy(statement, wait_s: float, *, max_pause: float = 0.2) -> None:  # noqa: ANN001
+    """Run ``statement`` until SQLite grants its lock or ``wait_s`` has passed. (SQLite's own busy handler, where it
+    is on, also answers "busy" at once in a few cases, such as another connection recovering the WAL.)"""
+    deadline = time.monotonic() + wait_s
+    pause = 0.001
+    while True:
+        try:
+            statement()
+            return
+        except sqlite3.OperationalError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _SQLITE_LOCK_CODES:
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy() from exc
+            time.sleep(pause * (0.5 + random.random()))
+            pause = min(pause * 2, max_pause)
+
+
+def _configure_postgres(engine: Engine, wait_s: float) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        if conn.get_execution_options().get("xfdesk_write", False):
+            # a save waits for another desk's row lock (the counter row) at most this long, then says so
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait_s * 1000)}ms'")
 
 
 def open_database(home: Home, *, migrate: bool = True) -> Database:
