@@ -9,6 +9,7 @@ from textual.app import App
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from tests.conftest import TODAY
+from tests.test_tui_helpers import screen_text
 from xfdesk.domain.privacy import RESTRICTED_NAME
 from xfdesk.services import handling as h
 from xfdesk.services.screening import screen_matter
@@ -119,7 +120,7 @@ async def test_screen_accept_then_assign_mediate_fail_reply_follow_up_archive_by
         await pilot.press("ctrl+s")  # the reason is required: refused, nothing written
         await pilot.pause()
         assert isinstance(app.screen, ActionFormScreen)
-        assert "未成原因" in text_of(app.screen.query_one("#af-error", Static))
+        assert "请填写未成原因" in screen_text(app)  # at the field, on screen
         assert status(ctx, mid) == "mediating"
         await pilot.press(*"shuangfang fenqi da")
         await pilot.press("ctrl+s")

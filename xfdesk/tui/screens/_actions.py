@@ -11,7 +11,6 @@ SCREEN_CSS = """
 .hd-error { height: auto; padding: 0 1; color: $error; text-style: bold; }
 .hd-hint { height: auto; padding: 0 1; color: #9E9E9E; }
 .hd-row { height: 1; }
-.hd-label { width: 16; padding: 0 1; color: $secondary; }
 #hd-actions { height: auto; max-height: 14; border: none; background: $background; }
 #af-box { width: 76; max-width: 100%; height: auto; max-height: 100%; background: $surface;
           border: heavy $primary; padding: 0 1; }

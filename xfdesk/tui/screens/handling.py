@@ -16,7 +16,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
@@ -29,7 +29,7 @@ from xfdesk.domain.lifecycle import Action, Group, TransitionRefused, transition
 from xfdesk.tui.screens._actions import SCREEN_CSS, offer_notice
 from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.screens.screening import ScreeningDecisionScreen
-from xfdesk.tui.widgets.fields import ChoiceInput, plain, resolve_choice
+from xfdesk.tui.widgets.fields import ChoiceInput, FieldInput, FormField, plain, resolve_choice
 
 
 parse_date = parse_day  # a bad date is a BadDate refusal (domain.dates), shown at the form
@@ -37,7 +37,9 @@ parse_date = parse_day  # a bad date is a BadDate refusal (domain.dates), shown 
 
 # ── the shared form ─────────────────────────────────────────────────────────────────────────────────────────
 @dataclass(frozen=True)
-class FormField:
+class FieldSpec:
+    """One field an action asks for (drawn by the shared ``widgets.fields.FormField``)."""
+
     key: str
     label: str
     options: tuple[str, ...] = ()  # a choice: typed, completed from the Chinese prefix or pinyin initials
@@ -51,7 +53,7 @@ class ActionForm:
     """What one action asks for, and how its values reach the service."""
 
     title: str
-    fields: Sequence[FormField]
+    fields: Sequence[FieldSpec]
     submit: Callable[[dict[str, str]], Any]  # raises a Refused with a Chinese message
     done: str = "已保存"
     hint: str = ""
@@ -70,18 +72,19 @@ class ActionFormScreen(ModalScreen[bool]):
         self.form = form
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="af-box"):
+        # a scrolling box: at 80×24 a long form (答复) scrolls to the focused field instead of cutting it off
+        with VerticalScroll(id="af-box"):
             yield Static(plain(self.form.title), classes="hd-title")
             if self.form.hint:
                 yield Static(plain(self.form.hint), classes="hd-hint")
             for f in self.form.fields:
-                with Horizontal(classes="hd-row"):
-                    yield Static(plain(f.label + ("*" if f.required else "")), classes="hd-label")
-                    if f.options:
-                        yield ChoiceInput(f.key, f.options, f.default, id=f"af-{f.key}",
-                                          placeholder=f.placeholder or "／".join(f.options))
-                    else:
-                        yield Input(f.default, placeholder=f.placeholder, id=f"af-{f.key}", select_on_focus=False)
+                if f.options:
+                    field_input: FieldInput = ChoiceInput(f.key, f.options, f.default, id=f"af-{f.key}",
+                                                          placeholder=f.placeholder or "／".join(f.options))
+                else:
+                    field_input = FieldInput(f.key, f.default, placeholder=f.placeholder, id=f"af-{f.key}")
+                yield FormField(f.label + ("*" if f.required else ""), field_input, id=f"aff-{f.key}",
+                                label_width=16)
             yield Static(id="af-error", classes="hd-error")
             yield Static(plain("Ctrl+S 保存　回车 下一栏　Esc 取消　（* 为必填）"), classes="hd-hint")
 
@@ -110,13 +113,13 @@ class ActionFormScreen(ModalScreen[bool]):
     def action_save(self) -> None:
         values = self.values()
         for f in self.form.fields:
+            self.query_one(f"#aff-{f.key}", FormField).set_error(None)
+        for f in self.form.fields:
             if f.required and not values[f.key]:
-                self.show_error(f"请填写{f.label}")
-                self.query_one(f"#af-{f.key}", Input).focus()
+                self.show_error(f"请填写{f.label}", f.key)
                 return
             if f.options and values[f.key] and values[f.key] not in f.options:
-                self.show_error(f"{f.label}只能是：{'、'.join(f.options)}")
-                self.query_one(f"#af-{f.key}", Input).focus()
+                self.show_error(f"{f.label}只能是：{'、'.join(f.options)}", f.key)
                 return
         try:
             self.form.submit(values)
@@ -126,8 +129,12 @@ class ActionFormScreen(ModalScreen[bool]):
         self.app.notify(self.form.done, markup=False)
         self.dismiss(True)
 
-    def show_error(self, message: str) -> None:
-        self.query_one("#af-error", Static).update(plain(message))
+    def show_error(self, message: str, key: str | None = None) -> None:
+        """At the field when it is one field's fault (and the cursor goes there), else on the form's error line."""
+        self.query_one("#af-error", Static).update(plain("" if key is not None else message))
+        if key is not None:
+            self.query_one(f"#aff-{key}", FormField).set_error(message)
+            self.query_one(f"#af-{key}", Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -177,7 +184,7 @@ def build_form(ctx, operator, matter_id: int, key: str) -> ActionForm:  # noqa: 
     from xfdesk.services import handling as h
 
     today = ctx.today()
-    day = FormField("on", "日期", default=today.isoformat(), placeholder=DATE_HINT)
+    day = FieldSpec("on", "日期", default=today.isoformat(), placeholder=DATE_HINT)
 
     def on(v: dict[str, str]) -> dt.date:
         return parse_date(v["on"], "日期")
@@ -191,56 +198,56 @@ def build_form(ctx, operator, matter_id: int, key: str) -> ActionForm:  # noqa: 
             return h.assign_matter(ctx, operator, matter_id, unit, due_on=_opt_date(v["due"], "反馈期限"),
                                    note=v["note"], on=on(v))
 
-        return ActionForm("交办责任单位", [FormField("unit", "责任单位", names, required=True),
-                                       FormField("due", "反馈期限", placeholder="留空＝法定办理期限"),
-                                       FormField("note", "交办要求"), day], assign, "已交办",
+        return ActionForm("交办责任单位", [FieldSpec("unit", "责任单位", names, required=True),
+                                       FieldSpec("due", "反馈期限", placeholder="留空＝法定办理期限"),
+                                       FieldSpec("note", "交办要求"), day], assign, "已交办",
                           hint="办理期限按时限方案计算；反馈期限可以提前，不能晚于法定期限")
     if key == Action.START_MEDIATION:
-        return ActionForm("调处（调解优先）", [FormField("mediator", "调解人／组织"), FormField("note", "说明"), day],
+        return ActionForm("调处（调解优先）", [FieldSpec("mediator", "调解人／组织"), FieldSpec("note", "说明"), day],
                           lambda v: h.start_mediation(ctx, operator, matter_id, note=v["note"],
                                                       mediator=v["mediator"], on=on(v)), "已开始调处")
     if key == Action.MEDIATION_AGREED:
-        return ActionForm("调解成功", [FormField("text", "调解协议内容", required=True), day],
+        return ActionForm("调解成功", [FieldSpec("text", "调解协议内容", required=True), day],
                           lambda v: h.record_mediation(ctx, operator, matter_id, agreed=True,
                                                        agreement_text=v["text"], on=on(v)), "已记录调解协议")
     if key == Action.MEDIATION_FAILED:
-        return ActionForm("调解未成（继续办理）", [FormField("reason", "未成原因", required=True), day],
+        return ActionForm("调解未成（继续办理）", [FieldSpec("reason", "未成原因", required=True), day],
                           lambda v: h.record_mediation(ctx, operator, matter_id, agreed=False,
                                                        failure_reason=v["reason"], on=on(v)), "已记录，继续办理")
     if key == Action.EXTEND:
         cap = ctx.profile.extension_max_days
         return ActionForm("延期（信访办主任批准）",
-                          [FormField("days", "延期天数", default=str(cap), required=True),
-                           FormField("reason", "延期理由", required=True), day],
+                          [FieldSpec("days", "延期天数", default=str(cap), required=True),
+                           FieldSpec("reason", "延期理由", required=True), day],
                           lambda v: h.extend_matter(ctx, operator, matter_id, _int(v["days"], "延期天数"),
                                                     v["reason"], on=on(v)),
                           "已批准延期，已出具延期办理告知书",
                           hint=f"期限届满前批准，累计不得超过{cap}日；保存时即出具延期办理告知书（告知延期理由）")
     if key == Action.REPLY:
         return ActionForm("答复（信访处理意见书）",
-                          [FormField("result", "处理意见", tuple(r.value for r in ReplyResult), required=True),
-                           FormField("facts", "查明的事实", required=True),
-                           FormField("basis", "处理依据", required=True),
-                           FormField("opinion", "具体意见"), day],
+                          [FieldSpec("result", "处理意见", tuple(r.value for r in ReplyResult), required=True),
+                           FieldSpec("facts", "查明的事实", required=True),
+                           FieldSpec("basis", "处理依据", required=True),
+                           FieldSpec("opinion", "具体意见"), day],
                           lambda v: h.reply_matter(ctx, operator, matter_id, result=v["result"], facts=v["facts"],
                                                    basis=v["basis"], opinion=v["opinion"], on=on(v)), "已答复")
     if key == Action.FOLLOW_UP:
         return ActionForm("回访",
-                          [FormField("method", "回访方式", h.FOLLOW_UP_METHODS, required=True),
-                           FormField("satisfaction", "满意度", tuple(s.value for s in Satisfaction), required=True),
-                           FormField("note", "回访情况"), day],
+                          [FieldSpec("method", "回访方式", h.FOLLOW_UP_METHODS, required=True),
+                           FieldSpec("satisfaction", "满意度", tuple(s.value for s in Satisfaction), required=True),
+                           FieldSpec("note", "回访情况"), day],
                           lambda v: h.follow_up_matter(ctx, operator, matter_id, method=v["method"],
                                                        satisfaction=v["satisfaction"], note=v["note"], on=on(v)),
                           "已记录回访")
     if key == Action.REHANDLE:
-        return ActionForm("重新办理", [FormField("reason", "理由", required=True), day],
+        return ActionForm("重新办理", [FieldSpec("reason", "理由", required=True), day],
                           lambda v: h.rehandle_matter(ctx, operator, matter_id, v["reason"], on=on(v)), "已重新办理")
     if key in (Action.REQUEST_REVIEW, Action.REQUEST_RE_REVIEW):
         level = 1 if key == Action.REQUEST_REVIEW else 2
         what = "复查" if level == 1 else "复核"
         return ActionForm(f"申请{what}",
-                          [FormField("requested_on", "申请日期", default=today.isoformat(), required=True),
-                           FormField("body", f"{what}机关"), FormField("late", "逾期的正当理由",
+                          [FieldSpec("requested_on", "申请日期", default=today.isoformat(), required=True),
+                           FieldSpec("body", f"{what}机关"), FieldSpec("late", "逾期的正当理由",
                                                                     placeholder="超过申请期限时必填")],
                           lambda v: h.request_review(ctx, operator, matter_id, level=level,
                                                      requested_on=parse_date(v["requested_on"], "申请日期"),
@@ -248,23 +255,23 @@ def build_form(ctx, operator, matter_id: int, key: str) -> ActionForm:  # noqa: 
     if key in (Action.CONCLUDE_REVIEW, Action.CONCLUDE_RE_REVIEW):
         what = "复查" if key == Action.CONCLUDE_REVIEW else "复核"
         return ActionForm(f"{what}结论",
-                          [FormField("result", "结论", tuple(r.value for r in ReviewResult), required=True),
-                           FormField("opinion", f"{what}意见", required=True), day],
+                          [FieldSpec("result", "结论", tuple(r.value for r in ReviewResult), required=True),
+                           FieldSpec("opinion", f"{what}意见", required=True), day],
                           lambda v: h.conclude_review(ctx, operator, matter_id, result=v["result"],
                                                       opinion=v["opinion"], on=on(v)), f"已记录{what}结论")
     if key == Action.PAUSE_CLOCK:
-        return ActionForm("听证开始（停止计时）", [FormField("reason", "听证事由", required=True), day],
+        return ActionForm("听证开始（停止计时）", [FieldSpec("reason", "听证事由", required=True), day],
                           lambda v: h.start_hearing(ctx, operator, matter_id, v["reason"], on=on(v)), "计时已停止")
     if key == Action.RESUME_CLOCK:
-        return ActionForm("听证结束（恢复计时）", [FormField("note", "说明"), day],
+        return ActionForm("听证结束（恢复计时）", [FieldSpec("note", "说明"), day],
                           lambda v: h.end_hearing(ctx, operator, matter_id, note=v["note"], on=on(v)),
                           "计时已恢复，期限已顺延")
     if key == Action.ARCHIVE:
-        return ActionForm("归档", [FormField("note", "说明"), day],
+        return ActionForm("归档", [FieldSpec("note", "说明"), day],
                           lambda v: h.archive_matter(ctx, operator, matter_id, note=v["note"], on=on(v)), "已归档")
     if key in (Action.FAST_MEET, Action.FAST_FACTS):
         step = "meet" if key == Action.FAST_MEET else "facts"
-        return ActionForm(transition_for(key).label, [FormField("note", "说明"), day],
+        return ActionForm(transition_for(key).label, [FieldSpec("note", "说明"), day],
                           lambda v: h.record_fast_step(ctx, operator, matter_id, step, on=on(v), note=v["note"]),
                           "已记录")
     if key in (Action.SET_FAST_TRACK, Action.CANCEL_FAST_TRACK):
@@ -275,11 +282,11 @@ def build_form(ctx, operator, matter_id: int, key: str) -> ActionForm:  # noqa: 
                           lambda v: h.set_fast_track(ctx, operator, matter_id, key == Action.SET_FAST_TRACK,
                                                      on=on(v)), "已设置", hint=hint + "（时限方案）")
     if key == Action.NOTICE_DELIVERED:
-        return ActionForm("当场告知（已当面交给信访人书面告知）", [FormField("note", "说明"), day],
+        return ActionForm("当场告知（已当面交给信访人书面告知）", [FieldSpec("note", "说明"), day],
                           lambda v: h.notice_delivered(ctx, operator, matter_id, note=v["note"], on=on(v)),
                           "已记录当场告知", hint="未当场告知的，出具告知书（D 文书）时即记为已告知")
     if key == Action.UNIT_OBJECTION:
-        return ActionForm("责任单位提出异议（退回）", [FormField("reason", "异议理由", required=True), day],
+        return ActionForm("责任单位提出异议（退回）", [FieldSpec("reason", "异议理由", required=True), day],
                           lambda v: h.unit_objection(ctx, operator, matter_id, v["reason"], on=on(v)),
                           "已退回，请重新交办", hint="交办之日起5个工作日内提出；逾期未提出的，由该单位办理")
     if key == Action.SUPERVISE:
@@ -292,8 +299,8 @@ def supervision_form(ctx, operator, matter_id: int) -> ActionForm:  # noqa: ANN0
 
     default_due = ctx.today() + dt.timedelta(days=max(1, ctx.settings.due_soon_days))
     form = ActionForm("督办（出具督办函）",
-                      [FormField("note", "督办要求", required=True),
-                       FormField("due", "反馈期限", default=default_due.isoformat(), required=True)],
+                      [FieldSpec("note", "督办要求", required=True),
+                       FieldSpec("due", "反馈期限", default=default_due.isoformat(), required=True)],
                       lambda v: None, "督办已记录")
 
     def submit(v: dict[str, str]) -> Any:

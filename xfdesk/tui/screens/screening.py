@@ -23,7 +23,7 @@ from xfdesk.domain.lifecycle import TransitionRefused, transition_for
 from xfdesk.domain.screening import SCREENING_ROUTES, ScreeningRefused, Suggestion
 from xfdesk.tui.screens._actions import SCREEN_CSS, offer_notice
 from xfdesk.tui.screens._cells import days_text
-from xfdesk.tui.widgets.fields import lit, plain
+from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
 
 SUGGESTED_MARK = "★"
 
@@ -235,12 +235,10 @@ class ScreeningDecisionScreen(Screen[str | None]):
             yield Static(plain("② 去向和理由（上下键选择）"), classes="hd-title")
             yield OptionList(id="sd-reasons")
             yield Static(id="sd-basis")
-            with Horizontal(classes="hd-row"):
-                yield Static(plain("③ 说明"), classes="hd-label")
-                yield Input(placeholder="具体情况；不采纳系统建议时写明理由", id="sd-text", select_on_focus=False)
-            with Horizontal(classes="hd-row"):
-                yield Static(plain("④ 转送/途径"), classes="hd-label")
-                yield Input(placeholder="转送的机关；导入法定途径时可改途径", id="sd-target", select_on_focus=False)
+            yield FormField("③ 说明", FieldInput("reason_text", placeholder="具体情况；不采纳系统建议时写明理由",
+                                                 id="sd-text"), id="sdf-text", label_width=14)
+            yield FormField("④ 转送/途径", FieldInput("target", placeholder="转送的机关；导入法定途径时可改途径",
+                                                     id="sd-target"), id="sdf-target", label_width=14)
             yield Static(id="sd-error", classes="hd-error")
         yield Footer()
 

@@ -133,7 +133,13 @@ class FieldTextArea(TextArea):
 
 
 class FormField(Vertical):
-    """Label and input on one row, the field's error message (in Chinese) on the row below when there is one."""
+    """The one labelled field of every form and dialog: label and input on one row, the field's error message (in
+    Chinese) on the row below when there is one.
+
+    The input's look lives here, not in a screen's sheet: a one-line Input is one row without border (Textual's
+    default Input is three rows tall; squeezed into one row it shows only its top border and never the text), so
+    value, placeholder and cursor show the same in the registration form, the handling dialogs and screening.
+    """
 
     DEFAULT_CSS = """
     FormField { height: auto; }
@@ -142,19 +148,39 @@ class FormField(Vertical):
     FormField .field-error { display: none; color: $error; text-style: bold; height: auto; padding-left: 12; }
     FormField.-invalid .field-error { display: block; }
     FormField.-invalid .field-label { color: $error; }
+    FormField Input {
+        height: 1; border: none; padding: 0 1; width: 1fr;
+        background: $panel; color: $foreground;
+    }
+    FormField Input:focus { border: none; background: #3A3000; color: #FFFFFF; text-style: bold; }
+    FormField Input > .input--placeholder { color: #9E9E9E; text-style: not bold; }
+    /* 详细情况: a few lines to start with, growing with the text up to a limit, then scrolling inside */
+    FormField FieldTextArea {
+        height: auto; min-height: 3; max-height: 8; width: 1fr; border: none; padding: 0 1;
+        background: $panel; color: $foreground;
+    }
+    FormField FieldTextArea:focus { border: none; background: #3A3000; color: #FFFFFF; }
+    FormField FieldTextArea > .text-area--placeholder { color: #9E9E9E; }
     """
 
     def __init__(self, label: str, field_input: Input | FieldTextArea, *, id: str | None = None,
-                 classes: str | None = None):
+                 classes: str | None = None, label_width: int | None = None):
         super().__init__(id=id, classes=classes)
         self.label = label
         self.input = field_input
+        self.label_width = label_width
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Static(plain(self.label), classes="field-label")
+            label = Static(plain(self.label), classes="field-label")
+            if self.label_width:
+                label.styles.width = self.label_width
+            yield label
             yield self.input
-        yield Static(classes="field-error")
+        error = Static(classes="field-error")
+        if self.label_width:
+            error.styles.padding = (0, 0, 0, self.label_width + 1)
+        yield error
 
     def set_error(self, message: str | None) -> None:
         self._error = message or ""
