@@ -102,3 +102,24 @@ def test_tui_and_cli_hold_no_sql():
             if bad:
                 offenders[str(path.relative_to(PACKAGE))] = bad
     assert offenders == {}
+
+
+# The same guards CI relies on, run by the one test command (README and .ci/run): import-linter's layer and
+# no-cycle contracts ([tool.importlinter] in pyproject.toml) and ruff's checks ([tool.ruff]).
+_BIN = Path(sys.executable).parent
+_ROOT = PACKAGE.parent
+
+
+def _tool(name: str) -> list[str]:
+    exe = _BIN / name
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", name.replace("-", "_")]
+
+
+def test_import_linter_contracts_are_kept():
+    run = subprocess.run([*_tool("lint-imports"), "--no-cache"], cwd=_ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_ruff_finds_nothing():
+    run = subprocess.run([*_tool("ruff"), "check", "xfdesk", "tests"], cwd=_ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
