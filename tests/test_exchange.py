@@ -274,6 +274,33 @@ def test_export_until_and_to_file(ctx, head, office, tmp_path):
         assert s.exec(select(Event).where(Event.action == "export")).one().data["file"] == "october.json"
 
 
+def test_the_streamed_file_is_the_whole_document_as_json_dump_writes_it(ctx, head, clerk, office, tmp_path,
+                                                                         monkeypatch):
+    """The file is written a chunk of contacts at a time (memory stays flat over a year); paging must neither drop
+    nor repeat a contact, even among contacts received at the same second, and the bytes stay json.dump's."""
+    import xfdesk.services.exchange as exchange
+
+    same_time = copy.deepcopy(exchange_file())
+    for c in same_time["contacts"]:
+        c["received_at"] = "2026-11-19T11:00:00+08:00"
+    import_exchange(ctx, head, exchange_file())
+    import_exchange(ctx, head, same_time)
+    monkeypatch.setattr(exchange, "_CHUNK", 2)  # several pages, one boundary inside the same-second contacts
+    for operator, since, until in ((head, None, None), (clerk, None, None),
+                                   (head, dt.date(2026, 11, 19), dt.date(2026, 11, 19)),
+                                   (head, dt.date(2020, 1, 1), dt.date(2020, 1, 31))):  # nothing in that month
+        path = tmp_path / "streamed.json"
+        result = export_to_file(ctx, operator, path, since, until=until)
+        document = export_exchange(ctx, operator, since, until=until)
+        written = json.loads(path.read_text(encoding="utf-8"))
+        document["exported_at"] = written["exported_at"]
+        assert path.read_text(encoding="utf-8") == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        assert result.contacts == len(document["contacts"])
+        assert result.matters == sum(len(c["matters"]) for c in document["contacts"])
+    received = [c["received_at"] for c in export_exchange(ctx, head)["contacts"]]
+    assert received == sorted(received) and len(received) == 3 + 3 + 3
+
+
 def people_and_matters(ctx) -> tuple[list, list, list]:
     with ctx.db.read() as s:
         people = sorted((p.name, p.gender, p.id_number, p.phone, p.address, p.village, p.is_organisation)

@@ -5,7 +5,8 @@ with the contact (1-based), the person or demand, the field's Chinese label and 
 is registered, in one transaction, through the same registration code as the desk's form.
 
 Export writes contacts received in a date range with their people and demands, and for each demand its number,
-status, deadlines, timeline and documents. Every export is logged. 检举控告 (restricted) demands go to the county
+status, deadlines, timeline and documents. A file export streams: a chunk of contacts is read as plain rows and
+written before the next is read, so a year of a county office needs no more memory than a month. Every export is logged. 检举控告 (restricted) demands go to the county
 with the petitioner's identity only when the office head exports; anyone else's export leaves them out.
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import and_, or_
 from sqlmodel import func, select
 
 from xfdesk.domain.glossary import FLAG_LABELS, Flag, field_label
@@ -330,23 +332,32 @@ def _matter(raw: dict, path: tuple, errors: list[FieldError]) -> MatterInput:
 # == export ========================================================================================================
 def export_exchange(ctx, operator, since: dt.date | None = None, *, until: dt.date | None = None,  # noqa: ANN001
                     target: str = "") -> dict:
-    """Contacts received from ``since`` to ``until`` (inclusive, both optional) as an exchange document. Logged."""
-    document, result = _build_export(ctx, operator, since, until, target)
+    """Contacts received from ``since`` to ``until`` (inclusive, both optional) as an exchange document. Logged.
+    The whole document is in memory: for files use ``export_to_file``, which streams."""
+    result = ExportResult(file=target, since=since, until=until)
+    head = _export_head(ctx, operator, since, until)
+    with ctx.db.read() as session:
+        document = {**head, "contacts": list(_export_contacts(session, operator.role, since, until, result))}
     _log_export(ctx, operator, result)
     return document
 
 
 def export_to_file(ctx, operator, path: Path | str, since: dt.date | None = None, *,  # noqa: ANN001
                    until: dt.date | None = None) -> ExportResult:
-    """Write the export to ``path`` (UTF-8 JSON, replaced atomically so a failed write leaves no half file)."""
+    """Write the export to ``path`` (UTF-8 JSON, replaced atomically so a failed write leaves no half file).
+
+    Streamed: contacts are read a chunk at a time and written as they come, so memory stays flat whatever the
+    period (a whole year of a county office held as one document took gigabytes). The bytes are exactly those of
+    ``json.dump(document, indent=2, ensure_ascii=False)``."""
     path = Path(path)
-    document, result = _build_export(ctx, operator, since, until, path.name)
+    result = ExportResult(file=path.name, since=since, until=until)
+    head = _export_head(ctx, operator, since, until)
     if path.parent and not path.parent.exists():
         raise FileNotFoundError(f"文件夹不存在：{path.parent}")
     partial = path.with_name(path.name + ".part")
     try:
-        with partial.open("w", encoding="utf-8", newline="\n") as f:
-            json.dump(document, f, ensure_ascii=False, indent=2)
+        with partial.open("w", encoding="utf-8", newline="\n") as f, ctx.db.read() as session:
+            _write_document(f, head, _export_contacts(session, operator.role, since, until, result))
             f.write("\n")
             f.flush()
             os.fsync(f.fileno())
@@ -355,6 +366,20 @@ def export_to_file(ctx, operator, path: Path | str, since: dt.date | None = None
         partial.unlink(missing_ok=True)
     _log_export(ctx, operator, result)
     return result
+
+
+def _write_document(f, head: dict, contacts) -> None:  # noqa: ANN001
+    """``json.dump({**head, "contacts": [*contacts]}, f, indent=2, ensure_ascii=False)``, one contact at a time."""
+    opening = json.dumps({**head, "contacts": []}, ensure_ascii=False, indent=2)
+    tail = '"contacts": []\n}'
+    assert opening.endswith(tail)  # noqa: S101 - "contacts" is the document's last key
+    f.write(opening[:-len(tail)] + '"contacts": [')
+    first = True
+    for contact in contacts:
+        f.write("\n    " if first else ",\n    ")
+        first = False
+        f.write(json.dumps(contact, ensure_ascii=False, indent=2).replace("\n", "\n    "))
+    f.write("]\n}" if first else "\n  ]\n}")
 
 
 def _log_export(ctx, operator, result: ExportResult) -> None:  # noqa: ANN001
@@ -371,55 +396,87 @@ def _log_export(ctx, operator, result: ExportResult) -> None:  # noqa: ANN001
                            "restricted": result.restricted, "withheld": result.withheld})
 
 
-def _chunks(ids: list[int]):  # noqa: ANN202
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i:i + _CHUNK]
-
-
-def _build_export(ctx, operator, since: dt.date | None, until: dt.date | None,  # noqa: ANN001
-                  target: str) -> tuple[dict, ExportResult]:
+def _export_head(ctx, operator, since: dt.date | None, until: dt.date | None) -> dict:  # noqa: ANN001
     if since and until and until < since:
         raise ValueError(f"截止日期 {until} 早于起始日期 {since}")
-    result = ExportResult(file=target, since=since, until=until)
-    role = operator.role
-    with ctx.db.read() as session:
-        query = select(Contact)
-        if since:
-            query = query.where(Contact.received_at >= dt.datetime.combine(since, dt.time()))
-        if until:
-            query = query.where(Contact.received_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
-        contacts = session.exec(query.order_by(Contact.received_at, Contact.id)).all()
-        contact_ids = [c.id for c in contacts]
+    return {
+        "format": FORMAT,
+        "office": ctx.settings.office_name,
+        "exported_at": to_iso(dt.datetime.now()),
+        "exported_by": operator.name,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+    }
 
-        links: dict[int, list[ContactPetitioner]] = {}
-        matters: dict[int, list[Matter]] = {}
-        for ids in _chunks(contact_ids):
-            for link in session.exec(select(ContactPetitioner).where(ContactPetitioner.contact_id.in_(ids))):
-                links.setdefault(link.contact_id, []).append(link)
-            for m in session.exec(select(Matter).where(Matter.contact_id.in_(ids)).order_by(Matter.id)):
-                matters.setdefault(m.contact_id, []).append(m)
-        person_ids = sorted({link.petitioner_id for group in links.values() for link in group})
-        people: dict[int, Petitioner] = {}
-        for ids in _chunks(person_ids):
-            people.update({p.id: p for p in session.exec(select(Petitioner).where(Petitioner.id.in_(ids)))})
-        matter_ids = [m.id for group in matters.values() for m in group]
-        deadlines: dict[int, list[Deadline]] = {}
-        events: dict[int, list[Event]] = {}
-        documents: dict[int, list[Document]] = {}
-        for ids in _chunks(matter_ids):
-            for d in session.exec(select(Deadline).where(Deadline.matter_id.in_(ids)).order_by(Deadline.id)):
-                deadlines.setdefault(d.matter_id, []).append(d)
-            for e in session.exec(select(Event).where(Event.matter_id.in_(ids)).order_by(Event.at, Event.id)):
-                events.setdefault(e.matter_id, []).append(e)
-            for doc in session.exec(select(Document).where(Document.matter_id.in_(ids)).order_by(Document.id)):
-                documents.setdefault(doc.matter_id, []).append(doc)
-        units = {u.id: u.name for u in session.exec(select(Unit))}
 
-    out_contacts = []
+def _grouped(session, columns: list, key, ids: list[int], order: list):  # noqa: ANN001, ANN202
+    """Rows of ``columns`` whose ``key`` is in ``ids``, grouped by it (plain rows: no ORM objects to build)."""
+    out: dict[int, list] = {}
+    for row in session.execute(select(*columns).where(key.in_(ids)).order_by(*order)):
+        out.setdefault(row[0], []).append(row)
+    return out
+
+
+def _export_contacts(session, role: str, since: dt.date | None, until: dt.date | None,  # noqa: ANN001
+                     result: ExportResult):  # noqa: ANN202
+    """The exported contacts in order (received, id), read ``_CHUNK`` contacts at a time by keyset paging."""
+    units = {u_id: name for u_id, name in session.execute(select(Unit.id, Unit.name))}
+    see_restricted = may_see_identity(role, True)
+    conditions = []
+    if since:
+        conditions.append(Contact.received_at >= dt.datetime.combine(since, dt.time()))
+    if until:
+        conditions.append(Contact.received_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+    after: tuple[dt.datetime, int] | None = None
+    while True:
+        query = select(Contact.id, Contact.received_at, Contact.channel, Contact.headcount, Contact.clerk,
+                       Contact.note).where(*conditions)
+        if after is not None:
+            query = query.where(or_(Contact.received_at > after[0],
+                                    and_(Contact.received_at == after[0], Contact.id > after[1])))
+        contacts = session.execute(query.order_by(Contact.received_at, Contact.id).limit(_CHUNK)).all()
+        if not contacts:
+            return
+        after = (contacts[-1].received_at, contacts[-1].id)
+        yield from _contacts_out(session, contacts, units, see_restricted, result)
+        session.expunge_all()
+
+
+def _contacts_out(session, contacts: list, units: dict[int, str], see_restricted: bool,  # noqa: ANN001
+                  result: ExportResult):  # noqa: ANN202
+    contact_ids = [c.id for c in contacts]
+    links = _grouped(session, [ContactPetitioner.contact_id, ContactPetitioner.petitioner_id,
+                               ContactPetitioner.representative, ContactPetitioner.position],
+                     ContactPetitioner.contact_id, contact_ids, [ContactPetitioner.contact_id,
+                                                                 ContactPetitioner.position])
+    matters = _grouped(session, [Matter.contact_id, Matter.id, Matter.number, Matter.summary, Matter.details,
+                                 Matter.category, Matter.location, Matter.kind, Matter.status, Matter.received_on,
+                                 Matter.unit_id, Matter.is_restricted,
+                                 *(getattr(Matter, flag.value) for flag in FLAG_LABELS)],
+                       Matter.contact_id, contact_ids, [Matter.id])
+    person_ids = sorted({link.petitioner_id for group in links.values() for link in group})
+    people = {}
+    for ids in _chunks(person_ids):
+        people.update({p.id: p for p in session.execute(
+            select(Petitioner.id, Petitioner.name, Petitioner.gender, Petitioner.id_number, Petitioner.phone,
+                   Petitioner.address, Petitioner.village, Petitioner.is_organisation).where(Petitioner.id.in_(ids)))})
+    matter_ids = [m.id for group in matters.values() for m in group]
+    deadlines: dict[int, list] = {}
+    events: dict[int, list] = {}
+    documents: dict[int, list] = {}
+    for ids in _chunks(matter_ids):
+        deadlines.update(_grouped(session, [Deadline.matter_id, Deadline.name, Deadline.due_on, Deadline.state],
+                                  Deadline.matter_id, ids, [Deadline.matter_id, Deadline.id]))
+        events.update(_grouped(session, [Event.matter_id, Event.at, Event.actor, Event.action, Event.from_status,
+                                         Event.to_status, Event.note],
+                               Event.matter_id, ids, [Event.matter_id, Event.at, Event.id]))
+        documents.update(_grouped(session, [Document.matter_id, Document.kind, Document.number_text,
+                                            Document.issued_at, Document.void],
+                                  Document.matter_id, ids, [Document.matter_id, Document.id]))
     for c in contacts:
         out_matters = []
         for m in matters.get(c.id, []):
-            if m.is_restricted and not may_see_identity(role, True):
+            if m.is_restricted and not see_restricted:
                 result.withheld += 1
                 continue
             result.restricted += m.is_restricted
@@ -427,31 +484,26 @@ def _build_export(ctx, operator, since: dt.date | None, until: dt.date | None,  
                                            documents.get(m.id, [])))
         if not out_matters:
             continue
-        group = sorted(links.get(c.id, []), key=lambda link: link.position)
-        out_contacts.append({
+        result.contacts += 1
+        result.matters += len(out_matters)
+        yield {
             "received_at": to_iso(c.received_at),
             "channel": c.channel,
             "headcount": c.headcount,
             "clerk": c.clerk,
             **({"note": c.note} if c.note else {}),
-            "petitioners": [_petitioner_out(people[link.petitioner_id], link.representative) for link in group],
+            "petitioners": [_petitioner_out(people[link.petitioner_id], link.representative)
+                            for link in links.get(c.id, [])],
             "matters": out_matters,
-        })
-        result.contacts += 1
-        result.matters += len(out_matters)
-    document = {
-        "format": FORMAT,
-        "office": ctx.settings.office_name,
-        "exported_at": to_iso(dt.datetime.now()),
-        "exported_by": operator.name,
-        "since": since.isoformat() if since else None,
-        "until": until.isoformat() if until else None,
-        "contacts": out_contacts,
-    }
-    return document, result
+        }
 
 
-def _petitioner_out(p: Petitioner, representative: bool) -> dict:
+def _chunks(ids: list[int]):  # noqa: ANN202
+    for i in range(0, len(ids), _CHUNK):
+        yield ids[i:i + _CHUNK]
+
+
+def _petitioner_out(p, representative: bool) -> dict:  # noqa: ANN001
     out: dict[str, Any] = {"name": p.name}
     if p.gender:
         out["gender"] = p.gender
@@ -465,8 +517,7 @@ def _petitioner_out(p: Petitioner, representative: bool) -> dict:
     return out
 
 
-def _matter_out(m: Matter, units: dict[int, str], deadlines: list[Deadline], events: list[Event],
-                documents: list[Document]) -> dict:
+def _matter_out(m, units: dict[int, str], deadlines: list, events: list, documents: list) -> dict:  # noqa: ANN001
     out: dict[str, Any] = {
         "number": m.number,
         "summary": m.summary,
