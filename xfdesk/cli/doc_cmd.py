@@ -85,10 +85,17 @@ def render_cmd(
     preview: bool = typer.Option(False, "--preview", help="只预览填好的文字，不编号、不保存"),
     pdf: bool = typer.Option(False, "--pdf", help="同时转换为 PDF（需要安装 LibreOffice）"),
     print_it: bool = typer.Option(False, "--print", help="保存后立即打印"),
+    again: bool = typer.Option(False, "--again", help="本步骤已出具过同种文书时，确认再出具一份（取新文号）"),
 ) -> None:
     from xfdesk.documents.builders import DocumentRefused
     from xfdesk.documents.render import RenderError, TemplateProblem
-    from xfdesk.services.documents import convert_to_pdf, issue_document, preview_document, print_document
+    from xfdesk.services.documents import (
+        NoticeAlreadyIssued,
+        convert_to_pdf,
+        issue_document,
+        preview_document,
+        print_document,
+    )
     from xfdesk.services.queries import find_matter
 
     k = _kind(kind)
@@ -108,7 +115,9 @@ def render_cmd(
                                         unit_id=unit_id, appointment_id=appointment, extra=extra))
             return
         doc = issue_document(ctx, _operator(), k, matter_id=matter_id, reception_day_id=day_id, unit_id=unit_id,
-                             appointment_id=appointment, extra=extra)
+                             appointment_id=appointment, extra=extra, again=again)
+    except NoticeAlreadyIssued as exc:
+        raise CliError(f"{exc}（重印：xfdesk doc print 文书编号；确需再出具加 --again）") from None
     except (DocumentRefused, TemplateProblem, RenderError, ValueError) as exc:
         raise _refusal(exc) from None
     typer.echo(f"已出具{k.name}，文号 {doc.number_text}，文书编号 {doc.id}")

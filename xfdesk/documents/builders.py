@@ -71,6 +71,20 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in "。！？；" else text + "。"
 
 
+def time_left_text(left: int | None) -> str:
+    """How the 督办函 states the time left: 距办结期限还有3日 / 今日到期 / 已超期72日 (never a negative number)."""
+    if left is None:
+        return "办结期限未定"
+    if left > 0:
+        return f"距办结期限还有{left}日"
+    if left == 0:
+        return "今日到期"
+    return f"已超期{-left}日"
+
+
+MASKED_VALUES = frozenset({RESTRICTED_NAME, RESTRICTED_VALUE, RESTRICTED_DETAILS})
+
+
 @dataclass
 class Target:
     kind: DocumentKind
@@ -426,10 +440,12 @@ def _supervision_letter(b: _Builder) -> None:
     handling = b.deadline("handling")
     due = handling.due_on if handling else b.matter.due_on
     supervise = b.last_event("supervise")
+    left = days_left(due, b.issued_on) if due else None
     b.values.update({
         "督办单位": unit.name if unit else BLANK,
         "交办日期": cn_date(assigned.at.date() if assigned else None),
-        "剩余天数": days_left(due, b.issued_on) if due else BLANK,
+        "剩余天数": left if left is not None else BLANK,
+        "期限情况": time_left_text(left),
         "督办要求": _or_blank(supervise.note if supervise else ""),
         "反馈期限": cn_date(dt.date.fromisoformat(supervise.data["due_on"]))
         if supervise and (supervise.data or {}).get("due_on") else b.feedback_date(),
@@ -579,7 +595,8 @@ def build_values(session: Session, ctx, operator, target: Target, *, number_text
         unknown = [k for k in extra if k not in known]
         if unknown:
             raise DocumentRefused(f"“{target.kind.name}”没有这些字段：{'、'.join(unknown)}")
-        protected = [k for k in extra if k in PROTECTED_FIELDS]
+        # a field masked for a 检举控告 matter stays masked: no hand-filled value brings the identity back
+        protected = [k for k in extra if k in PROTECTED_FIELDS or b.values.get(k) in MASKED_VALUES]
         if protected:
             raise DocumentRefused(f"这些字段不能手工填写：{'、'.join(protected)}")
         b.values.update({k: v for k, v in extra.items() if v is not None and str(v).strip() != ""})

@@ -30,6 +30,15 @@ class DocumentKind:
     file_name: str  # template file in templates/ (and in the office's own <home>/templates/)
     audience: Audience
     scope: Scope = Scope.MATTER
+    # names the petitioner of a 检举控告 matter (条例第三十条): head only; None: every matter-scope kind not sent
+    # to a unit (units' copies carry no identity)
+    shows_identity: bool | None = None
+
+    @property
+    def names_petitioner(self) -> bool:
+        if self.shows_identity is not None:
+            return self.shows_identity
+        return self.scope == Scope.MATTER and not self.to_unit
 
     @property
     def short_name(self) -> str:
@@ -54,9 +63,11 @@ KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("re_review_opinion", "复核意见书", "复核意见书.docx", Audience.PETITIONER),
     DocumentKind("supervision_letter", "督办函", "督办函.docx", Audience.UNIT),
     DocumentKind("follow_up_record", "回访记录", "回访记录.docx", Audience.OFFICE),
-    DocumentKind("leader_reception_notice", "领导接访通知书", "领导接访通知书.docx", Audience.PETITIONER, Scope.DAY),
+    DocumentKind("leader_reception_notice", "领导接访通知书", "领导接访通知书.docx", Audience.PETITIONER, Scope.DAY,
+                 shows_identity=True),
     DocumentKind("unit_attendance_notice", "参与接访通知书", "参与接访通知书.docx", Audience.UNIT, Scope.DAY),
-    DocumentKind("leader_brief", "接待信访人通知书（接访呈报单）", "接访呈报单.docx", Audience.LEADER, Scope.DAY),
+    DocumentKind("leader_brief", "接待信访人通知书（接访呈报单）", "接访呈报单.docx", Audience.LEADER, Scope.DAY,
+                 shows_identity=True),
     DocumentKind("supervision_notice", "督办通知书", "督办通知书.docx", Audience.UNIT, Scope.DAY),
     DocumentKind("reception_schedule", "接访安排表", "接访安排表.docx", Audience.OFFICE, Scope.DAY),
 )

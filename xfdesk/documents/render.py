@@ -3,6 +3,11 @@
 Offices edit the templates in Word or WPS, so before anything is filled the template is checked against its kind's
 field catalogue: an unknown or misspelt field, a syntax error, full-width ``｛｛`` braces typed by an IME, or any
 attempt to call code is reported in Chinese, by name, instead of printing a blank or running it.
+
+Rendering is bounded so a hostile or mistaken template cannot take the clerk's PC down: loops only over the kind's
+list fields, no powers, no ``set``; at run time string repetition, ``replace`` and ``join`` are capped, the output
+of every part is counted as it is produced (size and time), and the saved file has a size limit. A refused render
+raises ``RenderError`` in Chinese before any number is taken.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import difflib
 import io
 import re
+import time
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -57,14 +63,80 @@ class TemplatePart:
     source: str  # the XML after docxtpl has merged runs, as Jinja sees it
 
 
+# Bounds of one render. A filled notice's XML is a few hundred KB (a reception day's brief of 60 bookings ~1 MB).
+MAX_PART_CHARS = 8_000_000  # the XML of one part (body, a header, a footer) as the template produces it
+MAX_VALUE_CHARS = 200_000  # one value made inside the template (repetition, replace, join)
+MAX_RENDER_SECONDS = 15.0
+MAX_DOCX_BYTES = 10 * 1024 * 1024
+MAX_LOOP_DEPTH = 2  # a table row loop, and one inside it at most
+
+
+class RenderLimit(RenderError):
+    """A render stopped at one of the bounds (too long, too slow)."""
+
+
+def _limited_text(value: Any, what: str) -> Any:
+    if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+        raise RenderLimit(f"模板中的{what}产生了过长的文字（超过{MAX_VALUE_CHARS}字），已停止填写")
+    return value
+
+
 class _Environment(SandboxedEnvironment):
     """A sandbox that also remembers compiled templates: the same template file compiles once per process."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "//", "%"})
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
         # Nothing but the fields: no range, cycler, joiner, namespace, lipsum, dict.
         self.globals.clear()
         self._compiled: dict[str, Any] = {}
+        replace, join = self.filters["replace"], self.filters["join"]
+
+        def safe_replace(eval_ctx, s, old, new, count=None):  # noqa: ANN001, ANN202
+            text, old_t, new_t = str(s), str(old), str(new)
+            hits = (len(text) + 1) if old_t == "" else text.count(old_t)
+            if len(text) + hits * max(len(new_t) - len(old_t), 0) > MAX_VALUE_CHARS:
+                raise RenderLimit(f"模板中的“replace”替换会产生过长的文字（超过{MAX_VALUE_CHARS}字），已停止填写")
+            return replace(eval_ctx, s, old, new, count)
+
+        def safe_join(eval_ctx, value, d="", attribute=None):  # noqa: ANN001, ANN202
+            return _limited_text(join(eval_ctx, value, d, attribute), "“join”")
+
+        for name, fn, original in (("replace", safe_replace, replace), ("join", safe_join, join)):
+            fn.jinja_pass_arg = original.jinja_pass_arg  # type: ignore[attr-defined]
+            self.filters[name] = fn
+        self.concat = self._bounded_concat  # type: ignore[method-assign]
+
+    def call_binop(self, context, operator, left, right):  # noqa: ANN001, ANN201
+        if operator == "**":
+            raise RenderLimit("模板中不允许乘方运算，已停止填写")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) \
+                        and len(seq) * max(times, 0) > MAX_VALUE_CHARS:
+                    raise RenderLimit(f"模板中的重复（*）会产生过长的文字（超过{MAX_VALUE_CHARS}字），已停止填写")
+            if isinstance(left, int) and isinstance(right, int) and \
+                    max(abs(left), abs(right)).bit_length() > 256:
+                raise RenderLimit("模板中的乘法数值过大，已停止填写")
+        result = super().call_binop(context, operator, left, right)
+        return _limited_text(result, "运算") if operator == "+" else result
+
+    @staticmethod
+    def _bounded_concat(chunks) -> str:  # noqa: ANN001
+        """``"".join`` over the output as Jinja produces it, stopped when it grows too long or takes too long."""
+        out: list[str] = []
+        size = 0
+        started = time.monotonic()
+        for i, chunk in enumerate(chunks):
+            size += len(chunk)
+            if size > MAX_PART_CHARS:
+                raise RenderLimit(f"模板填写后的内容过长（超过{MAX_PART_CHARS // 10000}万字符），"
+                                  "可能是模板中的循环或替换写错了，已停止填写")
+            if i % 64 == 0 and time.monotonic() - started > MAX_RENDER_SECONDS:
+                raise RenderLimit(f"模板填写超过{int(MAX_RENDER_SECONDS)}秒仍未完成，已停止填写")
+            out.append(chunk)
+        return "".join(out)
 
     def from_string(self, source, globals=None, template_class=None):  # noqa: A002, ANN001, ANN201
         if globals is not None or template_class is not None or not isinstance(source, str):
@@ -115,21 +187,68 @@ def _nearby(source: str, lineno: int | None) -> str:
     return text[:60]
 
 
+_BLOCK_PAIRS = ("endfor", "endif", "else", "elif", "for ", "if ")
+
+
+def _paragraphs(source: str) -> list[str]:
+    return [_visible_text(p) for p in re.findall(r"<w:p[ >].*?</w:p>", source, flags=re.DOTALL)]
+
+
+def _culprit(source: str) -> tuple[str, TemplateSyntaxError | None]:
+    """The paragraph a syntax error is in: the first whose own text does not parse for a reason other than a
+    block ({% if %} … {% endif %}) that opens or closes in another paragraph."""
+    for text in _paragraphs(source):
+        if "{" not in text and "}" not in text and "%" not in text:
+            continue
+        try:
+            _ENV.parse(text)
+        except TemplateSyntaxError as exc:
+            raw = (exc.message or "").lower()
+            spans = "unexpected end of template" in raw or "unknown tag 'end" in raw or "unknown tag 'el" in raw
+            if spans and not re.search(r"\{\{[^}]*$|^[^{]*\}\}", text):
+                continue
+            return text.strip(), exc
+    # a block opened in one paragraph and never closed (or closed without being opened)
+    stack: list[tuple[str, str]] = []
+    for text in _paragraphs(source):
+        for tag in re.findall(r"\{%-?\s*(for|if|endfor|endif)\b", text):
+            if tag in ("for", "if"):
+                stack.append((tag, text.strip()))
+            elif stack and stack[-1][0] == tag[3:]:
+                stack.pop()
+            else:
+                return text.strip(), None
+    if stack:
+        return stack[-1][1], None
+    return "", None
+
+
+def _syntax_detail(raw: str) -> str:
+    low = raw.lower()
+    if "unexpected end of template" in low or "missing end of" in low:
+        return "缺少结束标记（如 {% endif %}、{% endfor %} 或 }}）"
+    if "unexpected char" in low:
+        return "有不能识别的字符（字段名只能用汉字、字母、数字和下划线，不能含空格或标点）"
+    if "unexpected '}'" in low or "unexpected '%'" in low or "got '{'" in low or "got '}'" in low:
+        return "花括号不成对或多了花括号（字段应写成 {{ 字段名 }}，两边各两个半角花括号）"
+    if "expected token" in low or "unexpected" in low:
+        return "“{{ }}”或“{% %}”里的内容不完整（如缺少字段名、多了符号或花括号没有成对）"
+    if "unknown tag" in low or "encountered unknown tag" in low:
+        return "有不认识的 {% … %} 标记（只能用 if、for 和对应的 endif、endfor）"
+    if "block" in low and "defined twice" in low:
+        return "同一个 block 定义了两次"
+    return "格式不正确"
+
+
 def _syntax_message(exc: TemplateSyntaxError, part: TemplatePart) -> str:
-    raw = exc.message or ""
-    near = _nearby(part.source, exc.lineno)
-    where = f"{part.where}“{near}”附近" if near else part.where
-    if "unexpected end of template" in raw.lower() or "missing end of" in raw.lower():
-        detail = "缺少结束标记（如 {% endif %}、{% endfor %} 或 }}）"
-    elif "unexpected char" in raw:
-        detail = "有不能识别的字符（字段名只能用汉字、字母、数字和下划线，不能含空格或标点）"
-    elif "unexpected '}'" in raw or "unexpected '%'" in raw:
-        detail = "花括号不成对（应为 {{ 字段名 }}）"
-    elif "unknown tag" in raw.lower() or "encountered unknown tag" in raw.lower():
-        detail = "有不认识的 {% … %} 标记"
+    text, own = _culprit(part.source)
+    if text:
+        snippet = text if len(text) <= 40 else text[:40] + "…"
+        where = f"{part.where}段落“{snippet}”"
     else:
-        detail = "格式不正确"
-    return f"{where}：模板语法错误，{detail}（{raw}）"
+        near = _nearby(part.source, exc.lineno)
+        where = f"{part.where}“{near}”附近" if near else part.where
+    return f"{where}：模板语法错误，{_syntax_detail((own or exc).message or '')}"
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
@@ -151,6 +270,19 @@ def _check_ast(tree: nodes.Template, kind: DocumentKind, where: str) -> list[str
         targets = [assign.target, *assign.target.find_all(nodes.Name)]
         bound |= {t.name for t in targets if isinstance(t, nodes.Name)}
 
+    for _pow in tree.find_all(nodes.Pow):
+        problems.append(f"{where}：模板中不允许乘方运算（已拒绝执行）")
+        break
+    for mul in tree.find_all(nodes.Mul):
+        sides = [n.value for n in (mul.left, mul.right) if isinstance(n, nodes.Const)]
+        if any(isinstance(v, int) and not isinstance(v, bool) and abs(v) > 100 for v in sides) or \
+                not any(isinstance(n, nodes.Const) for n in (mul.left, mul.right)):
+            problems.append(f"{where}：模板中的乘法或重复（*）只能乘以不超过100的数字（已拒绝执行）")
+            break
+    for _assign in tree.find_all((nodes.Assign, nodes.AssignBlock)):
+        problems.append(f"{where}：模板中不允许使用 {{% set %}} 赋值")
+        break
+    problems.extend(_loop_problems(tree, lists, where))
     for _call in tree.find_all(nodes.Call):
         problems.append(f"{where}：模板中不允许调用函数或方法（已拒绝执行）")
         break
@@ -187,6 +319,28 @@ def _check_ast(tree: nodes.Template, kind: DocumentKind, where: str) -> list[str
     for node in tree.find_all((nodes.Macro, nodes.Import, nodes.FromImport, nodes.Include, nodes.Extends,
                                nodes.CallBlock)):
         problems.append(f"{where}：模板中不允许使用 {type(node).__name__} 标记")
+    return list(dict.fromkeys(problems))
+
+
+def _loop_problems(tree: nodes.Template, lists: dict[str, set[str]], where: str) -> list[str]:
+    """Loops only over the kind's list fields (rows of a table), nested at most ``MAX_LOOP_DEPTH`` deep: a loop
+    over a text field (its characters) or loops nested inside each other would run without end on the PC."""
+    problems: list[str] = []
+
+    def walk(node: nodes.Node, depth: int) -> None:
+        for child in node.iter_child_nodes():
+            inner = depth
+            if isinstance(child, nodes.For):
+                inner = depth + 1
+                if not (isinstance(child.iter, nodes.Name) and child.iter.name in lists):
+                    what = child.iter.name if isinstance(child.iter, nodes.Name) else _describe_node(child.iter)
+                    names = "、".join(sorted(lists)) or "（本文书没有多行列表字段）"
+                    problems.append(f"{where}：循环只能用于多行列表字段（{names}），不能对“{what}”循环")
+                if inner > MAX_LOOP_DEPTH:
+                    problems.append(f"{where}：循环嵌套超过{MAX_LOOP_DEPTH}层，已拒绝")
+            walk(child, inner)
+
+    walk(tree, 0)
     return list(dict.fromkeys(problems))
 
 
@@ -283,13 +437,27 @@ def render_docx(template: Path | str, kind: DocumentKind, values: Mapping[str, A
     tpl = DocxTemplate(path)
     try:
         tpl.render(context, _ENV, autoescape=True)
+    except RenderError:
+        raise
+    except (MemoryError, RecursionError, OverflowError):
+        raise RenderError(f"模板“{path.name}”填写时占用内存或运算过大，已停止填写（请用 xfdesk doc check 检查模板）"
+                          ) from None
     except SecurityError as exc:
         raise RenderError(f"模板“{path.name}”试图执行不允许的操作，已拒绝：{exc}") from None
     except UndefinedError as exc:
         raise RenderError(f"模板“{path.name}”使用了没有值的字段：{exc.message}") from None
     except TemplateError as exc:
         raise RenderError(f"模板“{path.name}”无法填写：{exc}") from None
-    tpl.save(target)
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    if buffer.tell() > MAX_DOCX_BYTES:
+        raise RenderLimit(f"模板“{path.name}”填写后的文件过大（{buffer.tell() // (1024 * 1024)} MB，上限 "
+                          f"{MAX_DOCX_BYTES // (1024 * 1024)} MB），已停止，不编号")
+    data = buffer.getvalue()
+    if isinstance(target, io.BytesIO):
+        target.write(data)
+    else:
+        Path(target).write_bytes(data)
 
 
 # -- reading the result back --------------------------------------------------------------------------------------

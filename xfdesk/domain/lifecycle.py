@@ -345,6 +345,84 @@ REVIEW_LEVEL_LABELS: dict[int, str] = {1: "复查", 2: "复核"}
 REVIEW_WINDOWS: dict[int, str] = {level: TRANSITIONS_BY_ACTION[a].needs[0] for level, a in REVIEW_REQUESTS.items()}
 
 
+# ── which notices a matter may be issued, and when (条例第二十三、三十二、三十五、三十六条) ─────────────────────
+@dataclass(frozen=True)
+class NoticeRule:
+    """When a matter's document of one kind may be issued: in ``states``, and only after one of ``steps`` (the
+    transitions of the table that call for it); it belongs to the latest of those steps, so a second one for the
+    same step is issued only when the clerk confirms (a lost copy is reprinted instead). No steps: an office
+    record that may be made at any time (asked first when one exists already)."""
+
+    kind: str
+    states: frozenset[Status]
+    steps: tuple[Action, ...] = ()
+
+
+def _steps(kind: str) -> tuple[Action, ...]:
+    return tuple(t.action for t in TRANSITIONS if t.notice == kind)
+
+
+def _rule(kind: str, states: Iterable[Status]) -> NoticeRule:
+    return NoticeRule(kind, frozenset(states), _steps(kind))
+
+
+_ACCEPTED_LATER = statuses(Category.HANDLING, Category.IN_REVIEW, Category.ANSWERED)
+NOTICE_RULES: dict[str, NoticeRule] = {r.kind: r for r in (
+    NoticeRule("registration_form", frozenset(Status)),
+    # 受理告知 (第二十三条): once accepted, until the petitioner was told (a late notice is still owed)
+    _rule("acceptance_notice", _ACCEPTED_LATER),
+    _rule("non_acceptance_notice", {Status.NOT_ACCEPTED}),
+    _rule("non_reacceptance_notice", {Status.NOT_REACCEPTED}),
+    _rule("legal_channel_notice", {Status.LEGAL_CHANNEL}),
+    # to the receiving body (转送) or the responsible unit (交办) while it handles the matter
+    _rule("transfer_form", {Status.FORWARDED, Status.ASSIGNED, Status.MEDIATING}),
+    _rule("extension_notice", _HANDLING_STATES),
+    # 信访处理意见书 (第三十二条): after 答复, while it is the office's answer (not after a 重新办理)
+    _rule("handling_opinion", {Status.REPLIED, Status.FOLLOWED_UP, Status.REVIEW, Status.REVIEWED,
+                               Status.RE_REVIEW, Status.RE_REVIEWED}),
+    _rule("review_opinion", {Status.REVIEWED, Status.FOLLOWED_UP, Status.RE_REVIEW, Status.RE_REVIEWED}),
+    _rule("re_review_opinion", {Status.RE_REVIEWED, Status.FOLLOWED_UP}),
+    # 督办 while the unit still owes the result (not once the matter is answered or followed up)
+    _rule("supervision_letter", TRANSITIONS_BY_ACTION[Action.SUPERVISE].sources),
+    _rule("follow_up_record", statuses(Category.ANSWERED, Category.IN_REVIEW, Category.ARCHIVED)),
+)}
+
+
+def _labels(states: Iterable[Status]) -> str:
+    return "、".join(STATUS_LABELS[s] for s in sorted(states, key=list(Status).index))
+
+
+def notice_refusal(kind: str, kind_name: str, status: Status | str, taken: Iterable[str]) -> str | None:
+    """Why a document of ``kind`` cannot be issued for a matter in ``status`` that has taken the actions ``taken``
+    (the stored event actions), or None; kinds without a rule (reception-day documents) are not the table's."""
+    rule = NOTICE_RULES.get(kind)
+    if rule is None:
+        return None
+    status = Status(status)
+    taken = set(taken)
+    label = STATUS_LABELS[status]
+    if rule.steps and not taken & {a.value for a in rule.steps}:
+        steps = "或".join(f"“{TRANSITIONS_BY_ACTION[a].label}”" for a in rule.steps)
+        return f"事项当前状态为“{label}”，尚未{steps}，不能出具“{kind_name}”"
+    if status not in rule.states:
+        return f"事项当前状态为“{label}”，不能出具“{kind_name}”（只能在{_labels(rule.states)}时出具）"
+    return None
+
+
+def notice_step(kind: str, actions: Iterable[str]) -> int | None:
+    """Index in ``actions`` (a matter's event actions, oldest first) of the step the notice belongs to: the
+    latest of its rule's steps; None for a record without steps."""
+    rule = NOTICE_RULES.get(kind)
+    if rule is None or not rule.steps:
+        return None
+    wanted = {a.value for a in rule.steps}
+    found = None
+    for i, action in enumerate(actions):
+        if action in wanted:
+            found = i
+    return found
+
+
 class TransitionRefused(Refused):
     """A step the table does not allow now (state, role, reason, running clocks); the message is for the user."""
 
@@ -655,6 +733,11 @@ def validate(transitions: Iterable[Transition] = TRANSITIONS) -> list[str]:
             problems.append(f"{where}: a screening exit must change the state")
         if set(t.needs) & set(t.waits_for):
             problems.append(f"{where}: needs a clock running and ended at once")
+    for t in transitions:
+        if t.notice and t.notice not in NOTICE_RULES:
+            problems.append(f"{t.action.value}: notice {t.notice} has no rule of when it may be issued")
+        elif t.notice and not ({t.target} if t.target else t.sources) <= NOTICE_RULES[t.notice].states:
+            problems.append(f"{t.action.value}: its notice {t.notice} may not be issued in the state it leads to")
     pausers = [t for t in transitions if t.pauses]
     if pausers and not any(t.resumes for t in transitions):
         problems.append("a pause without a way to resume")

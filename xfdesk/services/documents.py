@@ -31,11 +31,21 @@ from xfdesk.documents.builders import (
 )
 from xfdesk.documents.kinds import KINDS, DocumentKind, Scope, get_kind
 from xfdesk.documents.render import TemplateProblem, check_template, docx_text, render_docx
-from xfdesk.domain.lifecycle import TRANSITIONS, Action, Category, Status, category_of, transition_for
+from xfdesk.domain.lifecycle import (
+    NOTICE_RULES,
+    TRANSITIONS,
+    Action,
+    Category,
+    Status,
+    category_of,
+    notice_refusal,
+    notice_step,
+    transition_for,
+)
 from xfdesk.domain.numbering import document_number
 from xfdesk.services.events import record_event
 from xfdesk.services.lifecycle import notice_issued
-from xfdesk.storage.models import Appointment, Document, Matter, ReceptionDay, now
+from xfdesk.storage.models import Appointment, Document, Event, Matter, ReceptionDay, now
 from xfdesk.storage.numbering import next_number
 
 ISSUED = "document_issued"
@@ -45,8 +55,19 @@ PRINT_TIMEOUT_S = 60
 __all__ = [
     "DocumentRefused", "PrintResult", "TemplateProblem", "issue_document", "preview_document", "print_document",
     "void_document", "documents_for_day", "issue_day_set", "kinds_for_matter", "template_path", "check_templates",
-    "document_file", "convert_to_pdf", "series_name",
+    "document_file", "convert_to_pdf", "series_name", "NoticeAlreadyIssued", "notice_problem",
 ]
+
+
+class NoticeAlreadyIssued(DocumentRefused):
+    """A notice of this kind was issued already for the same step: issue another only when the clerk confirms
+    (``again=True``); a lost or spoilt copy is reprinted with its own 文号 instead."""
+
+    def __init__(self, kind: DocumentKind, numbers: list[str]):
+        self.kind = kind
+        self.numbers = numbers
+        super().__init__(f"本步骤已出具过“{kind.name}”（{'、'.join(numbers)}）；需要补发原件请“重印”，"
+                         "确需再出具一份新文号的，请确认后再出具")
 
 
 @dataclass(frozen=True)
@@ -83,7 +104,35 @@ def check_templates(ctx, name: str | None = None) -> dict[str, list[str]]:  # no
         kind = get_kind(name)
         path = template_path(ctx, kind)
         return {str(path): check_template(path, kind)}
-    return {str(template_path(ctx, k)): check_template(template_path(ctx, k), k) for k in KINDS}
+    found = {str(template_path(ctx, k)): check_template(template_path(ctx, k), k) for k in KINDS}
+    found.update(misnamed_templates(ctx))
+    return found
+
+
+def misnamed_templates(ctx) -> dict[str, list[str]]:  # noqa: ANN001
+    """Files in the office's template folder that no kind will use (``复查意见书 - 副本.docx``,
+    ``复核意见书.DOCX``): said, so an edited copy is not silently ignored."""
+    folder = ctx.home.templates
+    if not folder.is_dir():
+        return {}
+    names = {k.file_name for k in KINDS}
+    out: dict[str, list[str]] = {}
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name in names or path.name.startswith(("~$", ".")):
+            continue
+        if path.suffix.lower() not in (".docx", ".doc", ".wps", ".dotx"):
+            continue
+        exact = next((n for n in names if n.lower() == path.name.lower()), None)
+        stem = path.stem.replace(" ", "")
+        close = exact or next((n for n in names if stem.startswith(n.removesuffix(".docx"))), None)
+        if path.suffix.lower() in (".doc", ".wps"):
+            why = "是旧版 Word/WPS 格式，请在 Word/WPS 中“另存为”.docx"
+        else:
+            why = "文件名不是任何文书的模板名，不会被使用"
+        hint = f"，若是“{close.removesuffix('.docx')}”的模板，请改名为 {close}" if close else \
+            f"（模板文件名应为：{'、'.join(sorted(names))}）"
+        out[str(path)] = [f"{why}{hint}"]
+    return out
 
 
 def _pattern(ctx, kind: DocumentKind) -> tuple[str, dict[str, str]]:  # noqa: ANN001
@@ -121,23 +170,77 @@ def _target(kind: DocumentKind, matter_id, reception_day_id, unit_id, appointmen
     return Target(kind, matter_id, reception_day_id, unit_id, appointment_id)
 
 
-def _guard_restricted(session: Session, operator, kind: DocumentKind, matter_id: int | None, *,  # noqa: ANN001
-                      log: bool) -> None:
+def _identity_matters(session: Session, kind: DocumentKind, target: Target) -> list[Matter]:
+    """The 检举控告 matters whose petitioner the document names (matter notices, and the reception-day documents
+    that list petitioners: 领导接访通知书, 接访呈报单)."""
+    if not kind.names_petitioner:
+        return []
+    ids: list[int] = []
+    if kind.scope == Scope.MATTER:
+        ids = [target.matter_id] if target.matter_id is not None else []
+    elif target.appointment_id is not None:
+        appt = session.get(Appointment, target.appointment_id)
+        ids = [appt.matter_id] if appt else []
+    elif target.matter_id is not None:
+        ids = [target.matter_id]
+    elif target.reception_day_id is not None:
+        ids = list(session.exec(select(Appointment.matter_id).where(
+            Appointment.reception_day_id == target.reception_day_id, Appointment.state != "cancelled")))
+    if not ids:
+        return []
+    return list(session.exec(select(Matter).where(Matter.id.in_(ids), Matter.is_restricted == True)))  # noqa: E712
+
+
+def _guard_restricted(session: Session, operator, kind: DocumentKind, target: Target, *,  # noqa: ANN001
+                      log: bool) -> bool:
     """检举控告 (条例第30条): a document showing the petitioner's identity is for the office head only, and every
-    such preview or issue is logged as a view; documents to units carry no identity and need neither."""
-    if kind.scope != Scope.MATTER or kind.to_unit or matter_id is None:
-        return
-    matter = session.get(Matter, matter_id)
-    if matter is None or not matter.is_restricted:
-        return
+    such preview or issue is logged as a view; documents to units carry no identity and need neither. True when
+    the document names such a petitioner."""
+    matters = _identity_matters(session, kind, target)
+    if not matters:
+        return False
     from xfdesk.domain.privacy import may_see_identity
 
     if not may_see_identity(operator.role, True):
-        raise DocumentRefused(f"检举控告事项的“{kind.name}”含信访人身份，只能由信访办主任出具")
+        which = "、".join(m.number for m in matters)
+        raise DocumentRefused(f"“{kind.name}”含检举控告事项（{which}）信访人的身份，只能由信访办主任出具或预览")
     if log:
         from xfdesk.services.access import log_restricted_view
 
-        log_restricted_view(session, operator, matter, what=f"document:{kind.key}")
+        for matter in matters:
+            log_restricted_view(session, operator, matter, what=f"document:{kind.key}")
+    return True
+
+
+def _matter_steps(session: Session, matter_id: int) -> list[Event]:
+    return list(session.exec(select(Event).where(Event.matter_id == matter_id).order_by(Event.id)))
+
+
+def notice_problem(session: Session, kind: DocumentKind, matter_id: int | None, *, again: bool = True) -> None:
+    """Refuse a matter's notice the lifecycle table does not allow in its state (no number is taken), and — unless
+    ``again`` — a second one for the same step."""
+    if kind.scope != Scope.MATTER or matter_id is None or kind.key not in NOTICE_RULES:
+        return
+    matter = session.get(Matter, matter_id)
+    if matter is None:
+        raise DocumentRefused(f"找不到信访事项（编号 {matter_id}）")
+    events = _matter_steps(session, matter_id)
+    actions = [e.action for e in events]
+    problem = notice_refusal(kind.key, kind.name, matter.status, actions)
+    if problem:
+        raise DocumentRefused(problem)
+    if again:
+        return
+    step = notice_step(kind.key, actions)
+    since = events[step].id if step is not None else 0
+    issued = [e for e in events if e.id > since and e.action == ISSUED and (e.data or {}).get("kind") == kind.key]
+    ids = [int(e.data["document_id"]) for e in issued if (e.data or {}).get("document_id")]
+    if not ids:
+        return
+    live = session.exec(select(Document).where(Document.id.in_(ids), Document.void == False)  # noqa: E712
+                        .order_by(Document.id)).all()
+    if live:
+        raise NoticeAlreadyIssued(kind, [d.number_text for d in live])
 
 
 def preview_document(ctx, operator, kind: DocumentKind | str, *, matter_id: int | None = None,  # noqa: ANN001
@@ -147,21 +250,21 @@ def preview_document(ctx, operator, kind: DocumentKind | str, *, matter_id: int 
     kind = kind if isinstance(kind, DocumentKind) else get_kind(kind)
     target = _target(kind, matter_id, reception_day_id, unit_id, appointment_id)
     with ctx.db.read() as session:
-        _guard_restricted(session, operator, kind, matter_id, log=False)
+        restricted = _guard_restricted(session, operator, kind, target, log=False)
+        notice_problem(session, kind, matter_id)
         built = build_values(session, ctx, operator, target, number_text=None, issued_on=ctx.today(), extra=extra)
-        restricted = bool(matter_id) and kind.scope == Scope.MATTER and not kind.to_unit and bool(
-            getattr(session.get(Matter, matter_id), "is_restricted", False))
     if restricted:  # the head saw the identity: logged like any view of the record
         with ctx.db.write() as session:
-            _guard_restricted(session, operator, kind, matter_id, log=True)
+            _guard_restricted(session, operator, kind, target, log=True)
     buffer = io.BytesIO()
     render_docx(template_path(ctx, kind), kind, built.values, buffer)
     return docx_text(buffer.getvalue())
 
 
 def _issue_in(session: Session, ctx, operator, kind: DocumentKind, target: Target,  # noqa: ANN001
-              extra: dict[str, Any] | None, written: list[Path]) -> Document:
-    _guard_restricted(session, operator, kind, target.matter_id, log=True)
+              extra: dict[str, Any] | None, written: list[Path], again: bool = True) -> Document:
+    _guard_restricted(session, operator, kind, target, log=True)
+    notice_problem(session, kind, target.matter_id, again=again)
     today = ctx.today()
     year = today.year
     pattern, names = _pattern(ctx, kind)
@@ -169,7 +272,10 @@ def _issue_in(session: Session, ctx, operator, kind: DocumentKind, target: Targe
     number_text = document_number(pattern, year, seq, **names)
     built: Built = build_values(session, ctx, operator, target, number_text=number_text, issued_on=today,
                                 extra=extra)
-    path = _output_path(ctx, kind, number_text, built.who, today)
+    # a 检举控告 matter's files are named by 文号 and kind only: the shared output folder must not name the accuser
+    named = [m for m in (session.get(Matter, built.matter_id) if built.matter_id else None,) if m is not None]
+    who = "" if any(m.is_restricted for m in named) else built.who
+    path = _output_path(ctx, kind, number_text, who, today)
     partial = path.with_name(path.name + ".part")
     written.append(partial)
     render_docx(template_path(ctx, kind), kind, built.values, partial)
@@ -195,12 +301,12 @@ def _issue_in(session: Session, ctx, operator, kind: DocumentKind, target: Targe
 def issue_document_in(session: Session, ctx, operator, kind: DocumentKind | str, *,  # noqa: ANN001
                       matter_id: int | None = None, reception_day_id: int | None = None,
                       unit_id: int | None = None, appointment_id: int | None = None,
-                      extra: dict[str, Any] | None = None, written: list[Path]) -> Document:
+                      extra: dict[str, Any] | None = None, written: list[Path], again: bool = True) -> Document:
     """Issue one document inside the caller's transaction (e.g. the 延期办理告知书 with the 延期 itself).
     Files made are appended to ``written``: the caller removes them with ``discard_files`` if it rolls back."""
     kind = kind if isinstance(kind, DocumentKind) else get_kind(kind)
     target = _target(kind, matter_id, reception_day_id, unit_id, appointment_id)
-    return _issue_in(session, ctx, operator, kind, target, extra, written)
+    return _issue_in(session, ctx, operator, kind, target, extra, written, again)
 
 
 def discard_files(paths: list[Path]) -> None:
@@ -218,14 +324,17 @@ def _cleanup(paths: list[Path]) -> None:
 
 def issue_document(ctx, operator, kind: DocumentKind | str, *, matter_id: int | None = None,  # noqa: ANN001
                    reception_day_id: int | None = None, unit_id: int | None = None,
-                   appointment_id: int | None = None, extra: dict[str, Any] | None = None) -> Document:
-    """Render, save and record one document with the next 文号 of its kind; one transaction."""
+                   appointment_id: int | None = None, extra: dict[str, Any] | None = None,
+                   again: bool = False) -> Document:
+    """Render, save and record one document with the next 文号 of its kind; one transaction. A notice the
+    lifecycle table does not allow in the matter's state is refused; a second one for the same step only with
+    ``again`` (``NoticeAlreadyIssued`` asks)."""
     kind = kind if isinstance(kind, DocumentKind) else get_kind(kind)
     target = _target(kind, matter_id, reception_day_id, unit_id, appointment_id)
     written: list[Path] = []
     try:
         with ctx.db.write() as session:
-            return _issue_in(session, ctx, operator, kind, target, extra, written)
+            return _issue_in(session, ctx, operator, kind, target, extra, written, again)
     except BaseException:
         _cleanup(written)
         raise
@@ -406,7 +515,8 @@ def kinds_for_matter(matter: Matter) -> list[str]:
     kinds: list[str] = []
 
     def add(key: str | None) -> None:
-        if key and key not in kinds:
+        rule = NOTICE_RULES.get(key) if key else None
+        if key and key not in kinds and (rule is None or status in rule.states):
             kinds.append(key)
 
     for t in TRANSITIONS:

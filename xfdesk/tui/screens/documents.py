@@ -61,6 +61,7 @@ class DocumentPreviewScreen(ModalScreen[Any]):
         self.error: str | None = None
         self.document = None
         self.print_result = None
+        self.again = False  # the clerk confirmed a second notice for the same step
 
     def compose(self) -> ComposeResult:
         with Vertical(id="doc-box"):
@@ -89,8 +90,16 @@ class DocumentPreviewScreen(ModalScreen[Any]):
             self.notify(self.error, markup=False, severity="error", timeout=8)
             return
         if self.document is None:
+            from xfdesk.services.documents import NoticeAlreadyIssued
+
             try:
-                self.document = issue_document(self.ctx, self.operator, self.kind, extra=self.extra, **self.target)
+                self.document = issue_document(self.ctx, self.operator, self.kind, extra=self.extra,
+                                               again=self.again, **self.target)
+            except NoticeAlreadyIssued as exc:  # asked first: the same key again confirms a new 文号
+                self.again = True
+                self.notify(f"{exc}。再按一次同一键确认出具新文号，Esc 取消", markup=False, severity="warning",
+                            timeout=12)
+                return
             except Exception as exc:  # noqa: BLE001
                 self.notify(f"保存失败：{exc}", markup=False, severity="error", timeout=10)
                 return

@@ -1,0 +1,197 @@
+"""Which notices a matter may get, and what they say: the lifecycle table's notice rules (a notice for a matter in
+the wrong state is refused in Chinese and takes no number; a second one for the same step asks first), the 督办函's
+time wording, and the 检举控告 identity on documents (head-only kinds, masked fields, file names)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from tests.conftest import TODAY
+from xfdesk.documents.fields import RESTRICTED_NAME
+from xfdesk.documents.kinds import KINDS, get_kind
+from xfdesk.documents.render import docx_text
+from xfdesk.domain.lifecycle import NOTICE_RULES, TRANSITIONS, Status, notice_refusal
+from xfdesk.services import documents as ds
+from xfdesk.services.lifecycle import apply_action
+from xfdesk.storage.models import Document, Matter, NumberSeries, Unit
+
+
+def _unit_id(ctx, name: str = "司法所") -> int:  # noqa: ANN001
+    with ctx.db.read() as session:
+        return session.exec(select(Unit).where(Unit.name == name)).one().id
+
+
+def _no_number_taken(ctx, kind: str) -> None:  # noqa: ANN001
+    with ctx.db.read() as session:
+        assert session.exec(select(Document).where(Document.kind == kind)).all() == []
+        assert session.get(NumberSeries, (f"doc:{kind}", TODAY.year)) is None
+
+
+# -- the table ----------------------------------------------------------------------------------------------------
+
+def test_every_notice_a_transition_prints_has_a_rule_that_allows_it_after_that_transition():
+    for t in TRANSITIONS:
+        if t.notice:
+            rule = NOTICE_RULES[t.notice]
+            assert t.action in rule.steps, t.action
+            reached = {t.target} if t.target else t.sources
+            assert reached <= rule.states, t.action
+    matter_kinds = {k.key for k in KINDS if k.scope == "matter"}
+    assert set(NOTICE_RULES) == matter_kinds  # every matter document says when it may be issued
+
+
+@pytest.mark.parametrize(("kind", "status", "taken", "words"), [
+    ("non_acceptance_notice", Status.ACCEPTED, ["register", "accept"], "尚未“不予受理”"),
+    ("acceptance_notice", Status.REGISTERED, ["register"], "尚未“受理”"),
+    ("re_review_opinion", Status.REPLIED, ["register", "accept", "reply"], "尚未“复核结论”"),
+    ("supervision_letter", Status.FOLLOWED_UP, ["register", "accept", "assign", "supervise", "reply", "follow_up"],
+     "只能在办理中、调处中、复查中、复核中时出具"),
+    ("handling_opinion", Status.ASSIGNED, ["register", "accept", "assign", "reply", "follow_up", "rehandle"],
+     "只能在"),
+])
+def test_notice_refusals_are_chinese_and_say_why(kind, status, taken, words):
+    text = notice_refusal(kind, get_kind(kind).name, status, taken)
+    assert text is not None and words in text and get_kind(kind).name in text
+
+
+def test_registration_form_any_time():
+    for status in Status:
+        assert notice_refusal("registration_form", "信访事项登记表", status, ["register"]) is None
+
+
+# -- the service -------------------------------------------------------------------------------------------------
+
+def test_non_acceptance_notice_for_an_accepted_matter_is_refused_and_takes_no_number(ctx, clerk, register):
+    mid = register().matter_ids[0]
+    apply_action(ctx, clerk, mid, "accept", reason="属于本机关职权范围")
+    with pytest.raises(ds.DocumentRefused, match="已受理.*不能出具“不予受理告知书”"):
+        ds.issue_document(ctx, clerk, "non_acceptance_notice", matter_id=mid)
+    with pytest.raises(ds.DocumentRefused, match="不予受理告知书"):
+        ds.preview_document(ctx, clerk, "non_acceptance_notice", matter_id=mid)
+    _no_number_taken(ctx, "non_acceptance_notice")
+
+
+def test_acceptance_notice_waits_for_the_acceptance_and_then_carries_its_dates(ctx, clerk, register):
+    mid = register().matter_ids[0]
+    with pytest.raises(ds.DocumentRefused, match="待甄别.*尚未“受理”"):
+        ds.issue_document(ctx, clerk, "acceptance_notice", matter_id=mid)
+    _no_number_taken(ctx, "acceptance_notice")
+    apply_action(ctx, clerk, mid, "accept", reason="属于本机关职权范围")
+    doc = ds.issue_document(ctx, clerk, "acceptance_notice", matter_id=mid)
+    text = docx_text(Path(doc.file_path))
+    assert "受理日期为2026年11月21日" in text and "办结期限至2027年" in text
+    # the same step again asks first; confirmed, it takes the next number
+    with pytest.raises(ds.NoticeAlreadyIssued) as asked:
+        ds.issue_document(ctx, clerk, "acceptance_notice", matter_id=mid)
+    assert "重印" in str(asked.value) and doc.number_text in str(asked.value)
+    assert ds.issue_document(ctx, clerk, "acceptance_notice", matter_id=mid, again=True).seq == 2
+
+
+def test_a_voided_notice_does_not_count_as_issued(ctx, clerk, head, register):
+    mid = register().matter_ids[0]
+    apply_action(ctx, clerk, mid, "accept", reason="属于本机关职权范围")
+    first = ds.issue_document(ctx, clerk, "acceptance_notice", matter_id=mid)
+    ds.void_document(ctx, head, first.id, "姓名打错")
+    assert ds.issue_document(ctx, clerk, "acceptance_notice", matter_id=mid).seq == 2
+
+
+def test_review_opinion_needs_a_review(ctx, clerk, register):
+    mid = register().matter_ids[0]
+    apply_action(ctx, clerk, mid, "accept", reason="属于本机关职权范围")
+    with pytest.raises(ds.DocumentRefused, match="尚未“复查结论”"):
+        ds.issue_document(ctx, clerk, "review_opinion", matter_id=mid)
+    _no_number_taken(ctx, "review_opinion")
+
+
+def test_supervision_letter_is_refused_once_the_matter_is_followed_up(ctx, clerk, head, register):
+    from xfdesk.services.handling import assign_matter, follow_up_matter, reply_matter
+    from xfdesk.services.supervision import issue_supervision
+
+    mid = register().matter_ids[0]
+    apply_action(ctx, clerk, mid, "accept", reason="属于本机关职权范围")
+    assign_matter(ctx, clerk, mid, _unit_id(ctx))
+    result = issue_supervision(ctx, head, mid, note="请加快办理", due_on=TODAY + dt.timedelta(days=3))
+    assert result.document_id is not None
+    reply_matter(ctx, clerk, mid, result="支持", facts="经查属实", basis="《土地管理法》")
+    follow_up_matter(ctx, clerk, mid, method="电话", satisfaction="满意", note="信访人表示满意")
+    with pytest.raises(ds.DocumentRefused, match="已回访.*不能出具“督办函”"):
+        ds.issue_document(ctx, clerk, "supervision_letter", matter_id=mid)
+    with ctx.db.read() as session:
+        matter = session.get(Matter, mid)
+    assert "supervision_letter" not in ds.kinds_for_matter(matter)
+
+
+def test_supervision_letter_says_how_late_not_a_negative_number(ctx, clerk, head, register):
+    from xfdesk.documents.builders import time_left_text
+    from xfdesk.services.handling import assign_matter
+    from xfdesk.services.supervision import issue_supervision
+
+    assert time_left_text(-72) == "已超期72日"
+    assert time_left_text(0) == "今日到期" and time_left_text(3) == "距办结期限还有3日"
+    mid = register(received_at=dt.datetime.combine(TODAY - dt.timedelta(days=125), dt.time(9))).matter_ids[0]
+    apply_action(ctx, clerk, mid, "accept", reason="属于本机关职权范围", on=TODAY - dt.timedelta(days=120))
+    assign_matter(ctx, clerk, mid, _unit_id(ctx), on=TODAY - dt.timedelta(days=119))
+    result = issue_supervision(ctx, head, mid, note="请立即报送办理结果", due_on=TODAY + dt.timedelta(days=3))
+    with ctx.db.read() as session:
+        doc = session.get(Document, result.document_id)
+    text = docx_text(Path(doc.file_path))
+    assert "已超期" in text and "距期限-" not in text and "（距期限" not in text
+
+
+# -- 检举控告 identity --------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def secret(ctx, clerk, register):
+    from xfdesk.services.handling import assign_matter
+
+    mid = register(name="赵举报", phone="13900009999", summaries=("检举村干部侵占集体资金",),
+                   kind="检举控告").matter_ids[0]
+    apply_action(ctx, clerk, mid, "accept", reason="检举控告类事项", changes={"kind": "检举控告"})
+    assign_matter(ctx, clerk, mid, _unit_id(ctx))
+    return mid
+
+
+def test_no_set_value_may_fill_a_masked_field(ctx, head, secret):
+    with pytest.raises(ds.DocumentRefused, match="详细情况"):
+        ds.preview_document(ctx, head, "transfer_form", matter_id=secret, extra={"详细情况": "赵举报检举村主任……"})
+    with pytest.raises(ds.DocumentRefused, match="所属村"):
+        ds.issue_document(ctx, head, "transfer_form", matter_id=secret, extra={"所属村": "大畲村"})
+    _no_number_taken(ctx, "transfer_form")
+    text = ds.preview_document(ctx, head, "transfer_form", matter_id=secret, extra={"办理要求": "请5日内核查"})
+    assert "请5日内核查" in text and RESTRICTED_NAME in text
+
+
+def test_restricted_matter_files_are_named_by_number_and_kind_only(ctx, head, clerk, secret, register):
+    doc = ds.issue_document(ctx, head, "acceptance_notice", matter_id=secret)
+    assert Path(doc.file_path).name == f"{doc.number_text}-受理告知书.docx"
+    assert "赵举报" in docx_text(Path(doc.file_path))  # the accuser's own notice still names them
+    other = register(name="钱普通").matter_ids[0]
+    apply_action(ctx, clerk, other, "accept", reason="属于本机关职权范围")
+    plain = ds.issue_document(ctx, clerk, "acceptance_notice", matter_id=other)
+    assert Path(plain.file_path).name.endswith("-受理告知书-钱普通.docx")
+
+
+def test_reception_day_documents_naming_an_accuser_are_for_the_head(ctx, clerk, head, secret):
+    from xfdesk.services import reception as rs
+    from xfdesk.storage.models import Appointment
+
+    rs.add_leader(ctx, head, "刘建国", "党委书记")
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    day = next(d for d in rs.upcoming_days(ctx, start=TODAY, limit=4) if d.day > TODAY)
+    rs.book_matter(ctx, clerk, secret, day.day)
+    with ctx.db.read() as session:
+        appt = session.exec(select(Appointment).where(Appointment.matter_id == secret)).one()
+    for kind, target in (("leader_reception_notice", {"appointment_id": appt.id}),
+                         ("leader_brief", {"reception_day_id": day.id})):
+        with pytest.raises(ds.DocumentRefused, match="信访办主任"):
+            ds.preview_document(ctx, clerk, kind, **target)
+        assert "赵举报" in ds.preview_document(ctx, head, kind, **target)
+    # the schedule and the unit's notice name nobody: a clerk makes them
+    assert "赵举报" not in ds.preview_document(ctx, clerk, "reception_schedule", reception_day_id=day.id)
+    unit_text = ds.preview_document(ctx, clerk, "unit_attendance_notice", reception_day_id=day.id,
+                                    unit_id=_unit_id(ctx))
+    assert "赵举报" not in unit_text and RESTRICTED_NAME in unit_text
