@@ -16,9 +16,10 @@ Queries take a parsed query (``services.search.ParsedQuery``: duck-typed, storag
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,6 +136,46 @@ def rebuild_index(bind) -> None:  # noqa: ANN001
                 f"FROM petitioner AS p")
     _exec(bind, f"INSERT INTO matter_grams (rowid, grams) SELECT m.id, {_grams(_matter_gram_source('m'))} "
                 f"FROM matter AS m")
+
+
+_SEARCHED = (("petitioner", "petitioner_fts", "petitioner_grams", _PERSON_TEXT + _PERSON_DIGITS, _person_gram_source),
+             ("matter", "matter_fts", "matter_grams", _MATTER_TEXT, _matter_gram_source))
+
+
+def _trigger_statements() -> dict[str, str]:
+    """The index triggers of ``_schema`` by name."""
+    return {sql.split()[5]: sql for sql in _schema() if sql.startswith("CREATE TRIGGER")}
+
+
+@contextlib.contextmanager
+def index_filled_after(bind) -> Iterator[None]:  # noqa: ANN001
+    """Inside one write transaction: people and matters inserted in the block are indexed once, when it ends.
+
+    Indexed row by row (the triggers), every insert flushed its own small FTS5 segment and the merges grew with the
+    office: a bulk write (the demo office, a large import) spent most of its time there. In the block the insert
+    triggers are off and the update/delete triggers act only on rows indexed before it (a new row's update needs no
+    index work: it is indexed as it is at the end). At the end the new rows are indexed with one statement per
+    index and the triggers are put back, all in the caller's transaction: another desk never sees the triggers gone,
+    and a rollback undoes the lot."""
+    before = {table: _exec(bind, f"SELECT coalesce(max(id), 0) FROM {table}").scalar() for table, *_ in _SEARCHED}
+    triggers = _trigger_statements()
+    for name in triggers:
+        _exec(bind, f"DROP TRIGGER IF EXISTS {name}")
+    for name, sql in triggers.items():
+        table = name.split("_search_")[0]
+        if not name.endswith("_ai"):
+            _exec(bind, sql.replace(" BEGIN", f" WHEN old.id <= {int(before[table])} BEGIN", 1))
+    yield
+    for name in triggers:
+        _exec(bind, f"DROP TRIGGER IF EXISTS {name}")
+    for sql in triggers.values():
+        _exec(bind, sql)
+    for table, fts, grams, columns, gram_source in _SEARCHED:
+        cols = ", ".join(columns)
+        _exec(bind, f"INSERT INTO {fts} (rowid, {cols}) SELECT id, {cols} FROM {table} WHERE id > :n",
+              {"n": before[table]})
+        _exec(bind, f"INSERT INTO {grams} (rowid, grams) SELECT r.id, {_grams(gram_source('r'))} FROM {table} AS r "
+                    "WHERE r.id > :n", {"n": before[table]})
 
 
 def check_index(bind) -> None:  # noqa: ANN001
