@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlalchemy import event as sa_event
 from pydantic import NaiveDatetime
 from sqlmodel import Field, Session, SQLModel
@@ -45,7 +45,7 @@ class Contact(SQLModel, table=True):
     headcount: int = 1
     clerk: str = Field(max_length=50)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    reception_day_id: Optional[int] = Field(default=None, foreign_key="receptionday.id")
+    reception_day_id: Optional[int] = Field(default=None, foreign_key="receptionday.id", index=True)
     created_at: NaiveDatetime = Field(default_factory=now)
 
 
@@ -61,7 +61,10 @@ class ContactPetitioner(SQLModel, table=True):
 class Matter(SQLModel, table=True):
     """信访事项: one demand. Its number is XF-<year>-<6 digits>, gap-free within the year."""
 
-    __table_args__ = (UniqueConstraint("year", "seq"), Index("ix_matter_status_due", "status", "due_on"))
+    # the list's deadline order (nearest first, none last) from an index, alone and within a status (0004)
+    __table_args__ = (UniqueConstraint("year", "seq"), Index("ix_matter_status_due", "status", "due_on"),
+                      Index("ix_matter_due_order", text("(due_on IS NULL)"), "due_on", "id"),
+                      Index("ix_matter_status_due_order", "status", text("(due_on IS NULL)"), "due_on", "id"))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     number: str = Field(max_length=20, unique=True, index=True)

@@ -1,0 +1,74 @@
+"""The lookups behind lists and views read indexes, not whole tables (EXPLAIN QUERY PLAN of the services' own SQL).
+
+Each service call's statements are captured as it runs them and explained with the same parameters on a demo
+office whose statistics are fresh (as the demo and the migration leave them), so a changed query, a lost index or
+an expression that no longer matches its index fails here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import event
+
+from xfdesk.services import queries, reception
+from xfdesk.services.demo import generate_demo
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    from xfdesk.services.context import open_context
+
+    ctx = open_context(tmp_path_factory.mktemp("plans") / "home", clock=lambda: dt.date(2026, 11, 21))
+    generate_demo(ctx, matters=300, seed=2)
+    yield ctx
+    ctx.db.dispose()
+
+
+def plans(ctx, call) -> list[tuple[str, list[str]]]:  # noqa: ANN001
+    """(statement, its query plan lines) of every SELECT ``call()`` runs."""
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, PLR0913
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(ctx.db.engine, "before_cursor_execute", capture)
+    try:
+        call()
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", capture)
+    raw = ctx.db.engine.raw_connection()
+    try:
+        return [(sql, [row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + sql, params)]) for sql, params in seen]
+    finally:
+        raw.close()
+
+
+def the_plan(found: list[tuple[str, list[str]]], table_word: str) -> list[str]:
+    matching = [plan for sql, plan in found if table_word in sql]
+    assert matching, f"no statement with {table_word!r}: {[s for s, _ in found]}"
+    return matching[0]
+
+
+@pytest.mark.parametrize("status", [None, "assigned", "archived"])
+def test_the_matter_list_in_deadline_order_reads_the_order_from_an_index(office, status):
+    found = plans(office, lambda: queries.list_matters(office, status=status, limit=50, offset=50))
+    plan = the_plan(found, "ORDER BY")
+    assert not any("TEMP B-TREE" in line for line in plan), plan
+    assert any("ix_matter_status_due_order" in line or "ix_matter_due_order" in line for line in plan), plan
+
+
+def test_oldest_and_newest_orders_do_not_sort_the_table(office):
+    for order in ("oldest", "new"):
+        plan = the_plan(plans(office, lambda order=order: queries.list_matters(office, order=order, limit=50)),
+                        "ORDER BY")
+        assert not any("TEMP B-TREE" in line for line in plan), (order, plan)
+
+
+def test_a_reception_days_walk_ins_are_counted_from_the_index(office):
+    days = reception.upcoming_days(office, start=dt.date(2026, 11, 1), limit=1)
+    found = plans(office, lambda: reception.day_view(office, days[0].day))
+    plan = the_plan(found, "contact.reception_day_id")
+    assert any("ix_contact_reception_day_id" in line for line in plan), plan
+    assert not any(line.startswith("SCAN contact") for line in plan), plan
