@@ -568,7 +568,7 @@ def test_numbering_unique_and_gap_free_under_two_processes(ctx, clerk, matter_id
         events = session.exec(select(Event).where(Event.action == ds.ISSUED)).all()
     assert sorted(r.seq for r in rows) == list(range(1, 2 * count + 1))
     assert {r.number_text for r in rows} == set(numbers)
-    assert len({r.file_path for r in rows}) == 2 * count and all(Path(r.file_path).exists() for r in rows)
+    assert len({r.file_path for r in rows}) == 2 * count and all(ds.stored_path(ctx, r).exists() for r in rows)
     assert len(events) == 2 * count
     assert {r.operator for r in rows} == {"甲", "乙"}
 

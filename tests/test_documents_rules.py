@@ -138,7 +138,7 @@ def test_supervision_letter_says_how_late_not_a_negative_number(ctx, clerk, head
     result = issue_supervision(ctx, head, mid, note="请立即报送办理结果", due_on=TODAY + dt.timedelta(days=3))
     with ctx.db.read() as session:
         doc = session.get(Document, result.document_id)
-    text = docx_text(Path(doc.file_path))
+    text = docx_text(ds.stored_path(ctx, doc))
     assert "已超期" in text and "距期限-" not in text and "（距期限" not in text
 
 

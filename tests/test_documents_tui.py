@@ -40,8 +40,14 @@ def _accepted(register, ctx, clerk) -> int:  # noqa: ANN001
 
 
 def _documents(ctx) -> list[Document]:  # noqa: ANN001
+    """The issued documents as the service hands them out (file paths in this data folder)."""
+    from xfdesk.services.documents import stored_path
+
     with ctx.db.read() as session:
-        return list(session.exec(select(Document).order_by(Document.id)))
+        docs = list(session.exec(select(Document).order_by(Document.id)))
+    for d in docs:
+        d.file_path = str(stored_path(ctx, d))
+    return docs
 
 
 async def test_choose_preview_and_save_with_one_key(ctx, clerk, register):

@@ -11,6 +11,7 @@ from textual.app import App
 from textual.widgets import DataTable, Input, SelectionList, Static
 
 from tests.test_reception_support import register  # noqa: F401  (fixture)
+from xfdesk.services import documents as ds
 from xfdesk.services import reception as rs
 from xfdesk.storage.models import Appointment, Document, Event, Matter, ReceptionDayLeader
 from xfdesk.tui.screens.reception import (
@@ -169,7 +170,7 @@ async def test_book_from_matter_screen_then_print_the_days_set(ctx, clerk, head,
         docs = list(session.exec(select(Document).where(Document.reception_day_id.is_not(None))))
     kinds = sorted(d.kind for d in docs)
     assert kinds == ["leader_brief", "leader_reception_notice", "reception_schedule"]
-    assert sorted(printer) == sorted(d.file_path for d in docs)
+    assert sorted(printer) == sorted(str(ds.stored_path(ctx, d)) for d in docs)  # paths relative to the folder
 
 
 async def test_book_screen_offers_only_the_case_leaders_days_and_cancels(ctx, clerk, head, roster, register):

@@ -18,10 +18,17 @@ def register(app: typer.Typer) -> None:
     app.add_typer(doc_app, name="doc")
 
 
-def _operator():  # noqa: ANN202
+def _operator(name: str | None = None):  # noqa: ANN202
+    """The command line acts as the office head; ``--operator`` names the person, who prints as 经办人."""
     from xfdesk.cli.matter_cmd import cli_operator
 
-    return cli_operator()
+    operator = cli_operator()
+    name = (name or "").strip()
+    if name:
+        from dataclasses import replace
+
+        operator = replace(operator, name=name[:50])
+    return operator
 
 
 def _kind(text: str):  # noqa: ANN202
@@ -86,6 +93,7 @@ def render_cmd(
     pdf: bool = typer.Option(False, "--pdf", help="同时转换为 PDF（需要安装 LibreOffice）"),
     print_it: bool = typer.Option(False, "--print", help="保存后立即打印"),
     again: bool = typer.Option(False, "--again", help="本步骤已出具过同种文书时，确认再出具一份（取新文号）"),
+    operator: Optional[str] = typer.Option(None, "--operator", help="经办人姓名（印在文书上；不填时经办人留空待签）"),
 ) -> None:
     from xfdesk.documents.builders import DocumentRefused
     from xfdesk.documents.render import RenderError, TemplateProblem
@@ -111,10 +119,10 @@ def render_cmd(
     extra = _extra(values) or None
     try:
         if preview:
-            typer.echo(preview_document(ctx, _operator(), k, matter_id=matter_id, reception_day_id=day_id,
+            typer.echo(preview_document(ctx, _operator(operator), k, matter_id=matter_id, reception_day_id=day_id,
                                         unit_id=unit_id, appointment_id=appointment, extra=extra))
             return
-        doc = issue_document(ctx, _operator(), k, matter_id=matter_id, reception_day_id=day_id, unit_id=unit_id,
+        doc = issue_document(ctx, _operator(operator), k, matter_id=matter_id, reception_day_id=day_id, unit_id=unit_id,
                              appointment_id=appointment, extra=extra, again=again)
     except NoticeAlreadyIssued as exc:
         raise CliError(f"{exc}（重印：xfdesk doc print 文书编号；确需再出具加 --again）") from None
@@ -171,6 +179,10 @@ def check_cmd(template: Optional[str] = typer.Argument(None, help="模板文件�
                 typer.echo(f"    {p}")
         else:
             typer.echo(f"✓ {path}")
+    from xfdesk.services.documents import office_contact_gaps
+
+    for gap in office_contact_gaps(ctx) if not template else []:
+        typer.echo(f"提醒：{gap}", err=True)
     if bad:
         raise CliError(f"{bad}个模板有问题，请按上面的提示修改后再用")
     typer.echo(f"全部{len(results)}个模板检查通过")

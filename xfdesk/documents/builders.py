@@ -56,6 +56,15 @@ def cn_datetime(at: dt.datetime | None) -> str:
     return f"{cn_date(at.date())} {at.hour}时{at.minute:02d}分" if at else BLANK
 
 
+def _handler(name: str) -> str:
+    """The 经办人 a document prints: the person who issued it; a program word (命令行, 系统) never — a line to
+    sign by hand instead (the command line takes ``--operator``)."""
+    from xfdesk.services.context import PROGRAM_OPERATOR_NAMES
+
+    name = (name or "").strip()
+    return BLANK if not name or name in PROGRAM_OPERATOR_NAMES else name
+
+
 def _or_blank(text: str | None) -> str:
     text = (text or "").strip()
     return text if text else BLANK
@@ -145,7 +154,7 @@ class _Builder:
             "信访部门地址": _or_blank(str(self.text.get("信访部门地址", ""))),
             "文号": self.number_text,
             "发文日期": cn_date(self.issued_on),
-            "经办人": self.operator.name,
+            "经办人": _handler(self.operator.name),
         })
 
     def feedback_date(self) -> str:

@@ -281,6 +281,13 @@ def template_checks(ctx) -> list[Check]:  # noqa: ANN001
     else:
         out.append(Check("文书模板", OK, f"{good}/{len(problems)} 个模板检查通过"
                                         + (f"（其中本办修改的 {office} 个）" if office else "")))
+    from xfdesk.services.documents import office_contact_gaps
+
+    try:
+        gaps = office_contact_gaps(ctx)
+    except Exception as exc:  # noqa: BLE001 (a malformed numbering file is reported by its own check)
+        gaps = [f"无法读取文书设置：{exc}"]
+    out.extend(Check("文书联系信息", WARN, gap) for gap in gaps)
     return out
 
 

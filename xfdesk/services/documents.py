@@ -30,7 +30,7 @@ from xfdesk.documents.builders import (
     numbering_config,
 )
 from xfdesk.documents.kinds import KINDS, DocumentKind, Scope, get_kind
-from xfdesk.documents.render import TemplateProblem, check_template, docx_text, render_docx
+from xfdesk.documents.render import TemplateProblem, check_template, clean_value, docx_text, render_docx
 from xfdesk.domain.lifecycle import (
     NOTICE_RULES,
     TRANSITIONS,
@@ -55,7 +55,8 @@ PRINT_TIMEOUT_S = 60
 __all__ = [
     "DocumentRefused", "PrintResult", "TemplateProblem", "issue_document", "preview_document", "print_document",
     "void_document", "documents_for_day", "issue_day_set", "kinds_for_matter", "template_path", "check_templates",
-    "document_file", "convert_to_pdf", "series_name", "NoticeAlreadyIssued", "notice_problem",
+    "document_file", "convert_to_pdf", "series_name", "NoticeAlreadyIssued", "notice_problem", "stored_path",
+    "with_paths", "office_contact_gaps",
 ]
 
 
@@ -109,6 +110,23 @@ def check_templates(ctx, name: str | None = None) -> dict[str, list[str]]:  # no
     return found
 
 
+OFFICE_CONTACT_FIELDS = ("信访部门电话", "信访部门地址")
+
+
+def office_contact_gaps(ctx) -> list[str]:  # noqa: ANN001
+    """The office contact lines every notice prints that the office has not filled in yet (each would print as a
+    blank line): ``doc check`` and ``doctor`` say so until they are set."""
+    from xfdesk.documents.builders import NUMBERING_FILE
+
+    text = numbering_config(ctx).get("text", {})
+    missing = [name for name in OFFICE_CONTACT_FIELDS if not str(text.get(name, "") or "").strip()]
+    if not missing:
+        return []
+    where = ctx.home.data_file(NUMBERING_FILE)
+    return [f"{'、'.join(missing)}尚未填写，文书上印为空白横线：请在 {where} 的 [text] 中填写"
+            f"（如 信访部门电话 = \"0797-1234567\"）"]
+
+
 def misnamed_templates(ctx) -> dict[str, list[str]]:  # noqa: ANN001
     """Files in the office's template folder that no kind will use (``复查意见书 - 副本.docx``,
     ``复核意见书.DOCX``): said, so an edited copy is not silently ignored."""
@@ -160,6 +178,41 @@ def _output_path(ctx, kind: DocumentKind, number_text: str, who: str, on: dt.dat
         path = folder / f"{stem}-{n}.docx"
         n += 1
     return path
+
+
+def _relative(ctx, path: Path) -> str:  # noqa: ANN001
+    """The path as stored: relative to the data folder (forward slashes) when inside it."""
+    try:
+        return path.resolve().relative_to(ctx.home.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def stored_path(ctx, doc: Document) -> Path:  # noqa: ANN001
+    """Where a document's file is in this data folder. Relative paths are the folder's own; an absolute one from
+    before (or from the folder's old place) is looked for under this folder's ``output`` when it is not there."""
+    raw = doc.file_path or ""
+    path = Path(raw)
+    if not path.is_absolute():
+        return ctx.home.root / path
+    if path.exists():
+        return path
+    parts = raw.replace("\\", "/").split("/")
+    if "output" in parts:
+        tail = parts[len(parts) - 1 - parts[::-1].index("output") + 1:]
+        return ctx.home.output.joinpath(*tail)
+    return path
+
+
+def _resolved(ctx, doc: Document) -> Document:  # noqa: ANN001
+    """A returned (detached) document carries the absolute path of its file in this data folder."""
+    doc.file_path = str(stored_path(ctx, doc))
+    return doc
+
+
+def with_paths(ctx, docs: list[Document]) -> list[Document]:  # noqa: ANN001
+    """Documents read by another service, detached, with their files' paths in this data folder."""
+    return [_resolved(ctx, d) for d in docs]
 
 
 def _target(kind: DocumentKind, matter_id, reception_day_id, unit_id, appointment_id) -> Target:  # noqa: ANN001
@@ -282,8 +335,9 @@ def _issue_in(session: Session, ctx, operator, kind: DocumentKind, target: Targe
     os.replace(partial, path)
     written.append(path)
     doc = Document(kind=kind.key, number_text=number_text, year=year, seq=seq, matter_id=built.matter_id,
-                   reception_day_id=built.reception_day_id, unit_id=built.unit_id, file_path=str(path),
-                   operator=operator.name, issued_at=dt.datetime.combine(today, now().time()))
+                   reception_day_id=built.reception_day_id, unit_id=built.unit_id,
+                   file_path=_relative(ctx, path), operator=operator.name,
+                   issued_at=dt.datetime.combine(today, now().time()), rendered_values=clean_value(built.values))
     session.add(doc)
     session.flush()
     data = {"kind": kind.key, "number": number_text, "document_id": doc.id,
@@ -334,10 +388,11 @@ def issue_document(ctx, operator, kind: DocumentKind | str, *, matter_id: int | 
     written: list[Path] = []
     try:
         with ctx.db.write() as session:
-            return _issue_in(session, ctx, operator, kind, target, extra, written, again)
+            doc = _issue_in(session, ctx, operator, kind, target, extra, written, again)
     except BaseException:
         _cleanup(written)
         raise
+    return _resolved(ctx, doc)
 
 
 def issue_day_set(ctx, operator, reception_day_id: int) -> list[Document]:  # noqa: ANN001
@@ -367,10 +422,10 @@ def issue_day_set(ctx, operator, reception_day_id: int) -> list[Document]:  # no
             for key in ("leader_brief", "reception_schedule"):
                 k = get_kind(key)
                 docs.append(_issue_in(session, ctx, operator, k, Target(k, None, day.id), None, written))
-            return docs
     except BaseException:
         _cleanup(written)
         raise
+    return [_resolved(ctx, d) for d in docs]
 
 
 def _load(ctx, document_id: int) -> Document:  # noqa: ANN001
@@ -378,27 +433,45 @@ def _load(ctx, document_id: int) -> Document:  # noqa: ANN001
         doc = session.get(Document, document_id)
     if doc is None:
         raise DocumentRefused(f"找不到文书（编号 {document_id}）")
-    return doc
+    return _resolved(ctx, doc)
 
 
 def document_file(ctx, document_id: int, operator=None) -> Path:  # noqa: ANN001
-    """The stored file of a document; re-rendered with its own 文号 when the file has gone (a reprint never
-    takes a new number). Values are read again from the records as they are now."""
+    """The stored file of a document in this data folder; when it has gone, rendered again with the values it was
+    issued with (its own 文号, date, 经办人 and record as they were: a reprint is the issued document, never
+    today's data). Rows from before values were kept are rendered from the records, with the issuer as 经办人."""
     doc = _load(ctx, document_id)
     path = Path(doc.file_path)
     if path.exists():
         return path
-    from xfdesk.services.context import SYSTEM
-
     kind = get_kind(doc.kind)
-    # appointment-based notices find their booking again from matter + day
-    target = Target(kind, doc.matter_id, doc.reception_day_id, doc.unit_id)
-    with ctx.db.read() as session:
-        built = build_values(session, ctx, operator or SYSTEM, target, number_text=doc.number_text,
-                             issued_on=doc.issued_at.date())
+    values = doc.rendered_values
+    if not values:
+        from xfdesk.domain.glossary import Role
+        from xfdesk.services.context import Operator
+
+        # appointment-based notices find their booking again from matter + day
+        target = Target(kind, doc.matter_id, doc.reception_day_id, doc.unit_id)
+        with ctx.db.read() as session:
+            values = build_values(session, ctx, operator or Operator(doc.operator, Role.HEAD), target,
+                                  number_text=doc.number_text, issued_on=doc.issued_at.date()).values
+            values["经办人"] = doc.operator
     path.parent.mkdir(parents=True, exist_ok=True)
-    render_docx(template_path(ctx, kind), kind, built.values, path)
+    partial = path.with_name(path.name + ".part")
+    try:
+        render_docx(template_path(ctx, kind), kind, _with_defaults(kind, values), partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path
+
+
+def _with_defaults(kind: DocumentKind, values: dict[str, Any]) -> dict[str, Any]:
+    """Stored values for the kind's fields today: a field added to the catalogue since prints as a line."""
+    from xfdesk.documents.fields import BLANK, field_names, list_fields
+
+    lists = list_fields(kind)
+    return {**{name: ([] if name in lists else BLANK) for name in field_names(kind)}, **values}
 
 
 def _print_command(path: Path, printer: str) -> list[str] | None:
@@ -499,12 +572,13 @@ def documents_for_day(ctx, day: dt.date, *, include_void: bool = False) -> list[
             q = select(Document).where(((Document.issued_at >= start) & (Document.issued_at < end))
                                        | (Document.reception_day_id == reception.id))
         docs = list(session.exec(q.order_by(Document.issued_at, Document.id)))
-    return [d for d in docs if include_void or not d.void]
+    return [_resolved(ctx, d) for d in docs if include_void or not d.void]
 
 
 def documents_for_matter(ctx, matter_id: int) -> list[Document]:  # noqa: ANN001
     with ctx.db.read() as session:
-        return list(session.exec(select(Document).where(Document.matter_id == matter_id).order_by(Document.id)))
+        docs = list(session.exec(select(Document).where(Document.matter_id == matter_id).order_by(Document.id)))
+    return [_resolved(ctx, d) for d in docs]
 
 
 def kinds_for_matter(matter: Matter) -> list[str]:

@@ -40,7 +40,7 @@ from xfdesk.domain.reception import (
 )
 from xfdesk.domain.records import ContactInput
 from xfdesk.services.context import write_setting
-from xfdesk.services.documents import issue_day_set, issue_document, print_document
+from xfdesk.services.documents import issue_day_set, issue_document, print_document, with_paths
 from xfdesk.services.events import record_event
 from xfdesk.services.handling import assign_in
 from xfdesk.services.lifecycle import transition
@@ -907,7 +907,7 @@ def print_day_set(ctx, operator, day: dt.date | int, *, send: bool = True) -> Da
     covered = {d.matter_id for d in latest if d.kind == "leader_reception_notice"}
     needed = {a.matter_id for a in view.appointments if a.state in ACTIVE_STATES}
     issued = not latest or covered != needed  # booked or cancelled since: a new set
-    docs = issue_day_set(ctx, operator, view.id) if issued else latest
+    docs = issue_day_set(ctx, operator, view.id) if issued else with_paths(ctx, latest)
     result = DaySet(docs, issued)
     if send:
         result.printed = [print_document(ctx, d.id) for d in docs]

@@ -245,11 +245,15 @@ class Document(SQLModel, table=True):
     matter_id: Optional[int] = Field(default=None, foreign_key="matter.id", index=True)
     reception_day_id: Optional[int] = Field(default=None, foreign_key="receptionday.id")
     unit_id: Optional[int] = Field(default=None, foreign_key="unit.id")
+    # relative to the data folder (output/2026/11/…docx), so a moved or copied folder reprints into itself; rows
+    # from before keep their absolute path (services.documents.stored_path finds them under the folder too)
     file_path: str = Field(default="", max_length=500)
     operator: str = Field(max_length=50)
     issued_at: NaiveDatetime = Field(default_factory=now)
     void: bool = False
     void_reason: str = Field(default="", max_length=500)
+    # the filled fields as the template saw them: a reprint renders these, never today's records
+    rendered_values: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class NumberSeries(SQLModel, table=True):
