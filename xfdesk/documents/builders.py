@@ -19,7 +19,7 @@ from xfdesk.documents.fields import BLANK, NUMBER_PLACEHOLDER, RESTRICTED_NAME, 
 from xfdesk.documents.kinds import DocumentKind, Scope
 from xfdesk.domain.deadlines import days_left
 from xfdesk.domain.errors import Refused
-from xfdesk.domain.glossary import FLAG_LABELS, Flag
+from xfdesk.domain.glossary import FLAG_LABELS, PROGRAM_OPERATOR_NAMES, Flag
 from xfdesk.domain.lifecycle import STATUS_LABELS, Status
 from xfdesk.domain.reception import rule_from_settings
 from xfdesk.storage.models import (
@@ -59,8 +59,6 @@ def cn_datetime(at: dt.datetime | None) -> str:
 def _handler(name: str) -> str:
     """The 经办人 a document prints: the person who issued it; a program word (命令行, 系统) never — a line to
     sign by hand instead (the command line takes ``--operator``)."""
-    from xfdesk.services.context import PROGRAM_OPERATOR_NAMES
-
     name = (name or "").strip()
     return BLANK if not name or name in PROGRAM_OPERATOR_NAMES else name
 

@@ -146,3 +146,8 @@ FIELD_LABELS: dict[str, str] = {
 
 def field_label(field: str) -> str:
     return FIELD_LABELS.get(field, field)
+
+
+# Names a program acts under (the services' 系统, the command line's 命令行), never a person: a document's 经办人
+# is left as a line to sign instead.
+PROGRAM_OPERATOR_NAMES = frozenset({"系统", "命令行"})

@@ -35,8 +35,6 @@ class Operator:
 
 
 SYSTEM = Operator("系统", Role.HEAD)
-# Names a program acts under, never a person: a document's 经办人 is left as a line to sign instead.
-PROGRAM_OPERATOR_NAMES = frozenset({"系统", "命令行"})
 
 
 @dataclass
