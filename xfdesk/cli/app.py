@@ -46,10 +46,11 @@ def _register_areas() -> None:
     # Each area adds its own commands; one module per area keeps them out of each other's way. The command
     # modules import only ``cli.base`` (never this module), so there is no import cycle.
     from xfdesk.cli import (backup_cmd, calendar_cmd, core_cmd, demo_cmd, doc_cmd, exchange_cmd, ledger_cmd,
-                            matter_cmd, migrate_cmd, report_cmd, schedule_cmd, search_cmd, serve_cmd, stats_cmd)
+                            matter_cmd, migrate_cmd, query_cmd, report_cmd, schedule_cmd, search_cmd, serve_cmd,
+                            stats_cmd)
 
     for module in (core_cmd, demo_cmd, matter_cmd, search_cmd, calendar_cmd, exchange_cmd, doc_cmd, schedule_cmd,
-                   stats_cmd, report_cmd, ledger_cmd, backup_cmd, migrate_cmd, serve_cmd):
+                   stats_cmd, report_cmd, ledger_cmd, query_cmd, backup_cmd, migrate_cmd, serve_cmd):
         module.register(app)
 
 

@@ -368,7 +368,7 @@ def build_acceptance_notice(document) -> None:  # noqa: ANN001
     para(document, "依照{{ 办理期限依据 }}的规定，本机关将自受理之日起{{ 办理期限 }}内办结，办结期限至"
                    "{{ 办结期限 }}；情况复杂需要延长办理期限的，将书面告知你延期理由。办理结果将以书面形式答复你。")
     para(document, "办理期间，请你依法有序表达诉求，遵守《信访工作条例》第二十六条的规定。"
-                   "如需了解办理进展，可向{{ 信访部门 }}查询。")
+                   "如需了解办理进展，可凭查询码{{ 查询码 }}向{{ 信访部门 }}电话或当面查询。")
     para(document, "特此告知。")
     signature_block(document)
     contact_note(document)

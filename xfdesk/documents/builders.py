@@ -358,6 +358,12 @@ def _no_extra(_b: _Builder) -> None:
     return None
 
 
+def _acceptance_notice(b: _Builder) -> None:
+    from xfdesk.domain.query_code import format_query_code
+
+    b.values["查询码"] = format_query_code(b.matter.query_code) if b.matter.query_code else "（受理后生成）"
+
+
 def _transfer_form(b: _Builder) -> None:
     unit = b.load_unit()
     assigned = b.last_event("assign", "forward")
@@ -567,7 +573,7 @@ def _reception_schedule(b: _Builder) -> None:
 
 KIND_BUILDERS: dict[str, Callable[[_Builder], None]] = {
     "registration_form": _registration_form,
-    "acceptance_notice": _no_extra,
+    "acceptance_notice": _acceptance_notice,
     "non_acceptance_notice": _no_extra,
     "non_reacceptance_notice": _no_extra,
     "legal_channel_notice": _no_extra,

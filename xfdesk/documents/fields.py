@@ -104,7 +104,9 @@ _KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     "registration_form": (
         _f("既往信访", "该信访人此前登记的信访事项（编号、诉求、状态），以分号分隔；没有时为“无”"),
     ),
-    "acceptance_notice": (),
+    "acceptance_notice": (
+        _f("查询码", "受理时给出的查询码，如 K7NM-4XQP：信访人凭它电话查询办理进展（xfdesk query）"),
+    ),
     "non_acceptance_notice": (),
     "non_reacceptance_notice": (),
     "legal_channel_notice": (),

@@ -38,6 +38,7 @@ from xfdesk.domain.privacy import is_restricted_kind
 from xfdesk.services.events import record_event
 from xfdesk.services.lookup import MatterNotFound, find_matter_in
 from xfdesk.storage.models import ClockPause, Deadline, Event, Matter, now
+from xfdesk.storage.query_codes import assign_query_code
 
 __all__ = [
     "MatterNotFound", "apply_action", "transition", "matter_state", "find_for_update", "start_matter",
@@ -157,6 +158,8 @@ def transition(session: Session, ctx, operator, matter: Matter, action: Action |
     if t.group == Group.SCREENING:
         matter.route = t.action.value
         matter.route_reason = reason
+    if t.action == Action.ACCEPT and matter.query_code is None:
+        matter.query_code = assign_query_code(session)
     # closed_on: the day the office stopped owing the petitioner an answer; a review or re-handling reopens it
     if is_open(matter.status):
         matter.closed_on = None

@@ -99,6 +99,8 @@ class Matter(SQLModel, table=True):
     extension_days: int = 0
     due_on: Optional[dt.date] = Field(default=None, index=True)  # nearest open duty deadline (for lists)
     closed_on: Optional[dt.date] = None
+    # 查询码 (domain.query_code): given at 受理, printed on the 受理告知书, answers a phone call about this matter only
+    query_code: Optional[str] = Field(default=None, max_length=12, unique=True, index=True)
     created_at: NaiveDatetime = Field(default_factory=now)
     updated_at: NaiveDatetime = Field(default_factory=now)
 
