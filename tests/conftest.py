@@ -22,6 +22,38 @@ def make_id_number(birth: str = "19800101", region: str = "360735", serial: int 
     return body + _CHECK[sum(int(c) * w for c, w in zip(body, _WEIGHTS)) % 11]
 
 
+TEST_PASSWORD = "qjz-test-2026"  # every test account's password (tests/conftest.py creates 李主任 and 王芳)
+HEAD_NAME = "李主任"
+CLERK_NAME = "王芳"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_accounts():
+    """A cheap argon2id hasher (the production parameters cost 0.1 s a hash), and the command line signed in as the
+    test office's head unless a test says otherwise (XFDESK_USER / XFDESK_PASSWORD, as a scheduled script would)."""
+    from argon2 import PasswordHasher
+
+    import xfdesk.services.accounts as accounts
+
+    with pytest.MonkeyPatch.context() as patch:  # session-wide: module fixtures (a demo office) need it too
+        patch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        patch.setenv("XFDESK_USER", HEAD_NAME)
+        patch.setenv("XFDESK_PASSWORD", TEST_PASSWORD)
+        yield
+
+
+def add_test_accounts(context) -> None:  # noqa: ANN001
+    """The head 李主任 and the clerk 王芳, both with TEST_PASSWORD (rows only: no audit events to count)."""
+    from xfdesk.domain.names import name_initials
+    from xfdesk.services import accounts
+    from xfdesk.storage.models import Account
+
+    with context.db.write() as session:
+        for name, role in ((HEAD_NAME, Role.HEAD), (CLERK_NAME, Role.CLERK)):
+            session.add(Account(name=name, name_initials=name_initials(name), role=role.value,
+                                password_hash=accounts.HASHER.hash(TEST_PASSWORD)))
+
+
 @pytest.fixture
 def today() -> dt.date:
     return TODAY
@@ -32,6 +64,7 @@ def ctx(tmp_path):
     from xfdesk.services.context import open_context
 
     context = open_context(tmp_path / "home", clock=lambda: TODAY)
+    add_test_accounts(context)
     yield context
     context.db.dispose()
 

@@ -107,6 +107,9 @@ def test_installed_program_runs_demo_doctor_and_renders_a_document(built):
     assert errors == [], doctor.stdout
     assert "Traceback" not in doctor.stderr
 
+    # the demo's head account and the password it printed (the installed program really hashes with argon2id)
+    head_line = next(line for line in demo.stdout.splitlines() if "信访办主任：" in line and "密码：" in line)
+    env = {**env, "XFDESK_USER": head_line.split("：")[1].split()[0], "XFDESK_PASSWORD": head_line.split("密码：")[1]}
     listing = json.loads(_run([*xfdesk, "matter", "list", "--json", "--limit", "1"], built["work"], env).stdout)
     number = listing[0]["number"]
     out = built["work"] / "登记表.docx"

@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from xfdesk.cli import help as chinese_help
-from xfdesk.cli.base import CliError, context, home, state
+from xfdesk.cli.base import ENV_PASSWORD, ENV_USER, CliError, context, home, state
 from xfdesk.domain.errors import Refused
 from xfdesk.paths import ENV_HOME, Home
 
@@ -32,7 +32,12 @@ def _root(
     ctx: typer.Context,
     home_dir: Optional[Path] = typer.Option(
         None, "--home", help=f"数据文件夹（数据库、文书、备份）；也可用环境变量 {ENV_HOME}；默认为用户目录下的 xfdesk"),
+    user: Optional[str] = typer.Option(
+        None, "--user", help=f"以哪个账号操作（随后输入密码）；也可用环境变量 {ENV_USER}，定时任务可用 {ENV_PASSWORD} "
+                             "提供密码（见 docs/accounts.md）"),
 ) -> None:
+    state.user = user
+    state.operator = None
     if home_dir is not None:
         os.environ[ENV_HOME] = str(home_dir)
     state.home = Home(home_dir) if home_dir else Home()
@@ -47,10 +52,10 @@ def _register_areas() -> None:
     # modules import only ``cli.base`` (never this module), so there is no import cycle.
     from xfdesk.cli import (backup_cmd, calendar_cmd, core_cmd, demo_cmd, doc_cmd, exchange_cmd, ledger_cmd,
                             matter_cmd, migrate_cmd, query_cmd, report_cmd, schedule_cmd, search_cmd, serve_cmd,
-                            stats_cmd)
+                            stats_cmd, user_cmd)
 
     for module in (core_cmd, demo_cmd, matter_cmd, search_cmd, calendar_cmd, exchange_cmd, doc_cmd, schedule_cmd,
-                   stats_cmd, report_cmd, ledger_cmd, query_cmd, backup_cmd, migrate_cmd, serve_cmd):
+                   stats_cmd, report_cmd, ledger_cmd, query_cmd, backup_cmd, migrate_cmd, serve_cmd, user_cmd):
         module.register(app)
 
 
@@ -62,6 +67,7 @@ def run(argv: list[str] | None = None) -> int:
     try:
         return _run(argv)
     finally:
+        state.operator = None  # a sign-in is for one command (tests run many in one process)
         while state.opened:
             state.opened.pop().db.dispose()
 

@@ -26,10 +26,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _operator():  # noqa: ANN202
-    from xfdesk.domain.glossary import Role
-    from xfdesk.services.context import Operator
+    from xfdesk.cli.base import signed_in
 
-    return Operator("命令行", Role.HEAD)
+    return signed_in()
 
 
 def parse_day(text: str, what: str = "日期") -> dt.date:

@@ -38,6 +38,17 @@ def demo_cmd(
             print(file=sys.stderr)
     for line in summary.lines():
         print(line)
+    import os
+
+    from xfdesk.cli.base import ENV_PASSWORD
+    from xfdesk.services.accounts import demo_accounts
+
+    given = os.environ.get(ENV_PASSWORD)  # a script that sets the demo up chooses the password (not printed)
+    made = demo_accounts(ctx, given)
+    if made:
+        print("演示账号（登录接待台用；真实使用请另建数据文件夹和自己的账号）：")
+        for name, role, password in made:
+            print(f"  {role}：{name}  密码：{f'（{ENV_PASSWORD} 给出的密码）' if given else password}")
     print(f"数据文件夹：{ctx.home.root}")
     from xfdesk.services.context import print_warnings
 

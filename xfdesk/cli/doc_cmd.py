@@ -151,6 +151,7 @@ def print_cmd(target: str = typer.Argument(..., help="文书文件路径，或 d
     from xfdesk.services.documents import print_document
 
     ctx = context()
+    _operator()  # printing and listing documents show office records: signed in
     try:
         result = print_document(ctx, target)
     except DocumentRefused as exc:
@@ -210,6 +211,7 @@ def list_cmd(
     from xfdesk.services.queries import find_matter
 
     ctx = context()
+    _operator()  # printing and listing documents show office records: signed in
     if matter:
         found = find_matter(ctx, matter)
         if found is None:

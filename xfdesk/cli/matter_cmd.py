@@ -9,7 +9,6 @@ from typing import Optional
 import typer
 
 from xfdesk.cli.base import CliError, context
-from xfdesk.domain.glossary import Role
 
 matter_app = typer.Typer(help="信访事项：列表、详情、可办操作与办理", no_args_is_help=True)
 
@@ -19,10 +18,11 @@ def register(app: typer.Typer) -> None:
 
 
 def cli_operator():  # noqa: ANN201
-    """The command line is the administrator's tool: it acts as the office head, and views are logged as such."""
-    from xfdesk.services.context import Operator
+    """Who runs this command: the signed-in account (--user / XFDESK_USER and its password); its role decides what
+    it sees, as at the desk."""
+    from xfdesk.cli.base import signed_in
 
-    return Operator("命令行", Role.HEAD)
+    return signed_in()
 
 
 @matter_app.command("list", help="列出信访事项（按期限先后）；列不完时说明共有多少件、如何看其余的")

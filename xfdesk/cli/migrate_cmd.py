@@ -7,7 +7,7 @@ import time
 
 import typer
 
-from xfdesk.cli.base import CliError, context
+from xfdesk.cli.base import CliError, context, signed_in
 
 
 def register(app: typer.Typer) -> None:
@@ -19,12 +19,13 @@ def migrate_to(
     url: str = typer.Argument(..., metavar="URL", help="目标数据库，如 postgresql://xfdesk:密码@192.168.1.10/xfdesk"),
 ) -> None:
     from xfdesk.domain.errors import Refused
-    from xfdesk.domain.glossary import Role
-    from xfdesk.services.context import Operator
     from xfdesk.services.office_move import masked_url as _masked
     from xfdesk.services.office_move import migrate_office, normalise_url
 
     ctx = context()
+    operator = signed_in(ctx)
+    if not operator.is_head:  # the copy holds every record, restricted ones included
+        raise CliError("迁移数据库须信访办主任账号")
     last = [0.0]
 
     def progress(table: str, done: int, total: int) -> None:
@@ -34,7 +35,7 @@ def migrate_to(
 
     print(f"正在迁移：{ctx.db.url.split('///')[-1]} → {_masked(url)}", file=sys.stderr)
     try:
-        report = migrate_office(ctx, Operator("命令行", Role.HEAD), url, progress=progress)
+        report = migrate_office(ctx, operator, url, progress=progress)
     except Refused as exc:
         raise CliError(str(exc)) from exc
     finally:

@@ -23,10 +23,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _operator():  # noqa: ANN202
-    from xfdesk.domain.glossary import Role
-    from xfdesk.services.context import Operator
+    from xfdesk.cli.base import signed_in
 
-    return Operator("命令行", Role.HEAD)
+    return signed_in()
 
 
 @contextlib.contextmanager
@@ -260,7 +259,9 @@ def print_cmd(
 def leader_list_cmd(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
     from xfdesk.services.reception import list_leaders
 
-    leaders = list_leaders(context())
+    ctx = context()
+    _operator()
+    leaders = list_leaders(ctx)
     if as_json:
         print(json.dumps([{"id": x.id, "name": x.name, "title": x.title, "order": x.order, "active": x.active}
                           for x in leaders], ensure_ascii=False, indent=2))

@@ -36,8 +36,11 @@ def search_cmd(
         raise CliError("--limit 应在1到200之间")
     if offset < 0:
         raise CliError("--offset 不能为负数")
-    operator = Operator("命令行", Role.CLERK) if as_clerk else cli_operator()
-    page = search(context(), text, operator=operator, limit=limit, offset=offset)
+    ctx = context()
+    operator = cli_operator()
+    if as_clerk:  # a head previewing what a clerk sees: never the other way round
+        operator = Operator(operator.name, Role.CLERK, account_id=operator.account_id)
+    page = search(ctx, text, operator=operator, limit=limit, offset=offset)
     if as_json:
         print(json.dumps(page.as_json(), ensure_ascii=False, indent=2))
         return

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from xfdesk.cli.base import CliError, context
+from xfdesk.cli.base import CliError, context, signed_in
 from xfdesk.cli.output import print_table
 
 # what an office types for --by: the Chinese words, or the English codes of the JSON
@@ -41,6 +41,7 @@ def stats(
         by = GROUPINGS.get(wanted) or GROUPINGS.get(wanted.lower())
         if by is None:
             raise CliError(f"没有这种分组：{wanted}（可用：类别、属地、单位）")
+    signed_in(ctx)  # after the arguments are checked: no password asked for a mistyped command
     facts = matter_facts(ctx, start, end)
     rows = [figures(facts, f"{month} 合计")]
     if by == "unit":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from xfdesk.domain.accounts import Right, has_right
 from xfdesk.domain.glossary import MatterKind, Role
 
 RESTRICTED_NAME = "（检举控告，身份保密）"
@@ -26,8 +27,8 @@ def mask_phone(value: str | None) -> str:
 
 
 def may_see_identity(role: Role | str, restricted: bool) -> bool:
-    """A 检举控告 petitioner's identity is for the office head only."""
-    return not restricted or Role(role) == Role.HEAD
+    """A 检举控告 petitioner's identity is for those with the right to see it (the office head only)."""
+    return not restricted or has_right(role, Right.SEE_RESTRICTED)
 
 
 # Kinds of matter whose petitioner's identity is restricted (检举控告, 条例第三十条第三款).

@@ -24,10 +24,12 @@ from xfdesk.storage.models import CalendarDay, CalendarYear, Setting
 
 @dataclass(frozen=True)
 class Operator:
-    """Who is at the keyboard: recorded as the actor of every event."""
+    """Who is at the keyboard: recorded as the actor of every event. The desk and the commands get one only from
+    ``services.accounts.sign_in`` (a password); ``account_id`` is None for the program's own work (``SYSTEM``)."""
 
     name: str
     role: Role = Role.CLERK
+    account_id: int | None = None
 
     @property
     def is_head(self) -> bool:
@@ -58,6 +60,7 @@ class Settings:
     backup_keep_daily: int = 7
     backup_keep_weekly: int = 4
     backup_keep_monthly: int = 12
+    idle_lock_minutes: int = 10  # the desk locks after this long without a key (0: never; not advised)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -532,6 +532,11 @@ class DemoSummary:
         ]
 
 
+def demo_names(ctx) -> NameBook:  # noqa: ANN001
+    """The demo's name book (its office head and clerks get accounts: services.accounts.demo_accounts)."""
+    return _load_names(ctx)
+
+
 def _load_names(ctx) -> NameBook:  # noqa: ANN001
     data = reference.read_data(ctx.home, DEFAULT_NAMES)
     if not data:

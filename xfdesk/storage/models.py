@@ -283,6 +283,23 @@ class CalendarYear(SQLModel, table=True):
     source_file: str = Field(default="", max_length=500)
 
 
+class Account(SQLModel, table=True):
+    """A person who signs in at the desk or runs commands. The password is kept only as an argon2id hash (its salt
+    is inside the hash string); the head's one-time recovery code likewise."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=50, unique=True)
+    name_initials: str = Field(default="", max_length=50)
+    role: str = Field(default="clerk", max_length=10)
+    password_hash: str = Field(max_length=200)
+    recovery_hash: str = Field(default="", max_length=200)
+    active: bool = True
+    failed_attempts: int = 0
+    locked_until: Optional[NaiveDatetime] = None
+    last_sign_in_at: Optional[NaiveDatetime] = None
+    created_at: NaiveDatetime = Field(default_factory=now)
+
+
 class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=60)
     value: Any = Field(default=None, sa_column=Column(JSON))
