@@ -23,13 +23,13 @@ def import_ledger_cmd(
     map_file: Optional[Path] = typer.Option(None, "--map", help="列名对照文件（TOML），见 docs/ledger-import.md"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查并报告，不导入"),
 ) -> None:
-    from xfdesk.domain.glossary import Role
-    from xfdesk.services.context import Operator, print_warnings
+    from xfdesk.cli.base import signed_in
+    from xfdesk.services.context import print_warnings
     from xfdesk.services.ledger_import import LedgerImportRejected, import_ledger, load_map
 
     ctx = context()
     try:
-        report = import_ledger(ctx, Operator("命令行", Role.HEAD), file, mapping=load_map(map_file), dry_run=dry_run)
+        report = import_ledger(ctx, signed_in(ctx), file, mapping=load_map(map_file), dry_run=dry_run)
     except LedgerImportRejected as exc:
         if exc.report is not None:
             _print_report(exc.report)

@@ -22,10 +22,13 @@ def register(app: typer.Typer) -> None:
 
 
 def _operator(as_clerk: bool):  # noqa: ANN202
+    """The signed-in account (its role decides what the report may name); --as-clerk only ever lowers it."""
+    from xfdesk.cli.base import signed_in
     from xfdesk.domain.glossary import Role
     from xfdesk.services.context import Operator
 
-    return Operator("命令行", Role.CLERK if as_clerk else Role.HEAD)
+    operator = signed_in()
+    return Operator(operator.name, Role.CLERK, account_id=operator.account_id) if as_clerk else operator
 
 
 def _period(ctx, month: Optional[str], start: Optional[str], end: Optional[str]):  # noqa: ANN001, ANN202
@@ -147,6 +150,7 @@ def ranking_cmd(
 
     ctx = context()
     period = _period(ctx, month, None, None)
+    _operator(False)  # office figures: signed in
     ranking, rules = unit_ranking(ctx, period)
     if as_json:
         print(json.dumps([dataclasses.asdict(u) | {"rate": u.ratio.value} for u in ranking], ensure_ascii=False,
