@@ -374,3 +374,30 @@ def test_an_organisation_carries_a_credit_code_and_no_gender():
     assert [e.field for e in validate_petitioner(person_id)] == ["id_number"]
     assert [e.field for e in validate_petitioner(PetitionerInput(name="某公司", gender="男", is_organisation=True))] \
         == ["gender"]
+
+
+@pytest.mark.parametrize("unit", ["\x90a", "\x9d\x1b]x", "\x1b]0;标题", "\x9b", "反映宅基地纠纷。\r\n"])
+def test_cleaning_is_one_linear_pass_even_over_unterminated_escape_introducers(unit):
+    """Eight times the text costs about eight times the time (a pass from every unterminated introducer to the end
+    of the text made it sixty-four: a 1 MB field took minutes). The best of five runs, on texts long enough that
+    the machine's noise does not decide."""
+    import time
+
+    from xfdesk.domain.validation import clean_text
+
+    def best(n: int) -> float:
+        text = unit * (n // len(unit))
+        runs = []
+        for _ in range(5):
+            started = time.perf_counter()
+            clean_text(text, multiline=True)
+            runs.append(time.perf_counter() - started)
+            if runs[-1] > 2:  # far too slow already (quadratic): no need to wait for more
+                break
+        return min(runs)
+
+    small = best(200_000)
+    assert small < 2, small
+    large = best(1_600_000)
+    assert large < 24 * max(small, 5e-3), (unit, small, large)
+    assert "\x90" not in clean_text("\x90a" * 10) and "\x1b" not in clean_text("\x1b]0;标题" * 10)

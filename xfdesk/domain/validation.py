@@ -77,12 +77,14 @@ def located_message(error: FieldError) -> str:
 # Escape sequences a terminal would act on. String-type sequences (OSC, DCS, SOS, PM, APC) run to BEL or ST and
 # are removed with their payload (an OSC 8 hyperlink's address, a window title). An unterminated one loses only its
 # introducer (ESC and all controls go anyway), so a stray byte never swallows the rest of what the clerk typed.
+# A payload stops at the next introducer too: each unterminated one is then read only up to the next, so cleaning
+# stays one linear pass (read to the end of the text from every introducer, a 1 MB field took minutes).
 _ESCAPES = re.compile(
     r"""
       \x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?      # CSI (colours, cursor moves, …)
     | \x9b[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?         # 8-bit CSI
-    | \x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)  # OSC (incl. OSC 8 hyperlinks, titles), DCS, SOS, PM, APC
-    | [\x90\x9d\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)  # their 8-bit forms
+    | \x1b[\]PX^_][^\x07\x1b\x9c\x90\x9d\x98\x9e\x9f]*(?:\x07|\x1b\\|\x9c)  # OSC (incl. OSC 8 links, titles), DCS, …
+    | [\x90\x9d\x98\x9e\x9f][^\x07\x1b\x9c\x90\x9d\x98\x9e\x9f]*(?:\x07|\x1b\\|\x9c)  # their 8-bit forms
     | \x1b[\x20-\x2f]*[\x30-\x7e]?                    # other escapes (charset selection, reset, …)
     """,
     re.VERBOSE,
