@@ -96,11 +96,15 @@ def _run(argv: list[str] | None) -> int:
         print("已取消", file=sys.stderr)
         return 130
     except Exception as exc:  # never a traceback for the user; the message still says what failed
-        from xfdesk.services.backup import damage_report
-
-        damaged = damage_report(exc, home())
-        print(f"错误：{damaged or _friendly(exc)}", file=sys.stderr)
+        print(f"错误：{describe_error(exc)}", file=sys.stderr)
         return 1
+
+
+def describe_error(exc: Exception) -> str:
+    """An unexpected error in words for the user: a damaged database with its restore advice, else the message."""
+    from xfdesk.services.backup import damage_report
+
+    return damage_report(exc, home()) or _friendly(exc)
 
 
 def _friendly(exc: Exception) -> str:
