@@ -302,7 +302,8 @@ def test_every_shipped_template_renders_for_a_demo_matter(ctx, clerk, head, matt
             text = ds.preview_document(ctx, head, kind, reception_day_id=reception["day"].id,
                                        unit_id=reception["unit_id"], appointment_id=appt.id)
         assert "{{" not in text and "{%" not in text, kind.key
-        assert "琴江镇" in text, kind.key
+        # the issuing body: the office's own, or the reviewing bodies above it for 复查/复核
+        assert ("石城县人民政府" if kind.key in ("review_opinion", "re_review_opinion") else "琴江镇") in text, kind.key
         assert NUMBER_PLACEHOLDER in text, kind.key  # a preview takes no number
     with ctx.db.read() as session:
         assert session.exec(select(Document)).all() == []

@@ -195,3 +195,79 @@ def test_reception_day_documents_naming_an_accuser_are_for_the_head(ctx, clerk, 
     unit_text = ds.preview_document(ctx, clerk, "unit_attendance_notice", reception_day_id=day.id,
                                     unit_id=_unit_id(ctx))
     assert "赵举报" not in unit_text and RESTRICTED_NAME in unit_text
+
+
+# -- content by ground and kind -------------------------------------------------------------------------------------
+
+def test_non_reacceptance_prints_the_grounds_own_basis_not_always_article_36_3(ctx, clerk, register):
+    mid = register().matter_ids[0]
+    apply_action(ctx, clerk, mid, "not_reaccept", reason="无正当理由超过规定期限未请求复查（复核），又以同一事实和理由提出",
+                 changes={"route_basis": "《信访工作条例》第三十五条：信访人对信访处理意见不服的，可以自收到书面答复之日起"
+                                         "30日内请求复查；第三十六条第一款"})
+    text = ds.preview_document(ctx, clerk, "non_reacceptance_notice", matter_id=mid)
+    assert "第三十五条" in text and "第三十六条第一款" in text
+    assert "第三十六条第三款" not in text and "对复核意见不服" not in text
+
+
+def test_review_opinion_is_headed_and_sealed_by_the_reviewing_body_and_points_above_it(ctx, clerk, head, register):
+    from xfdesk.services import handling as hs
+
+    mid = register(received_at=dt.datetime.combine(TODAY - dt.timedelta(days=90), dt.time(9))).matter_ids[0]
+    apply_action(ctx, clerk, mid, "accept", reason="属于本机关职权范围", on=TODAY - dt.timedelta(days=89))
+    hs.reply_matter(ctx, clerk, mid, result="不予支持", facts="经查不属实", basis="《土地管理法》",
+                    on=TODAY - dt.timedelta(days=40))
+    opinion = ds.preview_document(ctx, clerk, "handling_opinion", matter_id=mid)
+    assert "向石城县人民政府书面请求复查" in opinion
+    hs.request_review(ctx, clerk, mid, level=1, requested_on=TODAY - dt.timedelta(days=30))
+    hs.conclude_review(ctx, head, mid, result="维持", opinion="原处理意见正确", on=TODAY)
+    lines = ds.preview_document(ctx, clerk, "review_opinion", matter_id=mid).splitlines()
+    assert lines[0] == "石城县人民政府"  # the head names the body that seals, not 琴江镇人民政府
+    signer = lines[lines.index(next(x for x in lines if x.startswith("2026年11月21日"))) - 1]
+    assert signer == "石城县人民政府"
+    text = "\n".join(lines)
+    assert "向石城县人民政府的上一级行政机关书面请求复核" in text and "琴江镇人民政府" not in text
+
+
+def test_every_kind_names_one_body_in_head_and_signature():
+    import io
+
+    from xfdesk.documents.build_templates import build_template
+    from xfdesk.documents.render import docx_text as text_of
+
+    signed = 0
+    for kind in KINDS:
+        buffer = io.BytesIO()
+        build_template(kind.key).save(buffer)
+        lines = [ln for ln in text_of(buffer.getvalue()).splitlines() if ln.strip()]
+        if "{{ 发文日期 }}" not in lines:  # forms (登记表, 回访记录) carry the date in the table, unsigned
+            continue
+        signer = lines[lines.index("{{ 发文日期 }}") - 1]
+        assert lines[0] == signer, (kind.key, lines[0], signer)
+        signed += 1
+    assert signed >= len(KINDS) - 2
+
+
+def test_acceptance_notice_of_an_accusation_cites_its_own_clock_and_a_reason(ctx, head, secret):
+    text = ds.preview_document(ctx, head, "acceptance_notice", matter_id=secret)
+    assert "第三十四条" not in text and "第三十条" in text
+    assert "受理理由：检举控告类事项" in text
+
+
+def test_acceptance_notice_without_a_typed_reason_says_why_it_was_accepted(ctx, clerk, register):
+    from xfdesk.documents.fields import BLANK
+
+    mid = register().matter_ids[0]
+    apply_action(ctx, clerk, mid, "accept", reason="")
+    text = ds.preview_document(ctx, clerk, "acceptance_notice", matter_id=mid)
+    assert f"受理理由：{BLANK}" not in text and "属于本机关职权范围" in text
+    assert "第三十四条" in text and "60日内办结" in text
+
+
+def test_moved_reception_day_note_says_it_once():
+    from xfdesk.documents.builders import schedule_note
+
+    moved = dt.date(2026, 10, 1)
+    once = schedule_note(moved, "10月1日（国庆节）接访日逢节假日顺延至本日")
+    assert once.count("顺延") == 1
+    assert schedule_note(moved, "") == "由2026年10月1日顺延"
+    assert schedule_note(None, "领导下村") == "领导下村"

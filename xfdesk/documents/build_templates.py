@@ -4,8 +4,10 @@ Run ``python -m xfdesk.documents.build_templates [FOLDER]`` to rebuild them. Off
 ``<home>/templates/``, edit it in Word or WPS (their own 机关 name, layout, wording) and that copy wins.
 
 Layout: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; title 方正小标宋简体 二号 (22 pt); body
-仿宋_GB2312 三号 (16 pt) at a fixed 28 pt line pitch; 文号 line; date as 2026年11月21日; signature and seal area; page
-number "— 1 —" in the footer. Chinese fonts are set through ``w:eastAsia`` on the document defaults, on every style
+仿宋_GB2312 三号 (16 pt) at a fixed 28 pt line pitch on a 28-characters-a-line document grid; headings 黑体; 文号
+line; date as 2026年11月21日; the issuing body's name over the date, both four characters from the right margin,
+with room for the seal pressed over them (GB/T 9704 7.3.5.1), kept on the page of the last body lines; page number
+"— 1 —" in 4号 宋体, right on odd pages and left on even pages, one character in from the margin (7.5). Chinese fonts are set through ``w:eastAsia`` on the document defaults, on every style
 and on every run, because python-docx's ``font.name`` only sets the Latin fonts.
 """
 
@@ -126,20 +128,65 @@ def _paragraph_style(document, name: str, *, font: str, size: Pt, align=None, bo
     return style
 
 
+CHARS_PER_LINE = 28
+TEXT_WIDTH_TWIPS = round((210 - 28 - 26) / 25.4 * 1440)
+
+
+def _doc_grid(section) -> None:  # noqa: ANN001
+    """GB/T 9704: lines on the 28 pt pitch (a line grid, w:docGrid type="lines"). The 28 characters a line come from
+    the character spacing of the body styles (``CHAR_SPACING``), not a character grid: LibreOffice gives every 三号
+    character two cells of a 28-per-line character grid (15.8 pt < 16 pt), halving the line."""
+    sect = section._sectPr
+    for old in sect.findall(qn("w:docGrid")):
+        sect.remove(old)
+    grid = OxmlElement("w:docGrid")
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(int(LINE_PITCH.pt * 20)))
+    sect.append(grid)
+
+
+# 28 三号 characters on the 156 mm line: each 16 pt character 0.25 pt narrower (w:spacing, twentieths of a point)
+CHAR_SPACING_TWIPS = -5
+assert CHARS_PER_LINE * (BODY_SIZE.pt * 20 + CHAR_SPACING_TWIPS) <= TEXT_WIDTH_TWIPS
+
+
+def _char_spacing(style) -> None:  # noqa: ANN001
+    rpr = style.element.get_or_add_rPr()
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CHAR_SPACING_TWIPS))
+    rpr.append(spacing)
+
+
+def set_chinese_theme_language(document) -> None:  # noqa: ANN001
+    """python-docx's default settings say the East Asian theme language is Japanese (ja-JP): Word then picks
+    Japanese glyph forms and line-breaking rules; these are Chinese documents."""
+    settings = document.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is None:
+        lang = OxmlElement("w:themeFontLang")
+        settings.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
 def new_document():  # noqa: ANN201
     """An empty A4 document with the GB/T 9704 page, fonts and the styles the templates use."""
     document = Document()
+    set_chinese_theme_language(document)
+    document.settings.odd_and_even_pages_header_footer = True
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.header_distance, section.footer_distance = Mm(15), Mm(25)
+    _doc_grid(section)
     _set_doc_defaults(document)
     normal = document.styles["Normal"]
     set_run_fonts(normal, BODY_FONT, BODY_SIZE)
     normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     normal.paragraph_format.line_spacing = LINE_PITCH
     normal.paragraph_format.space_after = Pt(0)
+    _char_spacing(normal)
     for name in ("Header", "Footer", "Table Grid"):
         if name in [s.name for s in document.styles]:
             set_run_fonts(document.styles[name], BODY_FONT)
@@ -154,22 +201,34 @@ def new_document():  # noqa: ANN201
     _paragraph_style(document, STYLE_HEADING, font=HEADING_FONT, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
                      first_line_chars=2, keep_with_next=True)
     _paragraph_style(document, STYLE_SIGNATURE, font=BODY_FONT, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT,
-                     right_chars=2)
-    _paragraph_style(document, STYLE_TABLE, font=BODY_FONT, size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT,
-                     line=None)
-    _paragraph_style(document, STYLE_LIST, font=BODY_FONT, size=LIST_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT,
-                     line=None)
-    _paragraph_style(document, STYLE_NOTE, font=BODY_FONT, size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-                     line=Pt(22))
-    _page_number_footer(section)
+                     right_chars=4, keep_with_next=True)
+    # tables and notes keep their own line height: off the 28 pt line grid
+    for style in (
+        _paragraph_style(document, STYLE_TABLE, font=BODY_FONT, size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT,
+                         line=None),
+        _paragraph_style(document, STYLE_LIST, font=BODY_FONT, size=LIST_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT,
+                         line=None),
+        _paragraph_style(document, STYLE_NOTE, font=BODY_FONT, size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                         line=Pt(22)),
+    ):
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        style.element.get_or_add_pPr().append(snap)
+    _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
     return document
 
 
-def _page_number_footer(section) -> None:  # noqa: ANN001
-    """GB/T 9704 page number: 4号 宋体, "— 1 —", centred."""
-    footer = section.footer
+def _page_number_footer(footer, align) -> None:  # noqa: ANN001
+    """GB/T 9704 7.5 page number: 4号 半角 宋体 "— 1 —", one character in from the edge of the text (odd pages on
+    the right, even pages on the left)."""
     p = footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.alignment = align
+    side = "w:right" if align == WD_ALIGN_PARAGRAPH.RIGHT else "w:left"
+    ind = OxmlElement("w:ind")
+    ind.set(qn(side + "Chars"), "100")
+    ind.set(qn(side), str(int(TABLE_SIZE.pt * 20)))
+    p._p.get_or_add_pPr().append(ind)
     _run(p, "— ", PAGE_NUMBER_FONT, TABLE_SIZE)
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), " PAGE ")
@@ -221,10 +280,12 @@ def para(container, text: str, style: str = STYLE_BODY, *, bold: bool | None = N
 
 # -- building blocks -------------------------------------------------------------------------------------------------
 
-def header_block(document, title: str, *, number: bool = True, authority: bool = True) -> None:  # noqa: ANN001
-    """机关名称 and the title in 小标宋 二号, then the 文号 line."""
+def header_block(document, title: str, *, number: bool = True,  # noqa: ANN001
+                 authority: str = "{{ 机关名称 }}") -> None:
+    """The issuing body and the title in 小标宋 二号, then the 文号 line. The body is the one that signs and seals
+    (``signature_block``): head, 文号 and seal never name different bodies."""
     if authority:
-        para(document, "{{ 机关名称 }}", STYLE_TITLE)
+        para(document, authority, STYLE_TITLE)
     para(document, title, STYLE_TITLE)
     if number:
         para(document, "{{ 文号 }}", STYLE_NUMBER)
@@ -232,12 +293,36 @@ def header_block(document, title: str, *, number: bool = True, authority: bool =
         para(document, "", STYLE_NUMBER)
 
 
-def signature_block(document, *, signer: str = "{{ 机关名称 }}", seal: str = "（印章）") -> None:  # noqa: ANN001
-    """Space for the seal, the signing body and the date (right-aligned, two characters from the margin)."""
-    para(document, "", STYLE_PLAIN)
-    para(document, "", STYLE_PLAIN)
-    para(document, f"{signer}{seal}", STYLE_SIGNATURE)
-    para(document, "{{ 发文日期 }}", STYLE_SIGNATURE)
+def keep_with_next(paragraph, *, lines: bool = True) -> None:  # noqa: ANN001
+    ppr = paragraph._p.get_or_add_pPr()
+    for tag in ("w:keepNext", "w:keepLines") if lines else ("w:keepNext",):
+        if ppr.find(qn(tag)) is None:
+            ppr.append(OxmlElement(tag))
+
+
+def _keep_last_body_lines(document, count: int = 2) -> None:  # noqa: ANN001
+    """The signature never starts a page alone: the last body paragraphs go with it. Never a table: LibreOffice
+    turns a kept row into "keep the whole table with the next paragraph", which pushes a long table (and the
+    paragraph before it) onto a page of its own; a table is followed by a closing line instead."""
+    from docx.text.paragraph import Paragraph
+
+    body = document.element.body
+    blocks = [el for el in body if el.tag in (qn("w:p"), qn("w:tbl"))]
+    for el in reversed(blocks[-count:]):
+        if el.tag == qn("w:tbl"):
+            break
+        keep_with_next(Paragraph(el, document))
+
+
+def signature_block(document, *, signer: str = "{{ 机关名称 }}", seal: bool = True) -> None:  # noqa: ANN001
+    """The signing body over the date, both four characters from the right margin (GB/T 9704 7.3.5.1), with room
+    above for the seal pressed over them; kept on the page of the last body lines (keep-with-next)."""
+    _keep_last_body_lines(document)
+    for _ in range(2 if seal else 1):
+        keep_with_next(para(document, "", STYLE_PLAIN))
+    para(document, signer, STYLE_SIGNATURE)
+    date = para(document, "{{ 发文日期 }}", STYLE_SIGNATURE)
+    date.paragraph_format.keep_with_next = False
 
 
 def contact_note(document) -> None:  # noqa: ANN001
@@ -265,6 +350,26 @@ def _cell_text(cell, text: str, *, bold: bool = False, align=None, style: str = 
             _run(p, line, font, size, bold or None)
 
 
+def _cell_margins(table, *, side_mm: float = 1.9, vertical_mm: float = 0.8) -> None:  # noqa: ANN001
+    """Room between the text and the cell borders (Word's default is none on top and bottom)."""
+    tblpr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for edge, mm in (("top", vertical_mm), ("left", side_mm), ("bottom", vertical_mm), ("right", side_mm)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(round(mm / 25.4 * 1440)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tblpr.append(mar)
+
+
+def _rows_unsplit(table) -> None:  # noqa: ANN001
+    """A row is never split across two pages."""
+    for row in table.rows:
+        trpr = row._tr.get_or_add_trPr()
+        if trpr.find(qn("w:cantSplit")) is None:
+            trpr.insert(0, OxmlElement("w:cantSplit"))
+
+
 def form_table(document, rows: Sequence[Sequence[str]], widths_mm: Sequence[float]):  # noqa: ANN001, ANN201
     """A bordered form. Each row lists cells label, value, label, value …; a row shorter than the grid spans its
     last cell to the end (for long values: 诉求, 详细情况). Labels are bold and centred."""
@@ -284,6 +389,8 @@ def form_table(document, rows: Sequence[Sequence[str]], widths_mm: Sequence[floa
             _cell_text(cells[i], text, bold=is_label,
                        align=WD_ALIGN_PARAGRAPH.CENTER if is_label else WD_ALIGN_PARAGRAPH.LEFT)
     _set_widths(table, widths_mm)
+    _cell_margins(table)
+    _rows_unsplit(table)
     return table
 
 
@@ -298,6 +405,7 @@ def list_table(document, headers: Sequence[str], row_cells: Sequence[str], list_
     for cell, text in zip(head.cells, headers):
         _cell_text(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, style=STYLE_LIST)
     _repeat_header(head)
+    head._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
     start = table.add_row()
     _cell_text(start.cells[0], f"{{%tr for {loop_var} in {list_field} %}}", style=STYLE_LIST)
     body = table.add_row()
@@ -306,6 +414,9 @@ def list_table(document, headers: Sequence[str], row_cells: Sequence[str], list_
     end = table.add_row()
     _cell_text(end.cells[0], "{%tr endfor %}", style=STYLE_LIST)
     _set_widths(table, widths_mm)
+    # rows of a list may split (a 200-character demand in a narrow column would otherwise leave half a page
+    # empty before it); only the header row repeats and stays whole
+    _cell_margins(table, side_mm=1.2)
     return table
 
 
@@ -329,13 +440,16 @@ def _set_widths(table, widths_mm: Sequence[float]) -> None:  # noqa: ANN001
 
 # -- the templates ---------------------------------------------------------------------------------------------------
 
-MATTER_INTRO = ("你（你们）于{{ 来访日期 }}以{{ 来访形式 }}形式提出的信访事项（事项编号：{{ 事项编号 }}）收悉。"
-                "你反映的主要问题是：{{ 诉求摘要 }}。")
+# label, value, label, value (mm; 156 mm of text width): a label of five characters in 四号 bold fits on a line
+FORM_WIDTHS = (30, 50, 30, 46)
+
+MATTER_INTRO = ("{{ 称谓 }}于{{ 来访日期 }}以{{ 来访形式 }}形式提出的信访事项（事项编号：{{ 事项编号 }}）收悉。"
+                "{{ 称谓 }}反映的主要问题是：{{ 诉求摘要 }}。")
 
 
 def build_registration_form(document) -> None:  # noqa: ANN001
     header_block(document, "信访事项登记表")
-    w = (26, 54, 24, 52)
+    w = FORM_WIDTHS
     form_table(document, [
         ("事项编号", "{{ 事项编号 }}", "登记时间", "{{ 来访时间 }}"),
         ("信访人", "{{ 信访人姓名 }}", "性别", "{{ 信访人性别 }}"),
@@ -365,9 +479,8 @@ def build_acceptance_notice(document) -> None:  # noqa: ANN001
     para(document, MATTER_INTRO)
     para(document, "经审查，根据《信访工作条例》第二十二条、第二十三条的规定，该信访事项属于本机关职权范围，"
                    "本机关决定予以受理，受理日期为{{ 受理日期 }}。受理理由：{{ 甄别理由 }}")
-    para(document, "依照{{ 办理期限依据 }}的规定，本机关将自受理之日起{{ 办理期限 }}内办结，办结期限至"
-                   "{{ 办结期限 }}；情况复杂需要延长办理期限的，将书面告知你延期理由。办理结果将以书面形式答复你。")
-    para(document, "办理期间，请你依法有序表达诉求，遵守《信访工作条例》第二十六条的规定。"
+    para(document, "{{ 办理期限说明 }}办理结果将以书面形式答复{{ 称谓 }}。")
+    para(document, "办理期间，请{{ 称谓 }}依法有序表达诉求，遵守《信访工作条例》第二十六条的规定。"
                    "如需了解办理进展，可凭查询码{{ 查询码 }}向{{ 信访部门 }}电话或当面查询。")
     para(document, "特此告知。")
     signature_block(document)
@@ -382,8 +495,8 @@ def build_non_acceptance_notice(document) -> None:  # noqa: ANN001
     para(document, "经审查，该信访事项属于下列情形：{{ 甄别理由 }}")
     para(document, "依据：{{ 甄别依据 }}")
     para(document, "根据以上规定，本机关决定对该信访事项不予受理。")
-    para(document, "你反映的问题，请依照法律、法规规定的途径，向{{ 转送去向 }}提出。法律途径有法定的期限"
-                   "（如诉讼时效、申请行政复议的期限），请你及时提出，以免超过期限影响你的权利。")
+    para(document, "{{ 称谓 }}反映的问题，请依照法律、法规规定的途径，向{{ 转送去向 }}提出。法律途径有法定的期限"
+                   "（如诉讼时效、申请行政复议的期限），请{{ 称谓 }}及时提出，以免超过期限影响{{ 称谓 }}的权利。")
     para(document, "特此告知。")
     signature_block(document)
     contact_note(document)
@@ -396,9 +509,8 @@ def build_non_reacceptance_notice(document) -> None:  # noqa: ANN001
     para(document, MATTER_INTRO)
     para(document, "经审查，该信访事项属于下列情形：{{ 甄别理由 }}")
     para(document, "依据：{{ 甄别依据 }}")
-    para(document, "根据《信访工作条例》第三十六条第三款的规定，信访人对复核意见不服，仍然以同一事实和理由提出投诉请求的，"
-                   "各级党委和政府信访部门和其他机关、单位不再受理。本机关决定对该信访事项不再受理。")
-    para(document, "你如有新的事实和理由，可以另行提出；涉及诉讼权利救济的，请依法向有关政法机关提出。")
+    para(document, "根据上述规定，本机关决定对该信访事项不再受理。")
+    para(document, "{{ 称谓 }}如有新的事实和理由，可以另行提出；涉及诉讼权利救济的，请依法向有关政法机关提出。")
     para(document, "特此告知。")
     signature_block(document)
     contact_note(document)
@@ -409,13 +521,13 @@ def build_legal_channel_notice(document) -> None:  # noqa: ANN001
     header_block(document, "导入法定途径告知书")
     para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
     para(document, MATTER_INTRO)
-    para(document, "经审查，你反映的问题应当通过{{ 转送去向 }}等法定途径解决。理由：{{ 甄别理由 }}")
+    para(document, "经审查，{{ 称谓 }}反映的问题应当通过{{ 转送去向 }}等法定途径解决。理由：{{ 甄别理由 }}")
     para(document, "依据：{{ 甄别依据 }}")
     para(document, "根据《信访工作条例》第二十八条第二款、第三十一条的规定，该事项导入相应法定程序处理，"
-                   "请你依法向有权处理的机关提出。")
+                   "请{{ 称谓 }}依法向有权处理的机关提出。")
     para(document, "法定途径均有期限：申请行政复议一般应当自知道该行政行为之日起60日内提出，"
                    "向人民法院提起诉讼应当在法律规定的诉讼时效或者起诉期限内提出，申请仲裁应当在仲裁时效内提出。"
-                   "请你及时提出，以免超过期限影响你的权利。")
+                   "请{{ 称谓 }}及时提出，以免超过期限影响{{ 称谓 }}的权利。")
     para(document, "特此告知。")
     signature_block(document)
     contact_note(document)
@@ -438,21 +550,21 @@ def build_transfer_form(document) -> None:  # noqa: ANN001
         ("事实和理由", "{{ 详细情况 }}"),
         ("办结期限", "{{ 办结期限 }}"),
         ("办理要求", "{{ 办理要求 }}"),
-    ], (26, 54, 24, 52))
+    ], FORM_WIDTHS)
     para(document, "", STYLE_NOTE)
     para(document, "注：对检举控告类事项，不得将信访人的检举、揭发材料以及有关情况透露或者转给被检举、揭发的人员"
                    "或者单位（《信访工作条例》第三十条）。", STYLE_NOTE)
-    signature_block(document, signer="{{ 信访部门 }}")
+    signature_block(document)
     contact_note(document)
 
 
 def build_extension_notice(document) -> None:  # noqa: ANN001
     header_block(document, "信访事项延期办理告知书")
     para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
-    para(document, "你（你们）反映的“{{ 诉求摘要 }}”信访事项（事项编号：{{ 事项编号 }}），本机关已于{{ 受理日期 }}受理，"
+    para(document, "{{ 称谓 }}反映的“{{ 诉求摘要 }}”信访事项（事项编号：{{ 事项编号 }}），本机关已于{{ 受理日期 }}受理，"
                    "原定办结期限为{{ 原办结期限 }}。")
     para(document, "因{{ 延期理由 }}，该事项不能在原定期限内办结。根据《信访工作条例》第三十四条的规定，经{{ 批准人 }}批准，"
-                   "办理期限延长{{ 延期天数 }}日，办结期限延至{{ 办结期限 }}。办理结果将以书面形式答复你。")
+                   "办理期限延长{{ 延期天数 }}日，办结期限延至{{ 办结期限 }}。办理结果将以书面形式答复{{ 称谓 }}。")
     para(document, "特此告知。")
     signature_block(document)
     contact_note(document)
@@ -462,17 +574,17 @@ def build_extension_notice(document) -> None:  # noqa: ANN001
 def build_handling_opinion(document) -> None:  # noqa: ANN001
     header_block(document, "信访事项处理意见书")
     para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
-    para(document, "你（你们）于{{ 来访日期 }}提出的信访事项（事项编号：{{ 事项编号 }}），本机关已于{{ 受理日期 }}受理。"
+    para(document, "{{ 称谓 }}于{{ 来访日期 }}提出的信访事项（事项编号：{{ 事项编号 }}），本机关已于{{ 受理日期 }}受理。"
                    "经调查核实，根据《信访工作条例》第三十二条的规定，现将处理意见答复如下：")
     para(document, "一、投诉请求", STYLE_HEADING)
     para(document, "{{ 诉求摘要 }}")
     para(document, "二、事实和理由", STYLE_HEADING)
     para(document, "{{ 事实和理由 }}")
     para(document, "三、处理意见", STYLE_HEADING)
-    para(document, "对你的请求，本机关意见为：{{ 处理结果 }}。{{ 处理意见 }}")
+    para(document, "对{{ 称谓 }}的请求，本机关意见为：{{ 处理结果 }}。{{ 处理意见 }}")
     para(document, "四、法律法规依据", STYLE_HEADING)
     para(document, "{{ 处理依据 }}")
-    para(document, "如你对本处理意见不服，可以自收到本意见书之日起{{ 复查期限 }}内，向{{ 上一级机关 }}书面请求复查"
+    para(document, "如{{ 称谓 }}对本处理意见不服，可以自收到本意见书之日起{{ 复查期限 }}内，向{{ 复查机关 }}书面请求复查"
                    "（{{ 复查依据 }}）。逾期未请求复查的，视为接受本处理意见。")
     signature_block(document)
     contact_note(document)
@@ -480,14 +592,14 @@ def build_handling_opinion(document) -> None:  # noqa: ANN001
 
 
 def build_review_opinion(document) -> None:  # noqa: ANN001
-    header_block(document, "信访事项复查意见书")
+    header_block(document, "信访事项复查意见书", authority="{{ 复查机关 }}")
     para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
-    para(document, "你（你们）不服对信访事项（事项编号：{{ 事项编号 }}，诉求：{{ 诉求摘要 }}）的处理意见，"
+    para(document, "{{ 称谓 }}不服对信访事项（事项编号：{{ 事项编号 }}，诉求：{{ 诉求摘要 }}）的处理意见，"
                    "于{{ 复查申请日期 }}请求复查。根据《信访工作条例》第三十五条的规定，{{ 复查机关 }}进行了复查，"
                    "现提出复查意见如下：")
     para(document, "复查结论：{{ 复查结论 }}。", STYLE_HEADING)
     para(document, "{{ 复查意见 }}")
-    para(document, "如你对本复查意见不服，可以自收到本意见书之日起{{ 复核期限 }}内，向{{ 上一级机关 }}书面请求复核"
+    para(document, "如{{ 称谓 }}对本复查意见不服，可以自收到本意见书之日起{{ 复核期限 }}内，向{{ 复核机关 }}书面请求复核"
                    "（{{ 复核依据 }}）。")
     signature_block(document, signer="{{ 复查机关 }}")
     contact_note(document)
@@ -495,14 +607,14 @@ def build_review_opinion(document) -> None:  # noqa: ANN001
 
 
 def build_re_review_opinion(document) -> None:  # noqa: ANN001
-    header_block(document, "信访事项复核意见书")
+    header_block(document, "信访事项复核意见书", authority="{{ 复核机关 }}")
     para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
-    para(document, "你（你们）不服对信访事项（事项编号：{{ 事项编号 }}，诉求：{{ 诉求摘要 }}）的复查意见，"
+    para(document, "{{ 称谓 }}不服对信访事项（事项编号：{{ 事项编号 }}，诉求：{{ 诉求摘要 }}）的复查意见，"
                    "于{{ 复核申请日期 }}请求复核。根据《信访工作条例》第三十六条的规定，{{ 复核机关 }}进行了复核，"
                    "现提出复核意见如下：")
     para(document, "复核结论：{{ 复核结论 }}。", STYLE_HEADING)
     para(document, "{{ 复核意见 }}")
-    para(document, "本复核意见为信访程序的最终意见。根据《信访工作条例》第三十六条第三款的规定，你对复核意见不服，"
+    para(document, "本复核意见为信访程序的最终意见。根据《信访工作条例》第三十六条第三款的规定，{{ 称谓 }}对复核意见不服，"
                    "仍然以同一事实和理由提出投诉请求的，各级党委和政府信访部门和其他机关、单位不再受理。")
     signature_block(document, signer="{{ 复核机关 }}")
     contact_note(document)
@@ -517,7 +629,7 @@ def build_supervision_letter(document) -> None:  # noqa: ANN001
     para(document, "根据《信访工作条例》第四十条的规定，现予督办。督办要求：{{ 督办要求 }}")
     para(document, "请你单位于{{ 反馈期限 }}前将办理情况和结果书面报送{{ 信访部门 }}。对推诿、敷衍、拖延的，"
                    "将依照《信访工作条例》第四十五条的规定提出追责建议。")
-    signature_block(document, signer="{{ 信访部门 }}")
+    signature_block(document)
     contact_note(document)
 
 
@@ -531,7 +643,7 @@ def build_follow_up_record(document) -> None:  # noqa: ANN001
         ("回访方式", "{{ 回访方式 }}", "满意程度", "{{ 满意程度 }}"),
         ("回访情况", "{{ 回访情况 }}"),
         ("回访人", "{{ 回访人 }}", "记录日期", "{{ 发文日期 }}"),
-    ], (26, 54, 24, 52))
+    ], FORM_WIDTHS)
     para(document, "", STYLE_NOTE)
     para(document, "注：信访人表示不满意的，可以申请复查（自收到书面答复之日起30日内，《信访工作条例》第三十五条），"
                    "或者由本机关重新办理。", STYLE_NOTE)
@@ -540,13 +652,13 @@ def build_follow_up_record(document) -> None:  # noqa: ANN001
 def build_leader_reception_notice(document) -> None:  # noqa: ANN001
     header_block(document, "领导接访通知书")
     para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
-    para(document, "你反映的“{{ 诉求摘要 }}”问题（事项编号：{{ 事项编号 }}），经安排，定于{{ 接访日期 }}（{{ 接访星期 }}）"
-                   "{{ 接访时间 }}，由{{ 约见领导 }}在{{ 接访地点 }}接待你。")
-    para(document, "请你携带本人身份证件和有关材料准时到达。多人反映共同诉求的，请推选不超过5名代表"
+    para(document, "{{ 称谓 }}反映的“{{ 诉求摘要 }}”问题（事项编号：{{ 事项编号 }}），经安排，定于{{ 接访日期 }}（{{ 接访星期 }}）"
+                   "{{ 接访时间 }}，由{{ 约见领导 }}在{{ 接访地点 }}接待{{ 称谓 }}。")
+    para(document, "请{{ 称谓 }}携带本人身份证件和有关材料准时到达。多人反映共同诉求的，请推选不超过5名代表"
                    "（《信访工作条例》第二十条）。如不能按时到达，请提前与{{ 信访部门 }}联系（电话：{{ 信访部门电话 }}）"
                    "另行约定时间。")
     para(document, "特此通知。")
-    signature_block(document, signer="{{ 信访部门 }}")
+    signature_block(document)
     receipt_block(document, "通知书")
 
 
@@ -560,24 +672,25 @@ def build_unit_attendance_notice(document) -> None:  # noqa: ANN001
     para(document, "定于{{ 接访日期 }}（{{ 接访星期 }}）在{{ 接访地点 }}举行领导接访日活动，接访领导：{{ 接访领导 }}。"
                    "下列{{ 事项件数 }}件信访事项涉及你单位职责，请你单位负责人携带有关材料准时参加，"
                    "并提前核实情况、提出初步处理意见。")
-    list_table(document, ROW_HEADERS_UNIT, ROW_CELLS_UNIT, "事项列表", (10, 24, 38, 26, 58))
+    list_table(document, ROW_HEADERS_UNIT, ROW_CELLS_UNIT, "事项列表", (12, 22, 38, 26, 58))
     para(document, "", STYLE_NOTE)
     para(document, "注：检举控告类事项不列信访人身份，不得将检举、揭发材料以及有关情况透露或者转给被检举、揭发的人员"
                    "或者单位（《信访工作条例》第三十条）。", STYLE_NOTE)
-    signature_block(document, signer="{{ 信访部门 }}")
+    signature_block(document)
     contact_note(document)
 
 
 def build_leader_brief(document) -> None:  # noqa: ANN001
-    header_block(document, "接待信访人通知书（接访呈报单）")
+    header_block(document, "接待信访人通知书（接访呈报单）", authority="{{ 信访部门 }}")
     para(document, "{{ 接访领导 }}：", STYLE_PLAIN)
     para(document, "{{ 接访日期 }}（{{ 接访星期 }}）在{{ 接访地点 }}的领导接访日已预约{{ 事项件数 }}件信访事项，"
                    "现将信访人、诉求和既往信访情况呈报如下，请审阅。")
     list_table(document, ("序号", "时间", "信访人", "诉求摘要", "既往信访及标记", "责任单位"),
                ("{{ 行.序号 }}", "{{ 行.接访时间 }}", "{{ 行.信访人 }}\n{{ 行.所属村 }}",
                 "{{ 行.事项编号 }}\n{{ 行.诉求摘要 }}", "{{ 行.既往信访 }}\n{{ 行.事项标记 }}", "{{ 行.责任单位 }}"),
-               "事项列表", (10, 24, 24, 46, 32, 20))
-    signature_block(document, signer="{{ 信访部门 }}", seal="")
+               "事项列表", (12, 22, 24, 46, 32, 20))
+    para(document, "以上事项，请审阅。")
+    signature_block(document, signer="{{ 信访部门 }}", seal=False)
     para(document, "领导批示：", STYLE_PLAIN)
     para(document, "", STYLE_PLAIN)
     para(document, "", STYLE_PLAIN)
@@ -591,21 +704,21 @@ def build_supervision_notice(document) -> None:  # noqa: ANN001
     para(document, "领导批示：{{ 领导批示 }}", STYLE_HEADING)
     para(document, "根据《信访工作条例》第四十条的规定，请你单位按照领导批示抓紧办理，于{{ 办结期限 }}前办结，"
                    "并于{{ 反馈期限 }}前将办理情况和结果书面报送{{ 信访部门 }}。")
-    signature_block(document, signer="{{ 信访部门 }}")
+    signature_block(document)
     contact_note(document)
 
 
 def build_reception_schedule(document) -> None:  # noqa: ANN001
-    header_block(document, "领导接访安排表")
+    header_block(document, "领导接访安排表", authority="{{ 信访部门 }}")
     para(document, "（{{ 起止日期 }}）", STYLE_NUMBER).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    list_table(document, ("日期", "星期", "接访领导", "接访地点", "预约件数", "备注"),
+    list_table(document, ("日期", "星期", "接访领导", "接访地点", "预约数", "备注"),
                ("{{ 行.日期 }}", "{{ 行.星期 }}", "{{ 行.接访领导 }}", "{{ 行.接访地点 }}", "{{ 行.预约件数 }}",
                 "{{ 行.备注 }}"),
-               "安排", (32, 16, 40, 36, 16, 16), loop_var="行")
+               "安排", (30, 16, 32, 28, 18, 32), loop_var="行")
     para(document, "", STYLE_NOTE)
     para(document, "接访日逢法定节假日顺延至其后第一个工作日。来访群众请携带身份证件；联系电话：{{ 信访部门电话 }}。",
          STYLE_NOTE)
-    signature_block(document, signer="{{ 信访部门 }}", seal="")
+    signature_block(document, signer="{{ 信访部门 }}", seal=False)
 
 
 BUILDERS = {

@@ -63,6 +63,29 @@ def _handler(name: str) -> str:
     return BLANK if not name or name in PROGRAM_OPERATOR_NAMES else name
 
 
+NON_BREAKING_HYPHEN = "\u2011"
+
+
+def unbroken(number: str) -> str:
+    """A matter number that a line never breaks at its hyphens (XF‑2026‑000123)."""
+    return number.replace("-", NON_BREAKING_HYPHEN)
+
+
+def addressing(people: int, headcount: int) -> str:
+    """你 to one petitioner, 你们 to a group visit (several registered or more than one came)."""
+    return "你们" if people > 1 or (headcount or 1) > 1 else "你"
+
+
+def handling_sentence(limit, due_text: str, *, standard: bool) -> str:  # noqa: ANN001
+    """The 办理期限 sentence of a 受理告知书 for the clock that runs: 第三十四条's 60 days with its extension for
+    申诉求决 matters; for others (检举控告, 建议意见) the basis the profile names and the date, no 第三十四条."""
+    citation = _citation(limit.basis)
+    if standard:
+        return (f"依照{citation}的规定，本机关将自受理之日起{limit.text}内办结，办结期限至{due_text}；"
+                "情况复杂需要延长办理期限的，将书面告知延期理由。")
+    return f"该事项依照{citation}的规定依规依纪依法办理，本机关将于{due_text}前书面告知办理结果。"
+
+
 def _or_blank(text: str | None) -> str:
     text = (text or "").strip()
     return text if text else BLANK
@@ -143,11 +166,15 @@ class _Builder:
     # -- common -----------------------------------------------------------------------------------------------
     def office(self) -> None:
         s = self.ctx.settings
+        superior = str(self.text.get("上一级机关") or f"{s.county}人民政府")
+        review_body = str(self.text.get("复查机关") or superior)
         self.values.update({
             "机关名称": s.authority_name,
             "信访部门": s.office_name,
             "县区": s.county,
-            "上一级机关": str(self.text.get("上一级机关") or f"{s.county}人民政府"),
+            "上一级机关": superior,
+            "复查机关": review_body,
+            "复核机关": str(self.text.get("复核机关") or f"{review_body}的上一级行政机关"),
             "信访部门电话": _or_blank(str(self.text.get("信访部门电话", ""))),
             "信访部门地址": _or_blank(str(self.text.get("信访部门地址", ""))),
             "文号": self.number_text,
@@ -206,14 +233,16 @@ class _Builder:
             .where(ContactPetitioner.contact_id == m.contact_id, Petitioner.id != m.petitioner_id)
             .order_by(ContactPetitioner.position)).all()
         unit = self.session.get(Unit, m.unit_id) if m.unit_id else None
-        handling_limit = self.ctx.profile.limit("handling")
+        # the clock that actually runs for the matter's kind (检举控告 and 建议意见 are not 第三十四条's)
+        handling_limit = self.ctx.profile.limit_for("handling", m.kind)
         handling = self.deadline("handling")
         accepted = handling.start_on if handling else None
         if accepted is None:
             ev = self.last_event("accept")
             accepted = ev.at.date() if ev else None
+        due_text = cn_date(handling.due_on) if handling else BLANK
         self.values.update({
-            "事项编号": m.number,
+            "事项编号": unbroken(m.number),
             "信访人姓名": person.name,
             "信访人性别": person.gender or "",
             "信访人身份证号": person.id_number or "",
@@ -221,6 +250,7 @@ class _Builder:
             "信访人住址": person.address,
             "所属村": person.village,
             "其他信访人": "、".join(others) if others else "无",
+            "称谓": addressing(len(others) + 1, contact.headcount if contact else 1),
             "来访形式": contact.channel if contact else "",
             "来访日期": cn_date(m.received_on),
             "来访时间": cn_datetime(contact.received_at) if contact else cn_date(m.received_on),
@@ -239,6 +269,7 @@ class _Builder:
             "办结期限": cn_date(handling.due_on) if handling else BLANK,
             "办理期限": handling_limit.text,
             "办理期限依据": _citation(handling_limit.basis),
+            "办理期限说明": handling_sentence(handling_limit, due_text, standard=handling_limit.name == "handling"),
             "甄别理由": _sentence(_or_blank(m.route_reason)),
             "甄别依据": _sentence(_or_blank(m.route_basis)),
             "转送去向": m.forwarded_to or "有权处理的机关、单位",
@@ -321,7 +352,7 @@ class _Builder:
         return {
             "序号": index,
             "接访时间": self.slot_label(appt.slot),
-            "事项编号": m.number,
+            "事项编号": unbroken(m.number),
             "信访人": RESTRICTED_NAME if hidden else person.name,
             "所属村": RESTRICTED_VALUE if hidden else person.village,
             "诉求摘要": m.summary,
@@ -362,6 +393,8 @@ def _acceptance_notice(b: _Builder) -> None:
     from xfdesk.domain.query_code import format_query_code
 
     b.values["查询码"] = format_query_code(b.matter.query_code) if b.matter.query_code else "（受理后生成）"
+    if not (b.matter.route_reason or "").strip():  # never blank lines for the reason the office accepted
+        b.values["甄别理由"] = "该信访事项属于本机关职权范围，符合受理条件。"
 
 
 def _transfer_form(b: _Builder) -> None:
@@ -428,7 +461,7 @@ def _review_opinion(b: _Builder) -> None:
     limit = b.ctx.profile.limit("re_review_request")
     b.values.update({
         "复查申请日期": cn_date(review.requested_on if review else None),
-        "复查机关": (review.body if review and review.body else b.ctx.settings.authority_name),
+        "复查机关": (review.body if review and review.body else b.values["复查机关"]),
         "复查结论": _or_blank(result or (review.result if review else "")),
         "复查意见": _or_blank(opinion),
         "复核期限": limit.text,
@@ -441,7 +474,7 @@ def _re_review_opinion(b: _Builder) -> None:
     result, opinion = _conclusion(b, 2)
     b.values.update({
         "复核申请日期": cn_date(review.requested_on if review else None),
-        "复核机关": (review.body if review and review.body else b.ctx.settings.authority_name),
+        "复核机关": (review.body if review and review.body else b.values["复核机关"]),
         "复核结论": _or_blank(result or (review.result if review else "")),
         "复核意见": _or_blank(opinion),
     })
@@ -483,9 +516,13 @@ def _leader_reception_notice(b: _Builder) -> None:
     m = b.session.get(Matter, appt.matter_id)
     b.matter = m
     person = b.session.get(Petitioner, m.petitioner_id)
+    contact = b.session.get(Contact, m.contact_id)
+    people = b.session.exec(select(ContactPetitioner.petitioner_id)
+                            .where(ContactPetitioner.contact_id == m.contact_id)).all()
     b.values.update({
-        "事项编号": m.number,
+        "事项编号": unbroken(m.number),
         "信访人姓名": person.name,
+        "称谓": addressing(len(people), contact.headcount if contact else 1),
         "诉求摘要": m.summary,
         "接访时间": b.slot_label(appt.slot),
         "约见领导": b.leader_label(appt.leader_id) or b.values["接访领导"],
@@ -547,6 +584,17 @@ def _supervision_notice(b: _Builder) -> None:
     b.who = unit.name
 
 
+def schedule_note(moved_from: dt.date | None, note: str) -> str:
+    """The 接访安排表's 备注 for a day: why it moved, said once (the day's own note often says it already)."""
+    note = note.strip()
+    if moved_from is None:
+        return note
+    moved = f"由{cn_date(moved_from)}顺延"
+    if "顺延" in note:
+        return note
+    return f"{moved}（{note}）" if note else moved
+
+
 def _reception_schedule(b: _Builder) -> None:
     day = b.load_day()
     b.day_fields()
@@ -564,7 +612,7 @@ def _reception_schedule(b: _Builder) -> None:
             "接访领导": "、".join(b.day_leaders(d)) or BLANK,
             "接访地点": place,
             "预约件数": len(b.appointments(d)),
-            "备注": (f"由{cn_date(d.planned_for)}顺延" if moved else "") + (d.note or ""),
+            "备注": schedule_note(d.planned_for if moved else None, d.note or ""),
         })
     end = f"{sunday.month}月{sunday.day}日" if sunday.year == monday.year else cn_date(sunday)
     b.values.update({"起止日期": f"{cn_date(monday)}至{end}", "安排": rows})

@@ -448,6 +448,7 @@ def render_docx(template: Path | str, kind: DocumentKind, values: Mapping[str, A
         raise RenderError(f"模板“{path.name}”使用了没有值的字段：{exc.message}") from None
     except TemplateError as exc:
         raise RenderError(f"模板“{path.name}”无法填写：{exc}") from None
+    _issued_properties(tpl.docx, kind, context)
     buffer = io.BytesIO()
     tpl.save(buffer)
     if buffer.tell() > MAX_DOCX_BYTES:
@@ -460,6 +461,44 @@ def render_docx(template: Path | str, kind: DocumentKind, values: Mapping[str, A
         Path(target).write_bytes(data)
 
 
+def _issued_properties(document, kind: DocumentKind, values: Mapping[str, Any]) -> None:  # noqa: ANN001
+    """An issued file says what it is, not what the template was: no template description, author or dates, no
+    "Microsoft Macintosh Word"; the East Asian theme language Chinese (python-docx's default is ja-JP)."""
+    from datetime import datetime
+
+    props = document.core_properties
+    number = str(values.get("文号", "") or "")
+    props.title = f"{kind.name} {number}".strip()
+    props.author = str(values.get("机关名称", "") or "")
+    props.last_modified_by = str(values.get("经办人", "") or "")
+    props.comments = props.subject = props.keywords = props.category = ""
+    props.identifier = number
+    props.revision = 1
+    stamp = datetime.now().replace(microsecond=0)
+    props.created = props.modified = stamp
+    settings = document.settings.element
+    lang = settings.find(f"{_W}themeFontLang")
+    if lang is not None:
+        lang.set(f"{_W}eastAsia", "zh-CN")
+    _rewrite_app_properties(document)
+
+
+_APP_RELTYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+
+
+def _rewrite_app_properties(document) -> None:  # noqa: ANN001
+    """docProps/app.xml names the program that made the template (Microsoft Macintosh Word) and its counts;
+    an issued document names this program and nothing else."""
+    package = document.part.package
+    for rel in package.rels.values():
+        if rel.reltype == _APP_RELTYPE and not rel.is_external:
+            part = rel.target_part
+            part._blob = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                          b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+                          b'extended-properties"><Application>xfdesk</Application><DocSecurity>0</DocSecurity>'
+                          b'</Properties>')
+
+
 # -- reading the result back --------------------------------------------------------------------------------------
 
 def _paragraph_text(p: etree._Element) -> str:
@@ -470,7 +509,7 @@ def _paragraph_text(p: etree._Element) -> str:
         if owner is not p or any(a.tag == f"{{{MC_NS}}}Fallback" for a in el.iterancestors()):
             continue
         if el.tag == f"{_W}t":
-            out.append(el.text or "")
+            out.append((el.text or "").replace("\u2011", "-"))
         elif el.tag == f"{_W}tab":
             out.append("\t")
         else:
