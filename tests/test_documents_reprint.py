@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from tests.conftest import TODAY
+from tests.conftest import HEAD_NAME, TODAY
 from xfdesk.cli.app import run
 from xfdesk.documents.fields import BLANK
 from xfdesk.documents.render import docx_text
@@ -98,11 +98,18 @@ def test_command_line_documents_print_the_operator_never_a_program_word(ctx, cle
     assert run(["--home", home, "doc", "render", "受理告知书", "--matter", ref]) == 0
     assert run(["--home", home, "doc", "render", "受理告知书", "--matter", ref]) == 1  # asks first
     assert "--again" in capsys.readouterr().err
-    assert run(["--home", home, "doc", "render", "受理告知书", "--matter", ref, "--again",
-                "--operator", "刘晓明"]) == 0
+    assert run(["--home", home, "doc", "render", "受理告知书", "--matter", ref, "--again", "--set", "经办人=别人"]) == 1
+    assert "经办人" in capsys.readouterr().err  # the 经办人 is who is signed in, not a typed value
+    assert run(["--home", home, "doc", "render", "受理告知书", "--matter", ref, "--again"]) == 0
     first, second = ds.documents_for_matter(ctx, mid)
-    assert f"经办人：{BLANK}" in docx_text(Path(first.file_path)) and "命令行" not in docx_text(Path(first.file_path))
-    assert "经办人：刘晓明" in docx_text(Path(second.file_path)) and second.operator == "刘晓明"
+    for doc in (first, second):  # the signed-in head (tests/conftest.py), never a program word
+        assert f"经办人：{HEAD_NAME}" in docx_text(Path(doc.file_path)) and doc.operator == HEAD_NAME
+        assert "命令行" not in docx_text(Path(doc.file_path))
+    # a document a program makes (no person behind it) leaves the 经办人 as a line to sign
+    from xfdesk.services.context import SYSTEM
+
+    blank = ds.preview_document(ctx, SYSTEM, "acceptance_notice", matter_id=mid)
+    assert f"经办人：{BLANK}" in blank and "系统" not in blank
 
 
 def test_doc_check_and_doctor_warn_until_the_office_fills_its_contact_lines(ctx, capsys):

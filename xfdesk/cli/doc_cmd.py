@@ -18,17 +18,11 @@ def register(app: typer.Typer) -> None:
     app.add_typer(doc_app, name="doc")
 
 
-def _operator(name: str | None = None):  # noqa: ANN202
-    """The command line acts as the office head; ``--operator`` names the person, who prints as 经办人."""
+def _operator():  # noqa: ANN202
+    """The signed-in account: it acts, and it prints as the documents' 经办人."""
     from xfdesk.cli.matter_cmd import cli_operator
 
-    operator = cli_operator()
-    name = (name or "").strip()
-    if name:
-        from dataclasses import replace
-
-        operator = replace(operator, name=name[:50])
-    return operator
+    return cli_operator()
 
 
 def _kind(text: str):  # noqa: ANN202
@@ -93,7 +87,6 @@ def render_cmd(
     pdf: bool = typer.Option(False, "--pdf", help="同时转换为 PDF（需要安装 LibreOffice）"),
     print_it: bool = typer.Option(False, "--print", help="保存后立即打印"),
     again: bool = typer.Option(False, "--again", help="本步骤已出具过同种文书时，确认再出具一份（取新文号）"),
-    operator: Optional[str] = typer.Option(None, "--operator", help="经办人姓名（印在文书上；不填时经办人留空待签）"),
 ) -> None:
     from xfdesk.documents.builders import DocumentRefused
     from xfdesk.documents.render import RenderError, TemplateProblem
@@ -119,10 +112,10 @@ def render_cmd(
     extra = _extra(values) or None
     try:
         if preview:
-            typer.echo(preview_document(ctx, _operator(operator), k, matter_id=matter_id, reception_day_id=day_id,
+            typer.echo(preview_document(ctx, _operator(), k, matter_id=matter_id, reception_day_id=day_id,
                                         unit_id=unit_id, appointment_id=appointment, extra=extra))
             return
-        doc = issue_document(ctx, _operator(operator), k, matter_id=matter_id, reception_day_id=day_id, unit_id=unit_id,
+        doc = issue_document(ctx, _operator(), k, matter_id=matter_id, reception_day_id=day_id, unit_id=unit_id,
                              appointment_id=appointment, extra=extra, again=again)
     except NoticeAlreadyIssued as exc:
         raise CliError(f"{exc}（重印：xfdesk doc print 文书编号；确需再出具加 --again）") from None

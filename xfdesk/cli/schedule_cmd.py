@@ -231,10 +231,7 @@ def cancel_cmd(
 def print_cmd(
     date: str = typer.Argument(..., help="接访日，如 2026-11-26"),
     no_send: bool = typer.Option(False, "--no-print", help="只生成文书，不发送到打印机"),
-    operator: Optional[str] = typer.Option(None, "--operator", help="经办人姓名（印在文书上；不填时经办人留空待签）"),
 ) -> None:
-    from dataclasses import replace
-
     from xfdesk.services.reception import print_day_set
 
     from xfdesk.documents.render import TemplateProblem
@@ -242,8 +239,7 @@ def print_cmd(
     ctx = context()
     with _refusals():
         try:
-            who = replace(_operator(), name=operator.strip()[:50]) if (operator or "").strip() else _operator()
-            result = print_day_set(ctx, who, _day(date, "接访日"), send=not no_send)
+            result = print_day_set(ctx, _operator(), _day(date, "接访日"), send=not no_send)
         except TemplateProblem as exc:
             raise CliError(f"文书模板有问题：{exc}") from None
     for doc in result.documents:

@@ -58,7 +58,7 @@ def cn_datetime(at: dt.datetime | None) -> str:
 
 def _handler(name: str) -> str:
     """The 经办人 a document prints: the person who issued it; a program word (命令行, 系统) never — a line to
-    sign by hand instead (the command line takes ``--operator``)."""
+    sign by hand instead (the command line runs as the signed-in account)."""
     name = (name or "").strip()
     return BLANK if not name or name in PROGRAM_OPERATOR_NAMES else name
 
@@ -640,7 +640,8 @@ KIND_BUILDERS: dict[str, Callable[[_Builder], None]] = {
 }
 
 # Fields the clerk may not override through ``extra``: the number and the identity rule are not negotiable.
-PROTECTED_FIELDS = frozenset({"文号", "事项编号", "信访人姓名", "信访人身份证号", "信访人电话", "信访人住址"})
+PROTECTED_FIELDS = frozenset({"文号", "事项编号", "信访人姓名", "信访人身份证号", "信访人电话", "信访人住址",
+                              "经办人"})  # the 经办人 is the signed-in person who issues it
 
 
 def build_values(session: Session, ctx, operator, target: Target, *, number_text: str | None,  # noqa: ANN001
