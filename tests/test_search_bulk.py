@@ -86,3 +86,42 @@ def test_the_demo_office_and_an_import_are_indexed_like_rows_saved_one_by_one(ct
     with ctx.db.write() as s:
         search_sqlite.check_index(s)
     assert search(ctx, people[0][1], operator=head).total_matters == 2 * before
+
+
+def test_a_name_within_a_whole_village_finds_the_same_matters_from_the_smaller_side(ctx, clerk, head):
+    """``张三 大畲``: the village's many people are not probed one by one; the few matters 张三 took part in are read
+    with their contacts' people instead. What is found, and what a clerk may not see, stay the same."""
+    from xfdesk.services.registration import register_contact
+    from xfdesk.services.search import search
+
+    def visit(*people, summary="反映路灯损坏", kind=None, hour=9):
+        contact = sample_contact(name=people[0][0], village=people[0][1], summaries=(summary,), kind=kind,
+                                 id_number=people[0][2], received_at=dt.datetime(2026, 11, 2, hour, 0))
+        contact.matters[0].location = "琴江镇"
+        contact.petitioners[0].address = f"{people[0][1]}3组"
+        for name, village, number in people[1:]:
+            extra = sample_contact(name=name, village=village, id_number=number).petitioners[0]
+            extra.address = f"{village}1组"
+            contact.petitioners.append(extra)
+        contact.petitioners[0].representative = True
+        contact.headcount = len(people)
+        return register_contact(ctx, clerk, contact).matter_ids[0]
+
+    zhang = ("张三", "大畲村", make_id_number("19800101", serial=123))
+    li = ("李四", "大畲村", make_id_number("19790101", serial=245))
+    alone = visit(zhang)
+    group = visit(li, zhang, summary="反映征地补偿款未发放", hour=10)
+    restricted = visit(zhang, summary="举报村干部侵占集体资金", kind="检举控告", hour=11)
+    mentioned = visit(("王五", "古樟村", make_id_number("19700101", serial=333)), summary="反映张三占用大畲村道路",
+                      hour=12)
+    for n in range(25):  # the rest of the village: found by 大畲, never by 张三
+        visit((f"村民{n:02d}", "大畲村", make_id_number("19600101", serial=400 + n)), hour=13 + n % 5)
+    with ctx.db.read() as s:
+        numbers = dict(s.exec(select(Matter.id, Matter.number)).all())
+
+    def found(operator) -> set[str]:
+        page = search(ctx, "张三 大畲", operator=operator, scope="matters", limit=50)
+        return {m.number for m in page.matters}
+
+    assert found(clerk) == {numbers[alone], numbers[group], numbers[mentioned]}
+    assert found(head) == {numbers[alone], numbers[group], numbers[restricted], numbers[mentioned]}

@@ -383,6 +383,13 @@ def _matters_of(run: Run, people: set[int], see_restricted: bool, within: set[in
     hidden = "" if see_restricted else " AND m.is_restricted = 0"
     sql = ("SELECT m.id FROM contactpetitioner AS cp JOIN matter AS m ON m.contact_id = cp.contact_id "
            f"WHERE cp.petitioner_id IN (SELECT value FROM json_each(:p)){hidden}")
+    if within is not None and len(within) <= len(people):
+        # fewer rows found by the other terms than people (a name within a whole village): their contacts' people
+        # are read and checked here, one probe per found matter instead of one per person
+        rows = run("SELECT m.id, cp.petitioner_id FROM matter AS m JOIN contactpetitioner AS cp "
+                   f"ON cp.contact_id = m.contact_id WHERE m.id IN (SELECT value FROM json_each(:w)){hidden}",
+                   {"w": _id_list(within)})
+        return {r[0] for r in rows if r[1] in people}
     if within is not None and len(within) <= WITHIN_LIMIT:
         # the rows the other terms found, checked against these people: cost follows the smaller side
         return _ids(run, sql + " AND m.id IN (SELECT value FROM json_each(:w))",
