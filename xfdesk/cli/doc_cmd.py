@@ -131,21 +131,29 @@ def render_cmd(
     if pdf:
         made = convert_to_pdf(output if output is not None else path)
         typer.echo(f"PDF：{made}" if made else "未能转换为 PDF（没有安装 LibreOffice 或转换失败），Word 文件已保存")
-    if print_it:
+    if print_it:  # the document is issued either way: a printer problem is said, not a failed command
         result = print_document(ctx, doc.id)
-        typer.echo(result.message, err=not result.ok)
-        if not result.ok:
-            raise typer.Exit(1)
+        typer.echo(result.message if result.ok else f"提示：文书已出具（{doc.number_text}），但{result.message}",
+                   err=not result.ok)
 
 
 @doc_app.command("print", help="打印已保存的文书（文件路径或文书编号）；重印保留原文号")
-def print_cmd(target: str = typer.Argument(..., help="文书文件路径，或 doc list 中的文书编号")) -> None:
+def print_cmd(target: str = typer.Argument(..., help="文书文件路径，或 doc list 中的文书编号"),
+              pdf: bool = typer.Option(False, "--pdf", help="转换为 PDF（LibreOffice），不发送到打印机"),
+              output: Optional[Path] = typer.Option(None, "--output", "-o", help="PDF 保存的文件夹（默认与文书同处）")
+              ) -> None:
     from xfdesk.documents.builders import DocumentRefused
-    from xfdesk.services.documents import print_document
+    from xfdesk.services.documents import document_pdf, print_document
 
     ctx = context()
     _operator()  # printing and listing documents show office records: signed in
     try:
+        if pdf:
+            made = document_pdf(ctx, target, output)
+            if made is None:
+                raise CliError("未能转换为 PDF：请安装 LibreOffice（Windows 上也可用 Word/WPS 打开后“另存为 PDF”）")
+            typer.echo(f"PDF：{made}")
+            return
         result = print_document(ctx, target)
     except DocumentRefused as exc:
         raise CliError(str(exc)) from None

@@ -56,7 +56,7 @@ __all__ = [
     "DocumentRefused", "PrintResult", "TemplateProblem", "issue_document", "preview_document", "print_document",
     "void_document", "documents_for_day", "issue_day_set", "kinds_for_matter", "template_path", "check_templates",
     "document_file", "convert_to_pdf", "series_name", "NoticeAlreadyIssued", "notice_problem", "stored_path",
-    "with_paths", "office_contact_gaps",
+    "with_paths", "office_contact_gaps", "document_pdf",
 ]
 
 
@@ -474,6 +474,39 @@ def _with_defaults(kind: DocumentKind, values: dict[str, Any]) -> dict[str, Any]
     return {**{name: ([] if name in lists else BLANK) for name in field_names(kind)}, **values}
 
 
+def _print_on_windows(path: Path, printer: str, saved: str, startfile=None) -> PrintResult:  # noqa: ANN001
+    """Windows: the shell's verbs on the .docx — ``print`` to the default printer, ``printto`` a named one — so
+    the office's own Word or WPS prints it as it shows it."""
+    startfile = startfile or getattr(os, "startfile")  # noqa: B009 (only exists on Windows)
+    try:
+        if printer:
+            startfile(str(path), "printto", f'"{printer}"')
+        else:
+            startfile(str(path), "print")
+    except OSError as exc:
+        return PrintResult(False, f"打印失败：{exc.strerror or exc}（请检查打印机和 Word/WPS 是否安装）。{saved}", path)
+    where = f"打印机“{printer}”" if printer else "默认打印机"
+    return PrintResult(True, f"已发送到{where}：{path.name}", path)
+
+
+def document_pdf(ctx, document_id_or_path: int | str | Path, outdir: Path | None = None) -> Path | None:  # noqa: ANN001
+    """A PDF of an issued document (by id: its file in this data folder, re-rendered as issued when lost) or of a
+    DOCX path; None when LibreOffice is not installed or the conversion failed."""
+    if isinstance(document_id_or_path, int) or (isinstance(document_id_or_path, str)
+                                                 and document_id_or_path.isdigit()):
+        doc = _load(ctx, int(document_id_or_path))
+        if doc.void:
+            raise DocumentRefused(f"文书 {doc.number_text} 已作废")
+        path = document_file(ctx, doc.id)
+    else:
+        path = Path(document_id_or_path)
+        if not path.exists():
+            raise DocumentRefused(f"找不到文件 {path}")
+    if outdir is not None:
+        outdir.mkdir(parents=True, exist_ok=True)
+    return convert_to_pdf(path, outdir)
+
+
 def _print_command(path: Path, printer: str) -> list[str] | None:
     lp = shutil.which("lp")
     if lp is None:
@@ -496,16 +529,8 @@ def print_document(ctx, document_id_or_path: int | str | Path) -> PrintResult:  
             return PrintResult(False, f"找不到文件 {path}", path)
     printer = (ctx.settings.printer or "").strip()
     saved = f"文书已保存在 {path}，可稍后重新打印"
-    if sys.platform == "win32":  # pragma: no cover - exercised on the office PCs
-        try:
-            if printer:
-                os.startfile(str(path), "printto", f'"{printer}"')  # type: ignore[attr-defined]
-            else:
-                os.startfile(str(path), "print")  # type: ignore[attr-defined]
-        except OSError as exc:
-            return PrintResult(False, f"打印失败：{exc.strerror or exc}（请检查打印机和 Word/WPS 是否安装）。{saved}",
-                               path)
-        return PrintResult(True, f"已发送到打印机：{path.name}", path)
+    if sys.platform == "win32":
+        return _print_on_windows(path, printer, saved)
     command = _print_command(path, printer)
     if command is None:
         return PrintResult(False, f"未找到打印命令 lp（请安装 CUPS 并设置打印机）。{saved}", path)
