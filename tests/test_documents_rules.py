@@ -271,3 +271,39 @@ def test_moved_reception_day_note_says_it_once():
     assert once.count("顺延") == 1
     assert schedule_note(moved, "") == "由2026年10月1日顺延"
     assert schedule_note(None, "领导下村") == "领导下村"
+
+
+# -- the unit a 检举控告 matter reports (条例第三十条) -----------------------------------------------------------
+
+def test_a_report_is_never_assigned_to_or_invited_with_the_unit_it_accuses(ctx, clerk, head, register):
+    from xfdesk.services import reception as rs
+    from xfdesk.services.accused import AccusedUnitRefused, record_accused_units
+    from xfdesk.services.handling import assign_matter
+
+    mid = register(name="赵举报", summaries=("检举村委会挪用扶贫资金",), kind="检举控告").matter_ids[0]
+    apply_action(ctx, clerk, mid, "accept", reason="检举控告类事项", changes={"kind": "检举控告"})
+    accused, other = _unit_id(ctx), _unit_id(ctx, "派出所")
+    assert record_accused_units(ctx, clerk, mid, [accused])["units"] == ["司法所"]
+    with pytest.raises(AccusedUnitRefused, match="所检举控告的单位.*第三十条"):
+        assign_matter(ctx, clerk, mid, accused)
+    assign_matter(ctx, clerk, mid, other)  # another unit handles it
+    rs.add_leader(ctx, head, "刘建国", "党委书记")
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    day = next(d for d in rs.upcoming_days(ctx, start=TODAY, limit=4) if d.day > TODAY)
+    rs.book_matter(ctx, clerk, mid, day.day)
+    docs = ds.issue_day_set(ctx, head, day.id)
+    invited = {d.unit_id for d in docs if d.kind == "unit_attendance_notice"}
+    assert accused not in invited and other in invited
+    with pytest.raises(ds.DocumentRefused, match="没有须参加接访的事项"):  # not even asked for by hand
+        ds.preview_document(ctx, head, "unit_attendance_notice", reception_day_id=day.id, unit_id=accused)
+    # recording the accused unit after the 交办 says so
+    later = record_accused_units(ctx, clerk, mid, [accused, other])
+    assert "已交办给被检举单位“派出所”" in later["warning"]
+
+
+def test_only_a_report_records_accused_units(ctx, clerk, register):
+    from xfdesk.services.accused import AccusedUnitRefused, record_accused_units
+
+    mid = register().matter_ids[0]
+    with pytest.raises(AccusedUnitRefused, match="只有检举控告事项"):
+        record_accused_units(ctx, clerk, mid, [_unit_id(ctx)])

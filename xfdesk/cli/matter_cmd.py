@@ -141,6 +141,31 @@ def _date(text: Optional[str], label: str):  # noqa: ANN202
         raise CliError(f"{exc}：{text}") from None
 
 
+@matter_app.command("accused", help="记录检举控告事项所检举的单位（不能向其交办、督办或发参与接访通知）；不带 --unit 为清除")
+def accused_cmd(
+    number: str = typer.Argument(..., help="事项编号，如 XF-2026-000123"),
+    units: list[str] = typer.Option([], "--unit", help="被检举的单位（名称或编号），可多次使用"),
+) -> None:
+    from xfdesk.domain.errors import Refused
+    from xfdesk.services.accused import record_accused_units
+    from xfdesk.services.reference import find_unit
+
+    ctx = context()
+    ids = []
+    for name in units:
+        unit = find_unit(ctx, name)
+        if unit is None:
+            raise CliError(f"找不到单位：{name}")
+        ids.append(unit.id)
+    try:
+        result = record_accused_units(ctx, cli_operator(), number, ids)
+    except Refused as exc:
+        raise CliError(str(exc)) from None
+    typer.echo(("已记录被检举单位：" + "、".join(result["units"])) if result["units"] else "已清除被检举单位")
+    if result["warning"]:
+        typer.echo(result["warning"], err=True)
+
+
 @matter_app.command("actions", help="列出事项当前可以进行的操作（按办理流程表）及各操作需要的选项")
 def actions_cmd(
     number: str = typer.Argument(..., help="事项编号，如 XF-2026-000123"),

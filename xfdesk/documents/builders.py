@@ -211,6 +211,13 @@ class _Builder:
             return ""
         return f"{leader.name}（{leader.title}）" if leader.title else leader.name
 
+    def accused_units(self, matter: Matter) -> set[int]:
+        """The units a 检举控告 matter reports (the latest ``accused_units`` event, services.accused): never
+        listed on their own attendance notice."""
+        ev = self.session.exec(select(Event).where(Event.matter_id == matter.id, Event.action == "accused_units")
+                               .order_by(Event.id.desc())).first()
+        return {int(u) for u in ((ev.data or {}).get("unit_ids") or [])} if ev else set()
+
     def restricted_for_unit(self, matter: Matter | None) -> bool:
         return bool(matter is not None and matter.is_restricted and self.kind.to_unit)
 
@@ -539,8 +546,10 @@ def _unit_attendance_notice(b: _Builder) -> None:
     rows = []
     for appt in b.appointments(day):
         m = b.session.get(Matter, appt.matter_id)
-        if m.unit_id == unit.id:
+        if m.unit_id == unit.id and not (m.is_restricted and unit.id in b.accused_units(m)):
             rows.append(b.row(len(rows) + 1, appt))
+    if not rows:
+        raise DocumentRefused(f"“{unit.name}”在{cn_date(day.day)}没有须参加接访的事项，不出具参与接访通知书")
     b.values.update({"单位名称": unit.name, "事项列表": rows, "事项件数": len(rows)})
     b.who = unit.name
 

@@ -43,6 +43,7 @@ from xfdesk.domain.lifecycle import (
     transition_for,
 )
 from xfdesk.domain.numbering import document_number
+from xfdesk.services.accused import accused_unit_ids
 from xfdesk.services.events import record_event
 from xfdesk.services.lifecycle import notice_issued
 from xfdesk.storage.models import Appointment, Document, Event, Matter, ReceptionDay, now
@@ -414,7 +415,8 @@ def issue_day_set(ctx, operator, reception_day_id: int) -> list[Document]:  # no
                                       Target(get_kind("leader_reception_notice"), appt.matter_id, day.id, None,
                                              appt.id), None, written))
                 matter = session.get(Matter, appt.matter_id)
-                if matter.unit_id and matter.unit_id not in unit_ids:
+                if matter.unit_id and matter.unit_id not in unit_ids and not (
+                        matter.is_restricted and matter.unit_id in accused_unit_ids(session, matter.id)):
                     unit_ids.append(matter.unit_id)
             for uid in unit_ids:
                 k = get_kind("unit_attendance_notice")

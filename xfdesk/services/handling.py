@@ -81,6 +81,9 @@ def assign_in(session: Session, ctx, operator, matter: Matter, unit_id: int, *, 
     unit = session.get(Unit, unit_id) if unit_id else None
     if unit is None or not unit.active:
         raise TransitionRefused("请选择责任单位（单位清单中的单位）")
+    from xfdesk.services.accused import refuse_accused
+
+    refuse_accused(session, matter, [unit.id], "交办给该单位办理")
     handling = [d for d in open_clocks(session, matter.id) if d.name == HANDLING]
     legal_due = handling[0].due_on if handling else None
     if due_on is not None:

@@ -806,6 +806,9 @@ def record_instruction(ctx, operator, appointment_id: int, instruction: str, uni
                 raise BookingRefused(f"找不到编号为{uid}的责任单位")
             units.append(unit)
         matter = session.get(Matter, appt.matter_id)
+        from xfdesk.services.accused import refuse_accused
+
+        refuse_accused(session, matter, [u.id for u in units], "交办或督办该单位")
         if Status(matter.status) not in OPEN_STATUSES:
             raise BookingRefused(f"事项{matter.number}当前为“{STATUS_LABELS[Status(matter.status)]}”，"
                                  f"已不在办理中，不能交办督办")
