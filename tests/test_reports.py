@@ -51,11 +51,15 @@ def test_ranking_ties_threshold_and_bottom():
     assert [u.unit for u in ranking if u.bottom] == ["纪委", "综治中心", "财政所"]
     # three units ranked: nobody is "the bottom three"
     assert not any(u.bottom for u in rank_unit_clocks(rows[:3], RULES))
+    # a unit with nothing late is not 通报 even in the last places (ranked low on volume alone)
+    perfect = rank_unit_clocks([UnitClocks(u, n, n) for u, n in (("甲", 9), ("乙", 8), ("丙", 7), ("丁", 6))]
+                               + [UnitClocks("戊", 5, 4)], RULES)
+    assert [u.unit for u in perfect if u.bottom] == ["戊"]
 
 
 def test_notification_rule_over_three_months():
     def month(bottom: list[str]) -> list:
-        units = ["派出所", "司法所", "城建办", "纪委", "财政所", "综治中心"]
+        units = ["派出所", "司法所", "城建办", "纪委", "财政所", "综治中心"]  # the others: 9 of 10 on time
         rows = [UnitClocks(u, 10, 3 if u in bottom else 9) for u in units]
         return rank_unit_clocks(rows, RULES)
 

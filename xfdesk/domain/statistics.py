@@ -343,7 +343,8 @@ FLAG_SELF_EXAM = "书面检查"  # the unit's head must write a self-examination
 def rank_unit_clocks(rows: Iterable[UnitClocks], rules: ReportRules) -> list[UnitStanding]:
     """Units ranked by 按期办结率, ties by volume (more settled ranks higher), then by name; equal rate and volume
     share a position. Units with fewer than ``ranking_min_clocks`` settled are listed after, unranked. The bottom
-    ``bottom_units`` positions are marked only when more units than that are ranked (else every unit would be)."""
+    ``bottom_units`` positions are marked only when more units than that are ranked (else every unit would be), and
+    never a unit with no matter late (a small office's 100% unit may rank low on volume alone)."""
     ranked, unranked = [], []
     for r in rows:
         (ranked if r.settled >= rules.ranking_min_clocks else unranked).append(
@@ -356,8 +357,8 @@ def rank_unit_clocks(rows: Iterable[UnitClocks], rules: ReportRules) -> list[Uni
         previous_key = key
     if len(ranked) > rules.bottom_units:
         cut = len(ranked) - rules.bottom_units
-        for u in ranked:
-            u.bottom = u.position is not None and u.position > cut
+        for u in ranked:  # a unit that finished every matter on time is never 通报, whatever its place
+            u.bottom = u.position is not None and u.position > cut and u.on_time < u.settled
     unranked.sort(key=lambda u: (-u.settled, u.unit))
     return ranked + unranked
 

@@ -283,6 +283,7 @@ FIGURES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class MatterLine:
+    matter_id: int
     number: str
     received_on: dt.date
     summary: str
@@ -330,10 +331,11 @@ def figure_matters(ctx, operator, period: Period, figure: str, *, unit: str | No
             withheld = _count(s, *where, Matter.is_restricted)
             where.append(Matter.is_restricted == False)  # noqa: E712
         units = {u.id: u.name for u in s.exec(select(Unit))}
-        rows = s.exec(select(Matter.number, Matter.received_on, Matter.summary, Matter.unit_id, Matter.status,
-                             Matter.due_on).where(*where).order_by(Matter.received_on, Matter.id).limit(limit))
-        lines = [MatterLine(n, r, summary, units.get(u, "") if u else "", STATUS_LABELS.get(Status(st), st), d)
-                 for n, r, summary, u, st, d in rows]
+        rows = s.exec(select(Matter.id, Matter.number, Matter.received_on, Matter.summary, Matter.unit_id,
+                             Matter.status, Matter.due_on).where(*where).order_by(Matter.received_on, Matter.id)
+                      .limit(limit))
+        lines = [MatterLine(i, n, r, summary, units.get(u, "") if u else "", STATUS_LABELS.get(Status(st), st), d)
+                 for i, n, r, summary, u, st, d in rows]
     return FigureMatters(FIGURES[figure], lines, withheld)
 
 

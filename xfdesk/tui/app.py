@@ -132,6 +132,7 @@ class XfdeskApp(App):
         Binding("f6", "reception", "接访日", show=False),
         Binding("f4", "screening", "甄别", show=False),
         Binding("f8", "supervision", "督办", show=False),
+        Binding("f7", "statistics", "统计", show=False),
     ]
 
     def __init__(self, home: Home | str | None = None, *, ctx: AppContext | None = None,
@@ -305,6 +306,9 @@ class XfdeskApp(App):
 
     def action_supervision(self) -> None:
         self.open_screen("xfdesk.tui.screens.supervision", "SupervisionScreen")
+
+    def action_statistics(self) -> None:
+        self.open_screen("xfdesk.tui.screens.statistics", "StatisticsScreen")
 
     def action_home(self) -> None:
         self.go_home()

@@ -19,8 +19,8 @@ def upgrade() -> None:
     if "query_code" not in {c["name"] for c in inspector.get_columns("matter")}:  # idempotent, like 0002/0003
         with op.batch_alter_table("matter") as batch:
             batch.add_column(sa.Column("query_code", sa.String(length=12), nullable=True))
-    if "ix_matter_query_code" not in {i["name"] for i in inspector.get_indexes("matter")}:
-        op.create_index("ix_matter_query_code", "matter", ["query_code"], unique=True)
+    # IF NOT EXISTS rather than the inspector's index list (it warns about the expression indexes of 0004)
+    op.execute("CREATE UNIQUE INDEX IF NOT EXISTS ix_matter_query_code ON matter (query_code)")
     # every matter accepted before this revision: the same codes new acceptances get (domain.query_code)
     from xfdesk.domain.query_code import new_query_code
 
