@@ -73,11 +73,10 @@ def _initials(option: str) -> str:
     return name_initials(option)
 
 
-@lru_cache(maxsize=1024)
 def _full_pinyin(option: str) -> str:
-    from pypinyin import lazy_pinyin
+    from xfdesk.domain.names import full_pinyin  # single-character readings only (no phrase dictionary in memory)
 
-    return "".join(p for p in "".join(lazy_pinyin(option)).lower() if p.isalnum())
+    return full_pinyin(option)
 
 
 class FieldInput(Input):
