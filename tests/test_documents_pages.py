@@ -93,6 +93,8 @@ def issue_every_kind(ctx, clerk, head) -> list:  # noqa: ANN001
                      changes={"route_basis": "《信访工作条例》第三十一条" + "第（一）项" * 3,
                               "forwarded_to": "石城县自然资源局"})
         docs.append(ds.issue_document(ctx, clerk, kind, matter_id=mid))
+        if route == "forward":
+            docs.append(ds.issue_document(ctx, clerk, "transfer_notice", matter_id=mid))
     rs.add_leader(ctx, head, "刘建国", "党委书记")
     rs.add_leader(ctx, head, "陈晓东", "镇长")
     rs.generate_schedule(ctx, head, 2026, 11, 2)

@@ -307,3 +307,33 @@ def test_only_a_report_records_accused_units(ctx, clerk, register):
     mid = register().matter_ids[0]
     with pytest.raises(AccusedUnitRefused, match="只有检举控告事项"):
         record_accused_units(ctx, clerk, mid, [_unit_id(ctx)])
+
+
+def test_forwarding_tells_the_petitioner_where_and_why(ctx, clerk, register):
+    from xfdesk.domain.lifecycle import notice_for
+
+    assert notice_for("forward") == "transfer_notice"  # the TUI offers the petitioner's notice after 转送
+    mid = register(name="钱转送").matter_ids[0]
+    apply_action(ctx, clerk, mid, "forward", reason="属于县自然资源局职权范围",
+                 changes={"forwarded_to": "石城县自然资源局", "route_basis": "《信访工作条例》第二十二条"})
+    with ctx.db.read() as session:
+        assert ds.kinds_for_matter(session.get(Matter, mid))[:2] == ["transfer_notice", "transfer_form"]
+    doc = ds.issue_document(ctx, clerk, "transfer_notice", matter_id=mid)
+    text = docx_text(Path(doc.file_path))
+    assert "钱转送：" in text and "转送石城县自然资源局" in text and "属于县自然资源局职权范围" in text
+    assert "查询" in text and "2026年11月21日将该信访事项转送" in text
+    assert ds.issue_document(ctx, clerk, "transfer_form", matter_id=mid).kind == "transfer_form"  # to the body
+    with pytest.raises(ds.DocumentRefused, match="不能出具“转送告知书”"):
+        other = register(name="孙受理").matter_ids[0]
+        apply_action(ctx, clerk, other, "accept", reason="属于本机关职权范围")
+        ds.issue_document(ctx, clerk, "transfer_notice", matter_id=other)
+
+
+@pytest.mark.parametrize(("to", "body"), [("仲裁", "石城县劳动人事争议仲裁委员会"),
+                                          ("诉讼：石城县人民法院琴江法庭", "石城县人民法院琴江法庭")])
+def test_legal_channel_notice_names_the_body(ctx, clerk, register, to, body):
+    mid = register().matter_ids[0]
+    apply_action(ctx, clerk, mid, "redirect_legal", reason="属于劳动争议", changes={"forwarded_to": to})
+    text = ds.preview_document(ctx, clerk, "legal_channel_notice", matter_id=mid)
+    assert f"依法向{body}提出" in text and "有权处理的机关提出" not in text
+    assert f"通过{to.split('：')[0]}的法定途径" in text

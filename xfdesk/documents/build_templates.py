@@ -521,10 +521,10 @@ def build_legal_channel_notice(document) -> None:  # noqa: ANN001
     header_block(document, "导入法定途径告知书")
     para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
     para(document, MATTER_INTRO)
-    para(document, "经审查，{{ 称谓 }}反映的问题应当通过{{ 转送去向 }}等法定途径解决。理由：{{ 甄别理由 }}")
+    para(document, "经审查，{{ 称谓 }}反映的问题应当通过{{ 转送去向 }}的法定途径解决。理由：{{ 甄别理由 }}")
     para(document, "依据：{{ 甄别依据 }}")
     para(document, "根据《信访工作条例》第二十八条第二款、第三十一条的规定，该事项导入相应法定程序处理，"
-                   "请{{ 称谓 }}依法向有权处理的机关提出。")
+                   "请{{ 称谓 }}依法向{{ 法定途径机关 }}提出。")
     para(document, "法定途径均有期限：申请行政复议一般应当自知道该行政行为之日起60日内提出，"
                    "向人民法院提起诉讼应当在法律规定的诉讼时效或者起诉期限内提出，申请仲裁应当在仲裁时效内提出。"
                    "请{{ 称谓 }}及时提出，以免超过期限影响{{ 称谓 }}的权利。")
@@ -556,6 +556,21 @@ def build_transfer_form(document) -> None:  # noqa: ANN001
                    "或者单位（《信访工作条例》第三十条）。", STYLE_NOTE)
     signature_block(document)
     contact_note(document)
+
+
+def build_transfer_notice(document) -> None:  # noqa: ANN001
+    header_block(document, "信访事项转送告知书")
+    para(document, "{{ 信访人姓名 }}：", STYLE_PLAIN)
+    para(document, MATTER_INTRO)
+    para(document, "经审查，该信访事项不属于本机关职权范围，属于{{ 转送去向 }}的职权范围。理由：{{ 甄别理由 }}")
+    para(document, "依据：{{ 甄别依据 }}")
+    para(document, "根据《信访工作条例》第二十二条、第二十三条的规定，本机关已于{{ 转送日期 }}将该信访事项转送"
+                   "{{ 转送去向 }}依法处理。{{ 转送去向 }}将依照规定书面告知{{ 称谓 }}是否受理，"
+                   "{{ 称谓 }}也可以直接向{{ 转送去向 }}查询办理情况。")
+    para(document, "特此告知。")
+    signature_block(document)
+    contact_note(document)
+    receipt_block(document, "告知书")
 
 
 def build_extension_notice(document) -> None:  # noqa: ANN001
@@ -728,6 +743,7 @@ BUILDERS = {
     "non_reacceptance_notice": build_non_reacceptance_notice,
     "legal_channel_notice": build_legal_channel_notice,
     "transfer_form": build_transfer_form,
+    "transfer_notice": build_transfer_notice,
     "extension_notice": build_extension_notice,
     "handling_opinion": build_handling_opinion,
     "review_opinion": build_review_opinion,

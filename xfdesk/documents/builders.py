@@ -404,6 +404,26 @@ def _acceptance_notice(b: _Builder) -> None:
         b.values["甄别理由"] = "该信访事项属于本机关职权范围，符合受理条件。"
 
 
+def _transfer_notice(b: _Builder) -> None:
+    forwarded = b.last_event("forward")
+    b.values["转送日期"] = cn_date(forwarded.at.date() if forwarded else None)
+
+
+def _legal_channel_notice(b: _Builder) -> None:
+    """The body that takes the channel: typed after the channel (仲裁：石城县劳动人事争议仲裁委员会), or the
+    office's own table ([法定途径机关] of document_numbering.toml), else a line to fill in."""
+    channel = (b.matter.forwarded_to or "").strip()
+    body = ""
+    for sep in ("：", ":"):
+        if sep in channel:
+            channel, body = (p.strip() for p in channel.split(sep, 1))
+            break
+    bodies = {str(k): str(v) for k, v in dict(b.config.get("法定途径机关", {})).items()}
+    body = body or bodies.get(channel, "").strip()
+    b.values["转送去向"] = channel or BLANK
+    b.values["法定途径机关"] = body or BLANK
+
+
 def _transfer_form(b: _Builder) -> None:
     unit = b.load_unit()
     assigned = b.last_event("assign", "forward")
@@ -633,7 +653,8 @@ KIND_BUILDERS: dict[str, Callable[[_Builder], None]] = {
     "acceptance_notice": _acceptance_notice,
     "non_acceptance_notice": _no_extra,
     "non_reacceptance_notice": _no_extra,
-    "legal_channel_notice": _no_extra,
+    "legal_channel_notice": _legal_channel_notice,
+    "transfer_notice": _transfer_notice,
     "transfer_form": _transfer_form,
     "extension_notice": _extension_notice,
     "handling_opinion": _handling_opinion,

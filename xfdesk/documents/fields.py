@@ -113,7 +113,12 @@ _KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     ),
     "non_acceptance_notice": (),
     "non_reacceptance_notice": (),
-    "legal_channel_notice": (),
+    "transfer_notice": (
+        _f("转送日期", "转送之日"),
+    ),
+    "legal_channel_notice": (
+        _f("法定途径机关", "受理该法定途径的机关（如 石城县劳动人事争议仲裁委员会），见 [法定途径机关]"),
+    ),
     "transfer_form": (
         _f("转送单位", "接收转送/交办的单位"),
         _f("交办日期", "转送、交办之日"),

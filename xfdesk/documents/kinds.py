@@ -57,6 +57,8 @@ KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("non_reacceptance_notice", "不再受理告知书", "不再受理告知书.docx", Audience.PETITIONER),
     DocumentKind("legal_channel_notice", "导入法定途径告知书", "导入法定途径告知书.docx", Audience.PETITIONER),
     DocumentKind("transfer_form", "转送/交办单", "转送交办单.docx", Audience.UNIT),
+    # 第二十三条: the petitioner is told in writing where the matter went (the form goes to the receiving body)
+    DocumentKind("transfer_notice", "转送告知书", "转送告知书.docx", Audience.PETITIONER),
     DocumentKind("extension_notice", "延期办理告知书", "延期办理告知书.docx", Audience.PETITIONER),
     DocumentKind("handling_opinion", "信访处理意见书", "信访处理意见书.docx", Audience.PETITIONER),
     DocumentKind("review_opinion", "复查意见书", "复查意见书.docx", Audience.PETITIONER),

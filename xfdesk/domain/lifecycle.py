@@ -252,7 +252,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.NOT_REACCEPT, "不再受理", _s(Status.REGISTERED), Status.NOT_REACCEPTED, **_SCREENED, needs_reason=True,
                cancels=(DISPATCH,), notice="non_reacceptance_notice"),
     Transition(Action.FORWARD, "转送", _s(Status.REGISTERED), Status.FORWARDED, **_SCREENED, needs_reason=True,
-               ends=(DISPATCH,), notice="transfer_form"),
+               ends=(DISPATCH,), notice="transfer_notice"),
     Transition(Action.REDIRECT_LEGAL, "导入法定途径", _s(Status.REGISTERED), Status.LEGAL_CHANNEL, **_SCREENED, needs_reason=True,
                cancels=(DISPATCH,), notice="legal_channel_notice"),
     # 当场告知 (第二十三条第二款): the written notice was handed over at the desk
@@ -375,7 +375,10 @@ NOTICE_RULES: dict[str, NoticeRule] = {r.kind: r for r in (
     _rule("non_reacceptance_notice", {Status.NOT_REACCEPTED}),
     _rule("legal_channel_notice", {Status.LEGAL_CHANNEL}),
     # to the receiving body (转送) or the responsible unit (交办) while it handles the matter
-    _rule("transfer_form", {Status.FORWARDED, Status.ASSIGNED, Status.MEDIATING}),
+    # the 转送告知书 tells the petitioner (第二十三条); the form goes with the matter to the body or unit
+    _rule("transfer_notice", {Status.FORWARDED}),
+    NoticeRule("transfer_form", frozenset({Status.FORWARDED, Status.ASSIGNED, Status.MEDIATING}),
+               (Action.FORWARD, Action.ASSIGN)),
     _rule("extension_notice", _HANDLING_STATES),
     # 信访处理意见书 (第三十二条): after 答复, while it is the office's answer (not after a 重新办理)
     _rule("handling_opinion", {Status.REPLIED, Status.FOLLOWED_UP, Status.REVIEW, Status.REVIEWED,

@@ -625,6 +625,8 @@ def kinds_for_matter(matter: Matter) -> list[str]:
             add(t.notice)
     if matter.route:
         add(transition_for(matter.route).notice)
+    if matter.route == Action.FORWARD:  # the form that goes with the matter to the receiving body
+        add("transfer_form")
     if matter.reply_result:
         add(transition_for(Action.REPLY).notice)
     handling = category_of(status) == Category.HANDLING
