@@ -350,7 +350,7 @@ def _cell_text(cell, text: str, *, bold: bool = False, align=None, style: str = 
             _run(p, line, font, size, bold or None)
 
 
-def _cell_margins(table, *, side_mm: float = 1.9, vertical_mm: float = 0.8) -> None:  # noqa: ANN001
+def _cell_margins(table, *, side_mm: float = 1.4, vertical_mm: float = 0.8) -> None:  # noqa: ANN001
     """Room between the text and the cell borders (Word's default is none on top and bottom)."""
     tblpr = table._tbl.tblPr
     mar = OxmlElement("w:tblCellMar")
@@ -441,7 +441,7 @@ def _set_widths(table, widths_mm: Sequence[float]) -> None:  # noqa: ANN001
 # -- the templates ---------------------------------------------------------------------------------------------------
 
 # label, value, label, value (mm; 156 mm of text width): a label of five characters in 四号 bold fits on a line
-FORM_WIDTHS = (30, 50, 30, 46)
+FORM_WIDTHS = (28, 54, 28, 46)
 
 MATTER_INTRO = ("{{ 称谓 }}于{{ 来访日期 }}以{{ 来访形式 }}形式提出的信访事项（事项编号：{{ 事项编号 }}）收悉。"
                 "{{ 称谓 }}反映的主要问题是：{{ 诉求摘要 }}。")
@@ -453,10 +453,12 @@ def build_registration_form(document) -> None:  # noqa: ANN001
     form_table(document, [
         ("事项编号", "{{ 事项编号 }}", "登记时间", "{{ 来访时间 }}"),
         ("信访人", "{{ 信访人姓名 }}", "性别", "{{ 信访人性别 }}"),
-        ("身份证号", "{{ 信访人身份证号 }}", "联系电话", "{{ 信访人电话 }}"),
+        # the 18 digits on one line whatever the font's digits are (a half row broke them in LibreOffice)
+        ("身份证号", "{{ 信访人身份证号 }}"),
+        ("联系电话", "{{ 信访人电话 }}", "来访人数", "{{ 来访人数 }}"),
         ("住址", "{{ 信访人住址 }}"),
         ("所属村", "{{ 所属村 }}", "问题属地", "{{ 问题属地 }}"),
-        ("来访形式", "{{ 来访形式 }}", "来访人数", "{{ 来访人数 }}"),
+        ("来访形式", "{{ 来访形式 }}", "登记人", "{{ 登记人 }}"),
         ("其他信访人", "{{ 其他信访人 }}"),
         ("问题类别", "{{ 问题类别 }}", "事项性质", "{{ 事项性质 }}"),
         ("事项标记", "{{ 事项标记 }}"),
@@ -465,10 +467,10 @@ def build_registration_form(document) -> None:  # noqa: ANN001
         ("既往信访", "{{ 既往信访 }}"),
         ("甄别意见", "{{ 办理状态 }}　{{ 甄别理由 }}"),
         ("责任单位", "{{ 责任单位 }}", "包案领导", "{{ 包案领导 }}"),
-        ("登记人", "{{ 登记人 }}", "填表日期", "{{ 发文日期 }}"),
+        ("填表日期", "{{ 发文日期 }}"),
     ], w)
     para(document, "", STYLE_NOTE)
-    para(document, "信访人（代表）确认签名：＿＿＿＿＿＿＿＿　　接待人签名：＿＿＿＿＿＿＿＿", STYLE_NOTE)
+    para(document, "信访人（代表）确认签名：＿＿＿＿＿＿　　接待人签名：＿＿＿＿＿＿", STYLE_NOTE)
     para(document, "注：身份证号、联系电话属于个人信息，仅用于办理本信访事项（《中华人民共和国个人信息保护法》）。",
          STYLE_NOTE)
 
