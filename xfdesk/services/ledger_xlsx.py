@@ -1,7 +1,7 @@
 """The Excel 台账 out (issue 14 item 4): one row per matter in the columns township offices keep.
 
 Streamed: the rows are read in pages from one SQL statement (joins and a correlated subquery, no ORM objects) and
-written by openpyxl's write-only workbook as they come, so a year of a large office needs neither the whole office
+written straight into the sheet's XML as they come (``xlsx_stream``: openpyxl took 40 s for a year of 100,000), so a year of a large office needs neither the whole office
 in memory nor a Python loop per related table. ID numbers and phones are masked unless the head asks for full
 values (``full``), which is logged; a 检举控告 matter's petitioner is never written unless the head asks for full
 values either.
@@ -20,6 +20,7 @@ from xfdesk.domain.glossary import FLAG_LABELS, DeadlineState, Flag
 from xfdesk.domain.lifecycle import FINISHED_STATUSES, HANDLING, STATUS_LABELS, Status
 from xfdesk.domain.privacy import mask_id_number, mask_phone
 from xfdesk.services.events import record_event
+from xfdesk.services.xlsx_stream import write_xlsx
 from xfdesk.storage.models import Contact, Deadline, FollowUp, Matter, Petitioner, Unit
 
 LEDGER_COLUMNS: tuple[tuple[str, int], ...] = (  # (header, width in Excel's character columns: CJK counts two)
@@ -85,41 +86,34 @@ def ledger_row(index: int, r, full: bool) -> list:  # noqa: ANN001
 def export_ledger(ctx, operator, path: Path | str, *, since: dt.date | None = None,  # noqa: ANN001
                   until: dt.date | None = None, full: bool = False) -> LedgerExport:
     """Write the 台账 of the matters received in ``[since, until]`` to ``path`` (written whole or not at all)."""
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
     if full and not operator.is_head:
         raise LedgerRefused("只有信访办主任可以导出完整的身份证号和联系电话")
     path = Path(path)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("信访台账")
-    for i, (_, width) in enumerate(LEDGER_COLUMNS, 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    ws.append([h for h, _ in LEDGER_COLUMNS])
-    rows = restricted = 0
-    with ctx.db.read() as s:
-        result = s.exec(_statement(since, until).execution_options(yield_per=_PAGE))
-        for r in result:
-            rows += 1
-            restricted += bool(r[17])
-            ws.append(ledger_row(rows, r, full))
-    if rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(LEDGER_COLUMNS))}{rows + 1}"
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
+    restricted = 0
+
+    def rows(session):  # noqa: ANN001, ANN202
+        nonlocal restricted
+        for index, r in enumerate(session.exec(_statement(since, until).execution_options(yield_per=_PAGE)), 1):
+            restricted += bool(r[17])
+            yield ledger_row(index, r, full)
+
     try:
-        wb.save(partial)
+        with ctx.db.read() as s:
+            count = write_xlsx(partial, "信访台账", [h for h, _ in LEDGER_COLUMNS], [w for _, w in LEDGER_COLUMNS],
+                               rows(s))
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
+    rows_written = count
     period = f"{since or '最早'}至{until or '现在'}"
     with ctx.db.write() as s:
-        record_event(s, operator, "export", note=f"导出信访台账 {path.name}（{period}）：{rows}项"
+        record_event(s, operator, "export", note=f"导出信访台账 {path.name}（{period}）：{rows_written}项"
                      + ("，含完整身份证号和电话" if full else "，身份证号和电话已遮蔽")
                      + (f"，含检举控告事项{restricted}项" if restricted else ""),
                      data={"file": str(path), "format": "xlsx", "since": since.isoformat() if since else None,
-                           "until": until.isoformat() if until else None, "matters": rows, "full": full,
+                           "until": until.isoformat() if until else None, "matters": rows_written, "full": full,
                            "restricted": restricted})
-    return LedgerExport(str(path), rows, full, restricted)
+    return LedgerExport(str(path), rows_written, full, restricted)
 

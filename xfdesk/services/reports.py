@@ -99,15 +99,6 @@ def _at(column, period: Period):  # noqa: ANN001, ANN202
                 column < dt.datetime.combine(period.end, dt.time()))
 
 
-def _settled(name: str, period: Period, today: dt.date):  # noqa: ANN202
-    """(settled, on_time) conditions of a clock's settling in the period (see ``domain.statistics.settled_window``)."""
-    (met_from, met_to), (late_from, late_to) = settled_window(period)
-    met = and_(Deadline.state == _MET, Deadline.ended_on >= met_from, Deadline.ended_on < met_to)
-    late = and_(or_(Deadline.state == _LATE, and_(Deadline.state == _OPEN, Deadline.due_on < today)),
-                Deadline.due_on >= late_from, Deadline.due_on < late_to)
-    return and_(Deadline.name == name, or_(met, late)), met
-
-
 def _count(session: Session, *where) -> int:  # noqa: ANN002
     return int(session.exec(select(func.count()).select_from(Matter).where(*where)).one() or 0)
 
@@ -139,19 +130,33 @@ def _grouped(session: Session, period: Period, column, empty: str, hide_restrict
     return sorted(((str(k), int(n)) for k, n in rows), key=lambda r: (-r[1], r[0] == RESTRICTED_GROUP, r[0]))
 
 
+def _met(name: str, period: Period):  # noqa: ANN202
+    (met_from, met_to), _ = settled_window(period)
+    return and_(Deadline.name == name, Deadline.state == _MET, Deadline.ended_on >= met_from,
+                Deadline.ended_on < met_to)
+
+
+def _late(name: str, period: Period, today: dt.date):  # noqa: ANN202
+    _, (late_from, late_to) = settled_window(period)
+    return and_(Deadline.name == name, Deadline.due_on >= late_from, Deadline.due_on < late_to,
+                or_(Deadline.state == _LATE, and_(Deadline.state == _OPEN, Deadline.due_on < today)))
+
+
 def clock_ratio(session: Session, name: str, period: Period, today: dt.date) -> Ratio:
-    settled, met = _settled(name, period, today)
-    whole, part = session.exec(select(func.count(Deadline.id), func.coalesce(func.sum(case((met, 1), else_=0)), 0))
-                               .where(settled)).one()
-    return Ratio(int(part or 0), int(whole or 0))
+    """On time / settled: two counts, each read from its own index (name, state, ended_on) and (name, due_on)."""
+    met = session.exec(select(func.count(Deadline.id)).where(_met(name, period))).one()
+    late = session.exec(select(func.count(Deadline.id)).where(_late(name, period, today))).one()
+    return Ratio(int(met), int(met) + int(late))
 
 
 def unit_clocks(session: Session, period: Period, today: dt.date) -> list[UnitClocks]:
-    settled, met = _settled(HANDLING, period, today)
-    rows = session.exec(select(Unit.name, func.count(Deadline.id), func.coalesce(func.sum(case((met, 1), else_=0)), 0))
-                        .join(Matter, Matter.id == Deadline.matter_id).join(Unit, Unit.id == Matter.unit_id)
-                        .where(settled).group_by(Unit.name))
-    return [UnitClocks(u, int(n), int(ok)) for u, n, ok in rows]
+    counts: dict[str, list[int]] = {}
+    for index, where in ((0, _met(HANDLING, period)), (1, _late(HANDLING, period, today))):
+        for unit, n in session.exec(select(Unit.name, func.count(Deadline.id))
+                                    .join(Matter, Matter.id == Deadline.matter_id)
+                                    .join(Unit, Unit.id == Matter.unit_id).where(where).group_by(Unit.name)):
+            counts.setdefault(unit, [0, 0])[index] = int(n)
+    return [UnitClocks(u, met + late, met) for u, (met, late) in counts.items()]
 
 
 @dataclass(frozen=True)
@@ -311,8 +316,9 @@ def figure_matters(ctx, operator, period: Period, figure: str, *, unit: str | No
         if figure in ("matters", *flags):
             where = [_received(period)] + ([flags[figure]] if figure in flags else [])
         elif figure.startswith(("notice", "handling")):
-            settled, met = _settled(NOTICE if figure.startswith("notice") else HANDLING, period, today)
-            ids = select(Deadline.matter_id).where(settled, met if figure.endswith("on_time") else ~met)
+            name = NOTICE if figure.startswith("notice") else HANDLING
+            ids = select(Deadline.matter_id).where(_met(name, period) if figure.endswith("on_time")
+                                                   else _late(name, period, today))
             where = [col(Matter.id).in_(ids)]
         else:
             where = [Matter.closed_on >= period.start, Matter.closed_on < period.end]

@@ -98,7 +98,7 @@ class Matter(SQLModel, table=True):
     reply_result: Optional[str] = Field(default=None, max_length=10)
     extension_days: int = 0
     due_on: Optional[dt.date] = Field(default=None, index=True)  # nearest open duty deadline (for lists)
-    closed_on: Optional[dt.date] = None
+    closed_on: Optional[dt.date] = Field(default=None, index=True)  # 办结 of a month (reports)
     # 查询码 (domain.query_code): given at 受理, printed on the 受理告知书, answers a phone call about this matter only
     query_code: Optional[str] = Field(default=None, max_length=12, unique=True, index=True)
     created_at: NaiveDatetime = Field(default_factory=now)
@@ -110,7 +110,10 @@ class Deadline(SQLModel, table=True):
 
     # A matter's open clocks are looked up on every action: (matter_id, state) answers that from the index alone.
     # (An index led by state would tempt SQLite's planner to read every open clock of the office instead.)
-    __table_args__ = (Index("ix_deadline_matter_state", "matter_id", "state"),)
+    # The reports count the clocks that settled in a month: on time by the day they ended, late by their due date.
+    __table_args__ = (Index("ix_deadline_matter_state", "matter_id", "state"),
+                      Index("ix_deadline_name_state_ended", "name", "state", "ended_on"),
+                      Index("ix_deadline_name_due", "name", "due_on"))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     matter_id: int = Field(foreign_key="matter.id")
