@@ -20,6 +20,12 @@ def test_initials_take_the_surnames_reading(name, initials):
     assert name_initials(name) == initials
 
 
+def test_words_keep_each_characters_usual_reading():
+    from xfdesk.domain.names import initials
+
+    assert [initials(w) for w in ("解释说明", "城建办", "单位", "区政府")] == ["jssm", "cjb", "dw", "qzf"]
+
+
 def test_the_phrase_dictionary_is_never_loaded():
     code = ("import sys\nfrom xfdesk.domain.names import name_initials, full_pinyin\n"
             "print(name_initials('单雄信'), full_pinyin('城乡建设'), 'pypinyin.phrases_dict' in sys.modules)")

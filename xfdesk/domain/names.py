@@ -45,6 +45,12 @@ def name_initials(name: str) -> str:
     return _initials(text)
 
 
+@lru_cache(maxsize=4096)
+def initials(text: str) -> str:
+    """城建办 → ``cjb``, 解释说明 → ``jssm``: each character's usual reading, for words (choices), not names."""
+    return _initials(text.strip())
+
+
 def _initials(text: str) -> str:
     from pypinyin import Style, lazy_pinyin
 

@@ -119,6 +119,79 @@ def suggestions_for(ctx, matter_ref: int | str, operator=None) -> list[rules.Sug
         return rules.suggest(*load_history(session, matter, operator), reasons=reasons)
 
 
+def suggestions_for_many(ctx, matter_ids: list[int], operator=None) -> dict[int, list[rules.Suggestion]]:  # noqa: ANN001
+    """``suggestions_for`` of many matters (the F4 queue's marks) in a bounded number of statements: the histories
+    of a whole page are read together, set by set, instead of six statements per matter."""
+    reasons = load_reasons(ctx)
+    out: dict[int, list[rules.Suggestion]] = {}
+    with ctx.db.read() as session:
+        for start in range(0, len(matter_ids), _CHUNK):
+            chunk = matter_ids[start:start + _CHUNK]
+            matters = session.exec(select(Matter).where(col(Matter.id).in_(chunk))).all()
+            for matter_id, (candidate, history) in _load_histories(session, matters, operator).items():
+                out[matter_id] = rules.suggest(candidate, history, reasons=reasons)
+    return out
+
+
+_CHUNK = 500  # ids per IN (…): well under SQLite's and PostgreSQL's parameter limits
+
+
+def _in_chunks(session: Session, query_for, ids: set[int]) -> list:  # noqa: ANN001
+    ordered = sorted(ids)
+    rows: list = []
+    for start in range(0, len(ordered), _CHUNK):
+        rows.extend(session.exec(query_for(ordered[start:start + _CHUNK])).all())
+    return rows
+
+
+def _load_histories(session: Session, matters: list[Matter],  # noqa: C901
+                    operator=None) -> dict[int, tuple[rules.Candidate, list[rules.PastMatter]]]:  # noqa: ANN001
+    """``load_history`` of each of ``matters``, every table read once for all of them."""
+    people = {m.petitioner_id for m in matters}
+    of_person: dict[int, set[int]] = {}
+    for person, matter_id in _in_chunks(session, lambda ids: select(Matter.petitioner_id, Matter.id).where(
+            col(Matter.petitioner_id).in_(ids)), people):
+        of_person.setdefault(person, set()).add(matter_id)
+    for person, matter_id in _in_chunks(session, lambda ids: select(ContactPetitioner.petitioner_id, Matter.id).join(
+            Matter, Matter.contact_id == ContactPetitioner.contact_id).where(
+            col(ContactPetitioner.petitioner_id).in_(ids)), people):
+        of_person.setdefault(person, set()).add(matter_id)
+    wanted = {m.id: of_person.get(m.petitioner_id, set()) - {m.id} for m in matters}
+    everything = set().union(*wanted.values()) if wanted else set()
+    past = {m.id: m for m in _in_chunks(session, lambda ids: select(Matter).where(col(Matter.id).in_(ids)),
+                                        everything)}
+    deadlines: dict[int, list[rules.PastDeadline]] = {}
+    for d in sorted(_in_chunks(session, lambda ids: select(Deadline).where(col(Deadline.matter_id).in_(ids)),
+                               everything), key=lambda d: d.id):
+        deadlines.setdefault(d.matter_id, []).append(rules.PastDeadline(d.name, d.kind, d.start_on, d.due_on,
+                                                                         d.state))
+    reviews: dict[int, list[rules.PastReview]] = {}
+    for r in sorted(_in_chunks(session, lambda ids: select(Review).where(col(Review.matter_id).in_(ids)),
+                               everything), key=lambda r: r.id):
+        reviews.setdefault(r.matter_id, []).append(rules.PastReview(r.level, r.requested_on, r.concluded_on,
+                                                                     r.result))
+    agreements: dict[int, dt.date] = {}
+    for matter_id, at in _in_chunks(session, lambda ids: select(Event.matter_id, Event.at).where(
+            col(Event.matter_id).in_(ids), Event.action == Action.MEDIATION_AGREED.value), everything):
+        agreements[matter_id] = max(agreements.get(matter_id, at.date()), at.date())
+    hide_accusers = operator is not None and not may_see_identity(operator.role, True)
+    out: dict[int, tuple[rules.Candidate, list[rules.PastMatter]]] = {}
+    for matter in matters:
+        candidate = rules.Candidate(matter.id, matter.number, matter.summary, matter.received_on, matter.contact_id,
+                                    matter.is_litigation, matter.is_skip_level, matter.repeat_of_id)
+        ids = [i for i in wanted[matter.id] if i in past]
+        if hide_accusers:  # see load_history: an accusation and the same person's other matters are never linked
+            ids = [i for i in ids if past[i].is_restricted == matter.is_restricted]
+        history = [
+            rules.PastMatter(m.id, m.number, m.summary, m.status, m.received_on, m.contact_id, m.is_litigation,
+                             m.closed_on, tuple(deadlines.get(m.id, ())), tuple(reviews.get(m.id, ())),
+                             agreements.get(m.id))
+            for m in sorted((past[i] for i in ids), key=lambda m: (m.received_on, m.id))
+        ]
+        out[matter.id] = (candidate, history)
+    return out
+
+
 def is_first_time(session: Session, matter: Matter) -> bool:
     """初访: the petitioner has no matter from an earlier contact and this one is not marked as a repeat."""
     if matter.is_repeat or matter.repeat_of_id is not None:

@@ -74,9 +74,9 @@ HELP_SCREENS: list[tuple[str, str]] = [
 
 def command_keys(command: DeskCommand) -> list[str]:
     """Everything a palette query may match: the title, its pinyin initials, the aliases."""
-    from xfdesk.domain.names import name_initials
+    from xfdesk.domain.names import initials
 
-    return [command.title, name_initials(command.title), *command.aliases]
+    return [command.title, initials(command.title), *command.aliases]
 
 
 def match_command(query: str, command: DeskCommand) -> float:

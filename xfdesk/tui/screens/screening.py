@@ -118,16 +118,12 @@ class ScreeningQueueScreen(Screen):
 
     @work(thread=True, exclusive=True, group="screening-suggestions")
     def mark_suggestions(self, ids: list[int]) -> None:
-        """Find which queued matters have suggestions without holding up the screen (a few ms each)."""
-        from xfdesk.services.screening import suggestions_for
+        """Find which queued matters have suggestions without holding up the screen (one set-based read)."""
+        from xfdesk.services.screening import suggestions_for_many
 
-        worker = get_current_worker()
-        found: dict[int, list[Suggestion]] = {}
-        for matter_id in ids:
-            if worker.is_cancelled:
-                return
-            found[matter_id] = suggestions_for(self.ctx, matter_id, self.operator)
-        self.app.call_from_thread(self._show_marks, found)
+        found: dict[int, list[Suggestion]] = suggestions_for_many(self.ctx, ids, self.operator)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_marks, found)
 
     def _show_marks(self, found: dict[int, list[Suggestion]]) -> None:
         self._suggestions.update(found)

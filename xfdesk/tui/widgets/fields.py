@@ -68,9 +68,9 @@ def resolve_choice(text: str, options: Iterable[str]) -> str | None:
 
 @lru_cache(maxsize=1024)
 def _initials(option: str) -> str:
-    from xfdesk.domain.names import name_initials  # pypinyin's tables load in ~0.7 s: not before first paint
+    from xfdesk.domain.names import initials  # a word's initials (解释说明 jssm), not a name's (解缙 xj)
 
-    return name_initials(option)
+    return initials(option)
 
 
 def _full_pinyin(option: str) -> str:
