@@ -164,3 +164,42 @@ async def test_notice_offered_after_a_screening_action(ctx, clerk, register):
         await pilot.press("s")
         await pilot.pause()
     assert [d.kind for d in _documents(ctx)] == ["non_acceptance_notice"]
+
+
+async def test_a_second_notice_for_the_same_step_is_asked_first_then_confirmed_by_the_same_key(ctx, clerk,
+                                                                                              register):
+    from xfdesk.services import documents as ds
+
+    mid = _accepted(register, ctx, clerk)
+    first = ds.issue_document(ctx, clerk, "acceptance_notice", matter_id=mid)
+    app = Host(lambda: DocumentPreviewScreen(ctx, clerk, "acceptance_notice", matter_id=mid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("s")
+        for _ in range(40):
+            await pilot.pause()
+            if app._notifications:
+                break
+        asked = [n.message for n in app._notifications]
+        assert any(first.number_text in m and "再按一次" in m and "重印" in m for m in asked), asked
+        assert app.screen is screen and len(_documents(ctx)) == 1  # nothing issued yet
+        await pilot.press("s")
+        for _ in range(40):
+            await pilot.pause()
+            if app.dismissed:
+                break
+    docs = _documents(ctx)
+    assert [d.number_text for d in docs] == [first.number_text, "琴信受告〔2026〕2号"]
+
+
+async def test_a_notice_the_state_does_not_allow_says_why_in_the_preview(ctx, clerk, register):
+    mid = _accepted(register, ctx, clerk)
+    app = Host(lambda: DocumentPreviewScreen(ctx, clerk, "non_acceptance_notice", matter_id=mid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        body = _text(app.screen.query_one("#doc-body", Static))
+        assert "已受理" in body and "不能出具“不予受理告知书”" in body
+        await pilot.press("s")
+        await pilot.pause()
+    assert _documents(ctx) == []
