@@ -246,3 +246,63 @@ def test_report_matters_command(ctx, office, capsys):
     assert "B 低保申请" in out and "1 件" in out
     assert run(["--home", str(ctx.home.root), "report", "matters", "nonsense", "2026-10"]) == 1
     assert "没有这项数字" in capsys.readouterr().err
+
+
+# -- the documents: 信访工作情况报告 and 限期整改督查通知书 -------------------------------------------------------------
+
+
+def test_work_report_document(ctx, head, office, capsys):
+    from xfdesk.cli.app import run
+    from xfdesk.services.documents import docx_text
+    from xfdesk.services.reports import issue_work_report
+
+    report, doc = issue_work_report(ctx, head, month_period("2026-10"))
+    text = docx_text(doc.file_path)
+    assert "2026年10月信访工作情况报告" in text and "共登记信访事项4件，环比+100.00%，同比+300.00%" in text
+    assert "及时受理率75.00%" in text and "3（按期书面告知（件））" in text and "琴信报〔2026〕1号" in text
+    assert "{{" not in text and "{%" not in text
+    assert run(["--home", str(ctx.home.root), "report", "month", "2026-10", "--docx"]) == 0
+    assert "琴信报〔2026〕2号" in capsys.readouterr().out
+
+
+def _flag_three_months(ctx, head, register, unit_id: int) -> None:
+    """Six units, each with clocks settled on time in Aug, Sep and Oct; ``unit_id``'s late each month."""
+    from sqlmodel import update
+
+    from xfdesk.services.lifecycle import apply_action
+    from xfdesk.storage.models import Deadline
+
+    for month in (8, 9, 10):
+        for unit in range(1, 7):
+            for n in range(3):
+                day = dt.date(2026, month, 2 + n)
+                mid = register(received_at=_at(day), summaries=(f"单位{unit}事项{month}-{n}",)).matter_ids[0]
+                apply_action(ctx, head, mid, Action.ACCEPT, on=day, at=_at(day))
+                apply_action(ctx, head, mid, Action.ASSIGN, on=day, at=_at(day), changes={"unit_id": unit})
+                with ctx.db.write() as s:
+                    late = unit == unit_id or (unit in (2, 3) and n == 0)  # two others each one late
+                    s.exec(update(Deadline).where(Deadline.matter_id == mid, Deadline.name == "handling").values(
+                        state="late" if late else "met", due_on=dt.date(2026, month, 20),
+                        ended_on=dt.date(2026, month, 25 if late else 15), on_time=not late))
+
+
+def test_rectification_notice_only_for_a_flagged_unit(ctx, head, register, capsys):
+    from xfdesk.cli.app import run
+    from xfdesk.services.documents import docx_text
+    from xfdesk.services.reports import ReportRefused, issue_rectification_notice, unit_ranking
+
+    _flag_three_months(ctx, head, register, unit_id=1)
+    ranking, _ = unit_ranking(ctx, month_period("2026-10"))
+    flags = {u.unit: (u.streak, u.flag) for u in ranking}
+    assert flags["派出所"] == (3, FLAG_SELF_EXAM)
+    doc = issue_rectification_notice(ctx, head, month_period("2026-10"), "派出所")
+    text = docx_text(doc.file_path)
+    assert text.startswith("") and "派出所：" in text and "2026年8月、9月、10月连续3个月" in text
+    assert "后3名" in text and "办理超期3件" in text and "本月按期办结率0.00%" in text
+    with pytest.raises(ReportRefused, match="不能发限期整改督查通知书"):
+        issue_rectification_notice(ctx, head, month_period("2026-10"), "城建办")
+    assert run(["--home", str(ctx.home.root), "report", "ranking", "2026-10"]) == 0
+    out = capsys.readouterr().out
+    assert "书面检查" in out and "派出所" in out
+    assert run(["--home", str(ctx.home.root), "report", "notice", "城建办", "2026-10"]) == 1
+    assert "不能发限期整改督查通知书" in capsys.readouterr().err

@@ -79,6 +79,7 @@ def month_cmd(
     out: Optional[Path] = typer.Option(None, "--xlsx", help="XLSX 文件；默认写到数据文件夹的 reports/ 下"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（不写文件）"),
     as_clerk: bool = typer.Option(False, "--as-clerk", help="以接待员身份（检举控告只显示件数）"),
+    docx: bool = typer.Option(False, "--docx", help="同时出具《信访工作情况报告》（按办公室模板，编文号，记入文书）"),
 ) -> None:
     from xfdesk.services.report_xlsx import save_period_report
     from xfdesk.services.reports import period_report
@@ -93,6 +94,11 @@ def month_cmd(
     report, path = save_period_report(ctx, operator, period, out)
     print_report(report)
     print_line(f"已写出：{path}")
+    if docx:
+        from xfdesk.services.reports import issue_work_report
+
+        _report, doc = issue_work_report(ctx, operator, period)
+        print_line(f"已出具信访工作情况报告 {doc.number_text}：{doc.file_path}")
 
 
 def print_report(report) -> None:  # noqa: ANN001
@@ -185,3 +191,17 @@ def matters_cmd(
                 title=f"{period.label}{found.figure}：{len(found.lines) + found.withheld} 件")
     if found.withheld:
         print_line(f"另有检举控告事项 {found.withheld} 件，仅主任可见。")
+
+
+@report_app.command("notice", help="向连续两个月被通报为后几名的责任单位出具《限期整改督查通知书》"
+                                   "（不在通报之列的单位不能出具）")
+def notice_cmd(
+    unit: str = typer.Argument(..., help="责任单位名称，如 派出所"),
+    month: Optional[str] = typer.Argument(None, help=_PERIOD_HELP),
+) -> None:
+    from xfdesk.services.reports import issue_rectification_notice
+
+    ctx = context()
+    period = _period(ctx, month, None, None)
+    doc = issue_rectification_notice(ctx, _operator(False), period, unit.strip())
+    print_line(f"已出具限期整改督查通知书 {doc.number_text}：{doc.file_path}")

@@ -738,6 +738,44 @@ def build_reception_schedule(document) -> None:  # noqa: ANN001
     signature_block(document, signer="{{ 信访部门 }}", seal=False)
 
 
+def build_work_report(document) -> None:  # noqa: ANN001
+    header_block(document, "{{ 报告期间 }}信访工作情况报告")
+    para(document, "{{ 上一级机关 }}：", STYLE_PLAIN)
+    para(document, "现将{{ 报告期间 }}信访工作情况报告如下（统计截至{{ 统计截至 }}）。")
+    para(document, "一、总体情况", STYLE_HEADING)
+    para(document, "{{ 报告期间 }}共登记信访事项{{ 事项总数 }}件，环比{{ 环比 }}，同比{{ 同比 }}；来信来访{{ 来访批次 }}批"
+                   "{{ 来访人次 }}人次，其中集体访{{ 集体访 }}件、越级访{{ 越级访 }}件、重复访{{ 重复访 }}件。"
+                   "督办{{ 督办次数 }}次，领导接访接待{{ 领导接待 }}件。")
+    para(document, "二、主要指标", STYLE_HEADING)
+    para(document, "及时受理率{{ 及时受理率 }}，按期办结率{{ 按期办结率 }}，化解率{{ 化解率 }}，满意率{{ 满意率 }}。")
+    list_table(document, ("指标", "分子", "分母", "比率"),
+               ("{{ 率.指标 }}", "{{ 率.分子 }}", "{{ 率.分母 }}", "{{ 率.比率 }}"), "比率表", (32, 54, 54, 26), loop_var="率")
+    para(document, "三、问题类别", STYLE_HEADING)
+    list_table(document, ("问题类别", "件数", "占比"), ("{{ 类.名称 }}", "{{ 类.件数 }}", "{{ 类.占比 }}"), "类别表",
+               (80, 40, 46), loop_var="类")
+    para(document, "四、责任单位按期办结率排名", STYLE_HEADING)
+    list_table(document, ("名次", "责任单位", "到期了结", "按期办结", "按期办结率", "通报"),
+               ("{{ 行.名次 }}", "{{ 行.单位 }}", "{{ 行.到期 }}", "{{ 行.按期 }}", "{{ 行.办结率 }}", "{{ 行.通报 }}"),
+               "单位排名", (16, 42, 24, 24, 28, 32))
+    para(document, "本期通报单位：{{ 通报单位 }}。")
+    para(document, "特此报告。")
+    signature_block(document)
+    para(document, "", STYLE_NOTE)
+    para(document, "统计口径：{{ 统计口径 }}", STYLE_NOTE)
+
+
+def build_rectification_notice(document) -> None:  # noqa: ANN001
+    header_block(document, "限期整改督查通知书")
+    para(document, "{{ 单位名称 }}：", STYLE_PLAIN)
+    para(document, "根据信访工作通报制度，你单位{{ 通报月份 }}连续{{ 连续月数 }}个月按期办结率排名位列后{{ 后几名 }}名"
+                   "（本月按期办结率{{ 本月按期办结率 }}，办理超期{{ 超期件数 }}件）。")
+    para(document, "现发出限期整改督查通知，请你单位认真查找原因，对超期事项逐件提出办理措施，写出书面整改意见和整改措施，"
+                   "于{{ 报送期限 }}前报送{{ 信访部门 }}，由{{ 机关名称 }}主管领导审定。连续3个月被通报为后几名的，"
+                   "单位党政主要领导须作出书面检查，并在年终信访工作考核时扣分降等。")
+    signature_block(document)
+    contact_note(document)
+
+
 BUILDERS = {
     "registration_form": build_registration_form,
     "acceptance_notice": build_acceptance_notice,
@@ -757,6 +795,8 @@ BUILDERS = {
     "leader_brief": build_leader_brief,
     "supervision_notice": build_supervision_notice,
     "reception_schedule": build_reception_schedule,
+    "work_report": build_work_report,
+    "rectification_notice": build_rectification_notice,
 }
 
 

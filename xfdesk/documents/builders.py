@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from xfdesk.documents.fields import BLANK, NUMBER_PLACEHOLDER, RESTRICTED_NAME, RESTRICTED_VALUE, field_names
+from xfdesk.documents.fields import (BLANK, NUMBER_PLACEHOLDER, RESTRICTED_NAME, RESTRICTED_VALUE, catalogue,
+                                     field_names)
 from xfdesk.documents.kinds import DocumentKind, Scope
 from xfdesk.domain.deadlines import days_left
 from xfdesk.domain.errors import Refused
@@ -396,6 +397,26 @@ def _no_extra(_b: _Builder) -> None:
     return None
 
 
+def _from_report(b: _Builder) -> None:
+    """信访工作情况报告: the figures come from the reports service (``extra``); a preview without them shows “—”
+    in every field, so the template is checked and filled like any other."""
+    for f in catalogue(b.kind):
+        if f.name not in b.values:
+            b.values[f.name] = [] if f.is_list else "—"
+    b.values["通报单位"] = "无"
+    b.who = "信访工作情况报告"
+
+
+def _rectification_notice(b: _Builder) -> None:
+    unit = b.load_unit(fallback_matter_unit=False)
+    if unit is None:
+        raise DocumentRefused("出具“限期整改督查通知书”需要指定责任单位")
+    _from_report(b)
+    b.values["单位名称"] = unit.name
+    b.values["报送期限"] = b.feedback_date()
+    b.who = unit.name
+
+
 def _acceptance_notice(b: _Builder) -> None:
     from xfdesk.domain.query_code import format_query_code
 
@@ -651,6 +672,8 @@ def _reception_schedule(b: _Builder) -> None:
 KIND_BUILDERS: dict[str, Callable[[_Builder], None]] = {
     "registration_form": _registration_form,
     "acceptance_notice": _acceptance_notice,
+    "work_report": _from_report,
+    "rectification_notice": _rectification_notice,
     "non_acceptance_notice": _no_extra,
     "non_reacceptance_notice": _no_extra,
     "legal_channel_notice": _legal_channel_notice,
@@ -688,7 +711,8 @@ def build_values(session: Session, ctx, operator, target: Target, *, number_text
         if unknown:
             raise DocumentRefused(f"“{target.kind.name}”没有这些字段：{'、'.join(unknown)}")
         # a field masked for a 检举控告 matter stays masked: no hand-filled value brings the identity back
-        protected = [k for k in extra if k in PROTECTED_FIELDS or b.values.get(k) in MASKED_VALUES]
+        protected = [k for k in extra if k in PROTECTED_FIELDS
+                     or (isinstance(b.values.get(k), str) and b.values[k] in MASKED_VALUES)]  # a list field is no mask
         if protected:
             raise DocumentRefused(f"这些字段不能手工填写：{'、'.join(protected)}")
         b.values.update({k: v for k, v in extra.items() if v is not None and str(v).strip() != ""})

@@ -21,6 +21,8 @@ class Audience(StrEnum):
 class Scope(StrEnum):
     MATTER = "matter"  # built from one matter
     DAY = "day"  # built from a leader reception day (and an appointment or unit of it)
+    PERIOD = "period"  # built from the office's figures of a month, a quarter or a year (reports)
+    UNIT = "unit"  # addressed to one responsible unit about its own record (the 通报 rule)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,10 @@ KINDS: tuple[DocumentKind, ...] = (
                  shows_identity=True),
     DocumentKind("supervision_notice", "督办通知书", "督办通知书.docx", Audience.UNIT, Scope.DAY),
     DocumentKind("reception_schedule", "接访安排表", "接访安排表.docx", Audience.OFFICE, Scope.DAY),
+    DocumentKind("work_report", "信访工作情况报告", "信访工作情况报告.docx", Audience.OFFICE, Scope.PERIOD,
+                 shows_identity=False),
+    DocumentKind("rectification_notice", "限期整改督查通知书", "限期整改督查通知书.docx", Audience.UNIT, Scope.UNIT,
+                 shows_identity=False),
 )
 
 KINDS_BY_KEY: dict[str, DocumentKind] = {k.key: k for k in KINDS}

@@ -221,6 +221,8 @@ def _target(kind: DocumentKind, matter_id, reception_day_id, unit_id, appointmen
         raise DocumentRefused(f"出具“{kind.name}”需要指定信访事项")
     if kind.scope == Scope.DAY and reception_day_id is None and appointment_id is None:
         raise DocumentRefused(f"出具“{kind.name}”需要指定领导接访日")
+    if kind.scope == Scope.UNIT and unit_id is None:
+        raise DocumentRefused(f"出具“{kind.name}”需要指定责任单位")
     return Target(kind, matter_id, reception_day_id, unit_id, appointment_id)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
+from xfdesk.domain.errors import Refused
 from xfdesk.domain.glossary import Channel, DeadlineState
 from xfdesk.domain.lifecycle import HANDLING, NOTICE, REOPENING_ACTIONS, STATUS_LABELS, Action, Status
 from xfdesk.domain.statistics import (SATISFIED, Compared, Period, Ratio, ReportRules, UnitClocks, UnitStanding,
@@ -390,3 +391,67 @@ def unit_ranking(ctx, period: Period) -> tuple[list[UnitStanding], ReportRules]:
     rules = load_rules(ctx)
     with ctx.db.read() as s:
         return ranking_for(s, ctx, period, rules), rules
+
+
+# -- the documents: 信访工作情况报告 and 限期整改督查通知书 ---------------------------------------------------------------
+
+
+class ReportRefused(Refused):
+    pass
+
+
+def work_report_values(report: PeriodReport) -> dict[str, object]:
+    """The catalogue fields of the 信访工作情况报告 (documents.fields) from a built report."""
+    total = report.total("信访事项（件）")
+    rate = {r.name: r.ratio.text for r in report.rates}
+    count = sum(n for _, n in report.categories)
+    bottom = [u.unit for u in report.ranking if u.bottom]
+    as_of = report.as_of
+    return {
+        "报告期间": report.period.label, "统计截至": f"{as_of.year}年{as_of.month}月{as_of.day}日",
+        "事项总数": str(total.current), "来访批次": str(report.total("来信来访（批次）").current),
+        "来访人次": str(report.total("来访人次").current), "环比": total.month_on_month, "同比": total.year_on_year,
+        "集体访": str(report.total("集体访（件）").current), "越级访": str(report.total("越级访（件）").current),
+        "重复访": str(report.total("重复访（件）").current),
+        "及时受理率": rate["及时受理率"], "按期办结率": rate["按期办结率"], "化解率": rate["化解率"], "满意率": rate["满意率"],
+        "督办次数": str(dict(report.supervision)["督办（次）"]), "领导接待": str(dict(report.leader)["领导接待（件）"]),
+        "比率表": [{"指标": r.name, "分子": f"{r.ratio.part}（{r.numerator}）", "分母": f"{r.ratio.whole}（{r.denominator}）",
+                  "比率": r.ratio.text} for r in report.rates],
+        "类别表": [{"名称": k, "件数": str(n), "占比": f"{100.0 * n / count:.2f}%" if count else "—"}
+                for k, n in report.categories] or [{"名称": "无", "件数": "0", "占比": "—"}],
+        "单位排名": [{"名次": str(u.position) if u.position is not None else "—", "单位": u.unit, "到期": str(u.settled),
+                  "按期": str(u.on_time), "办结率": u.ratio.text,
+                  "通报": u.flag or ("后列" if u.bottom else "")} for u in report.ranking]
+        or [{"名次": "—", "单位": "无", "到期": "0", "按期": "0", "办结率": "—", "通报": ""}],
+        "通报单位": "、".join(bottom) or "无",
+        "统计口径": "；".join(f"{k}：{v}" for k, v in report.rules.basis) or "见 report_rules.toml",
+    }
+
+
+def issue_work_report(ctx, operator, period: Period):  # noqa: ANN001, ANN201
+    """The 信访工作情况报告 of ``period`` as a numbered document (DOCX from the office's template)."""
+    from xfdesk.services.documents import issue_document
+
+    report = period_report(ctx, operator, period)
+    return report, issue_document(ctx, operator, "work_report", extra=work_report_values(report), again=True)
+
+
+def issue_rectification_notice(ctx, operator, period: Period, unit: str):  # noqa: ANN001, ANN201
+    """限期整改督查通知书 to a unit the 通报 rule flags in ``period`` (a month); refused for any other unit."""
+    from xfdesk.services.documents import issue_document
+
+    if period.whole_months != 1:
+        raise ReportRefused("限期整改督查通知书按月发出：请指定月份，如 2026-10")
+    ranking, rules = unit_ranking(ctx, period)
+    standing = next((u for u in ranking if u.unit == unit), None)
+    if standing is None or not standing.flag:
+        streak = standing.streak if standing else 0
+        raise ReportRefused(f"{unit}{period.label}不在连续{rules.rectify_after_months}个月后{rules.bottom_units}名之列"
+                            f"（连续{streak}个月），不能发限期整改督查通知书")
+    with ctx.db.read() as s:
+        unit_id = s.exec(select(Unit.id).where(Unit.name == unit)).one()
+    months = [add_months(period.start, -i) for i in range(standing.streak - 1, -1, -1)]
+    named = "、".join(f"{m.month}月" for m in months)
+    values = {"通报月份": f"{months[0].year}年{named}", "连续月数": str(standing.streak),
+              "后几名": str(rules.bottom_units), "本月按期办结率": standing.ratio.text, "超期件数": str(standing.late)}
+    return issue_document(ctx, operator, "rectification_notice", unit_id=unit_id, extra=values, again=True)
