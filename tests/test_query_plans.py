@@ -72,3 +72,40 @@ def test_a_reception_days_walk_ins_are_counted_from_the_index(office):
     plan = the_plan(found, "contact.reception_day_id")
     assert any("ix_contact_reception_day_id" in line for line in plan), plan
     assert not any(line.startswith("SCAN contact") for line in plan), plan
+
+
+def test_the_screening_queues_notice_clocks_are_read_through_their_matters(office):
+    from xfdesk.domain.glossary import Role
+    from xfdesk.services import screening
+    from xfdesk.services.context import Operator
+
+    found = plans(office, lambda: screening.screening_queue(office, Operator("李主任", Role.HEAD)))
+    plan = the_plan(found, "FROM deadline")
+    assert any("ix_deadline_matter_state" in line for line in plan), plan
+
+
+def test_statistics_count_every_row_not_a_sample(tmp_path):
+    """A sampled ANALYZE said ~400 rows per deadline name however many there were: the planner then read every
+    notice clock of the office for one page of the F4 queue."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    from xfdesk.paths import Home
+    from xfdesk.storage.db import open_database
+
+    home = Home(tmp_path / "office")
+    open_database(home).dispose()
+    raw = sqlite3.connect(home.database)  # foreign keys off: clocks of no matter will do for counting
+    with raw:
+        raw.execute("INSERT INTO deadline (matter_id, name, kind, start_on, due_on, state, extension_days, "
+                    "paused_days, assumed, basis) WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n "
+                    "WHERE v < 5000) SELECT v % 997 + 1, 'notice', 'duty', '2026-01-01', '2026-01-20', 'met', 0, 0, "
+                    "0, '' FROM n")
+    raw.close()
+    db = open_database(home)
+    db.refresh_statistics()
+    with db.read() as s:
+        stat = s.exec(text("SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_deadline_name_due'")).one()[0]
+    db.dispose()
+    assert int(stat.split()[1]) == 5000, stat

@@ -133,7 +133,7 @@ class Database:
 
     def refresh_statistics(self) -> None:
         """Planner statistics (SQLite only; PostgreSQL's autovacuum keeps its own), so lookups keep their indexes
-        as the office grows. Cheap: SQLite samples a few hundred rows per index."""
+        as the office grows (after a migration and ``init``: whole statistics, see ``search_sqlite``)."""
         if self.is_sqlite:
             from xfdesk.storage import search_sqlite
 

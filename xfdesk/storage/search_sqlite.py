@@ -192,10 +192,15 @@ def prepare_bulk_load(bind, cache_kib: int) -> None:  # noqa: ANN001
     _exec(bind, f"PRAGMA cache_size = -{int(cache_kib)}")
 
 
-def refresh_statistics(bind) -> None:  # noqa: ANN001
-    """Approximate table statistics for the query planner (cheap: a few hundred rows per index). Without them
-    SQLite may pick a less selective index, e.g. a matter's open deadlines looked up through (state, due_on)."""
-    _exec(bind, "PRAGMA analysis_limit = 400")
+def refresh_statistics(bind, *, sample: bool = False) -> None:  # noqa: ANN001
+    """Table statistics for the query planner. Without them SQLite may pick a less selective index, e.g. a matter's
+    open deadlines looked up through (state, due_on).
+
+    Whole by default (a few seconds at 300,000 matters, after a migration or ``init``): a sampled ANALYZE
+    (``analysis_limit``) reported about 400 rows for each value of a leading column, so ``name = 'notice'`` among
+    100,000 deadlines looked as selective as a matter's own and the F4 queue read every notice clock (450 ms instead
+    of 7). ``sample``: a few hundred rows per index, for refreshing often while a bulk write grows the office."""
+    _exec(bind, f"PRAGMA analysis_limit = {400 if sample else 0}")
     _exec(bind, "ANALYZE")
 
 
