@@ -220,7 +220,7 @@ def test_review_opinion_is_headed_and_sealed_by_the_reviewing_body_and_points_ab
     assert "向石城县人民政府书面请求复查" in opinion
     hs.request_review(ctx, clerk, mid, level=1, requested_on=TODAY - dt.timedelta(days=30))
     hs.conclude_review(ctx, head, mid, result="维持", opinion="原处理意见正确", on=TODAY)
-    lines = ds.preview_document(ctx, clerk, "review_opinion", matter_id=mid).splitlines()
+    lines = [ln.strip() for ln in ds.preview_document(ctx, clerk, "review_opinion", matter_id=mid).splitlines()]
     assert lines[0] == "石城县人民政府"  # the head names the body that seals, not 琴江镇人民政府
     signer = lines[lines.index(next(x for x in lines if x.startswith("2026年11月21日"))) - 1]
     assert signer == "石城县人民政府"
@@ -238,7 +238,7 @@ def test_every_kind_names_one_body_in_head_and_signature():
     for kind in KINDS:
         buffer = io.BytesIO()
         build_template(kind.key).save(buffer)
-        lines = [ln for ln in text_of(buffer.getvalue()).splitlines() if ln.strip()]
+        lines = [ln.strip() for ln in text_of(buffer.getvalue()).splitlines() if ln.strip()]
         if "{{ 发文日期 }}" not in lines:  # forms (登记表, 回访记录) carry the date in the table, unsigned
             continue
         signer = lines[lines.index("{{ 发文日期 }}") - 1]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -200,8 +200,13 @@ def new_document():  # noqa: ANN201
     _paragraph_style(document, STYLE_PLAIN, font=BODY_FONT, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     _paragraph_style(document, STYLE_HEADING, font=HEADING_FONT, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
                      first_line_chars=2, keep_with_next=True)
-    _paragraph_style(document, STYLE_SIGNATURE, font=BODY_FONT, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT,
-                     right_chars=4, keep_with_next=True)
+    signature = _paragraph_style(document, STYLE_SIGNATURE, font=BODY_FONT, size=BODY_SIZE,
+                                 align=WD_ALIGN_PARAGRAPH.LEFT, keep_with_next=True)
+    # GB/T 9704 7.3.5.1: the date four characters from the right margin and the body's name centred over it: both
+    # are centred on one tab stop, half a date's width (about 8.5 characters) left of that point
+    char = TEXT_WIDTH_TWIPS / CHARS_PER_LINE / 20
+    signature.paragraph_format.tab_stops.add_tab_stop(Pt(char * (CHARS_PER_LINE - 4 - 8.5 / 2)),
+                                                      WD_TAB_ALIGNMENT.CENTER)
     # tables and notes keep their own line height: off the 28 pt line grid
     for style in (
         _paragraph_style(document, STYLE_TABLE, font=BODY_FONT, size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT,
@@ -320,8 +325,8 @@ def signature_block(document, *, signer: str = "{{ 机关名称 }}", seal: bool 
     _keep_last_body_lines(document)
     for _ in range(2 if seal else 1):
         keep_with_next(para(document, "", STYLE_PLAIN))
-    para(document, signer, STYLE_SIGNATURE)
-    date = para(document, "{{ 发文日期 }}", STYLE_SIGNATURE)
+    para(document, "\t" + signer, STYLE_SIGNATURE)
+    date = para(document, "\t{{ 发文日期 }}", STYLE_SIGNATURE)
     date.paragraph_format.keep_with_next = False
 
 
