@@ -84,3 +84,33 @@ def test_query_command(ctx, accepted, capsys):
     assert "办理中" in out and "派出所" in out and "刘建国" not in out
     assert run(["--home", str(ctx.home.root), "query", "0000-0000"]) == 1
     assert "无效字符" in capsys.readouterr().err
+
+
+def test_find_box_answers_a_code_with_the_state_only(ctx, clerk, accepted):
+    from xfdesk.services.desk_queries import search_everything
+
+    code = format_query_code(_code(ctx, accepted))
+    result = search_everything(ctx, code.lower(), operator=clerk)
+    (line,) = result.lines
+    assert line.ref_id == accepted and line.status == "办理中"
+    assert "当前环节" in line.text and "派出所" in line.text and "刘建国" not in line.text and "村道" not in line.text
+    ordinary = search_everything(ctx, "刘建国", operator=clerk)
+    assert any("刘建国" in x.text or x.title == "刘建国" for x in ordinary.lines)  # a name is still a search
+
+
+async def test_find_box_at_the_desk(ctx, clerk, accepted):
+    from tests.test_tui_helpers import make_app, screen_text, type_text, wait_interactive
+
+    code = format_query_code(_code(ctx, accepted))
+    app = make_app(ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await pilot.press("f3")
+        await pilot.pause(0.3)
+        await type_text(pilot, code)
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if "当前环节" in screen_text(app):
+                break
+        shown = screen_text(app)
+        assert f"查询码{code}" in shown and "办理中" in shown and "刘建国" not in shown

@@ -404,7 +404,7 @@ def _from_report(b: _Builder) -> None:
         if f.name not in b.values:
             b.values[f.name] = [] if f.is_list else "—"
     b.values["通报单位"] = "无"
-    b.who = "信访工作情况报告"
+    b.who = ""  # the file is named by 文号 and kind: 琴信报〔2026〕1号-信访工作情况报告.docx
 
 
 def _rectification_notice(b: _Builder) -> None:

@@ -199,6 +199,16 @@ def search_everything(ctx, text: str, *, operator=None, limit: int = 15, offset:
 
     if not (text or "").strip():
         return SearchResult([], offset, limit, False)
+    if offset == 0 and operator is not None:  # a 查询码 read out on the phone: that matter's state, no person
+        from xfdesk.domain.query_code import format_query_code
+        from xfdesk.services.query_codes import answer_if_query_code
+
+        answer = answer_if_query_code(ctx, operator, text)
+        if answer is not None:
+            state = "，".join(f"{k}：{v}" for k, v in answer.lines()[4:])
+            return SearchResult([SearchLine("matter", answer.matter_id, answer.number, answer.status,
+                                            f"查询码{format_query_code(answer.code)}　{state}", answer.received_on)],
+                                0, limit, False)
     page = search_service.search(ctx, text, operator=operator, limit=limit, offset=offset)
     lines = [SearchLine("person", p.petitioner_id, p.name, f"{p.matter_count}件",
                         " ".join(x for x in (p.village, p.id_number_masked, p.phone_masked) if x),

@@ -59,3 +59,16 @@ def query_matter(ctx, operator, text: str) -> QueryAnswer:  # noqa: ANN001
     step = ctx.profile.clock_label(clock.name, matter.kind) if clock else ""
     return QueryAnswer(code, matter.number, matter.received_on, STATUS_LABELS.get(Status(matter.status), matter.status),
                        step, clock.due_on if clock else None, unit, matter.id)
+
+
+def answer_if_query_code(ctx, operator, text: str) -> QueryAnswer | None:  # noqa: ANN001
+    """For the desk's find box: the answer when ``text`` is the 查询码 of a matter (the lookup logged), else None
+    quietly (a name or a phone typed there is an ordinary search, not a failed code)."""
+    try:
+        code = normalize_query_code(text)
+    except QueryCodeRefused:
+        return None
+    with ctx.db.read() as s:
+        if s.exec(select(Matter.id).where(Matter.query_code == code)).first() is None:
+            return None
+    return query_matter(ctx, operator, code)

@@ -424,7 +424,7 @@ def work_report_values(report: PeriodReport) -> dict[str, object]:
                   "通报": u.flag or ("后列" if u.bottom else "")} for u in report.ranking]
         or [{"名次": "—", "单位": "无", "到期": "0", "按期": "0", "办结率": "—", "通报": ""}],
         "通报单位": "、".join(bottom) or "无",
-        "统计口径": "；".join(f"{k}：{v}" for k, v in report.rules.basis) or "见 report_rules.toml",
+        "统计口径": "".join(f"{k}：{v}" for k, v in report.rules.basis) or "见 report_rules.toml",  # each ends in 。
     }
 
 
