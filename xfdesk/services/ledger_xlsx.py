@@ -95,7 +95,9 @@ def export_ledger(ctx, operator, path: Path | str, *, since: dt.date | None = No
 
     def rows(session):  # noqa: ANN001, ANN202
         nonlocal restricted
-        for index, r in enumerate(session.exec(_statement(since, until).execution_options(yield_per=_PAGE)), 1):
+        # Core rows on the session's connection, streamed: the ORM's result wrapping took two thirds of the time
+        result = session.connection().execution_options(yield_per=_PAGE).execute(_statement(since, until))
+        for index, r in enumerate(result, 1):
             restricted += bool(r[17])
             yield ledger_row(index, r, full)
 
