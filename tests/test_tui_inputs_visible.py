@@ -180,11 +180,3 @@ async def test_reception_dialogs_show_what_is_typed(office, size):
             app.pop_screen()
             await pilot.pause()
     assert missing == []
-
-
-async def test_operator_box_shows_what_is_typed(ctx):
-    from xfdesk.tui.screens.operator import OperatorScreen
-
-    app = make_app(ctx, None, ask_drafts=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        assert await walk_inputs(pilot, OperatorScreen) == []

@@ -44,24 +44,7 @@ async def test_first_paint_does_not_wait_for_the_database(tmp_path, monkeypatch,
         app.ctx.db.dispose()
 
 
-async def test_operator_asked_once_then_one_enter(ctx):
-    app = make_app(ctx, None)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "OperatorScreen"
-        await type_text(pilot, "陈静")
-        await pilot.press("tab", "down", "space", "shift+tab", "enter")  # role: 信访办主任
-        await wait_interactive(pilot)
-        assert (app.operator.name, str(app.operator.role)) == ("陈静", "head")
-    app = make_app(ctx, None)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "OperatorScreen"
-        await pilot.press("enter")
-        await wait_interactive(pilot)
-        assert (app.operator.name, str(app.operator.role)) == ("陈静", "head")
-        assert "接待人：陈静" in screen_text(app)
-
+# signing in (which replaced the operator box): tests/test_tui_sign_in.py
 
 def test_palette_matches_pinyin_initials_aliases_and_chinese():
     register = command("register")

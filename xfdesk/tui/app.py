@@ -1,8 +1,14 @@
 """The xfdesk Textual application: shell, command palette, help, operator and the order things start in.
 
 Start-up order (first paint must not wait for the database): the home screen is painted at once with a
-"正在打开数据库" line; a thread worker then opens the office database (migrations, reference data); the operator is
-asked (remembered: next time it is one Enter); an unsaved registration draft is offered for restore.
+"正在打开数据库" line; a thread worker then opens the office database (migrations, reference data); the clerk signs
+in with a password (an office without accounts first creates its head's, ``tui.screens.sign_in``); an unsaved
+registration draft is offered for restore. Nothing is remembered that would sign the next start in.
+
+Locking (issue 12): F12 locks at once; after ``idle_lock_minutes`` (setting, default 10) without a key or click the
+desk locks by itself. A locked desk shows only the office's name and a password prompt (an opaque screen over the
+stack, so the open form comes back as it was); every open form is written to its draft first. Signing in under
+another name at the lock screen is a change of user: the previous user's screens are closed.
 
 Other screens hook in through two lists in ``tui.commands`` (``DESK_COMMANDS`` for the ctrl+p palette and the F1
 help, ``HELP_SCREENS`` for the screens the help describes), so adding a command is one line each.
@@ -16,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
@@ -133,7 +140,12 @@ class XfdeskApp(App):
         Binding("f4", "screening", "甄别", show=False),
         Binding("f8", "supervision", "督办", show=False),
         Binding("f7", "statistics", "统计", show=False),
+        Binding("f12", "lock", "锁屏", show=False),  # shown on the home screen (its own binding) and in the F1 help
     ]
+    # what a desk that nobody is signed in to (or that is locked) refuses: everything that shows office data
+    GATED_ACTIONS = frozenset({"register", "search", "home", "reception", "screening", "supervision", "refresh_home",
+                               "command_palette", "change_operator", "audit", "statistics"})
+    IDLE_CHECK_S = 5.0
 
     def __init__(self, home: Home | str | None = None, *, ctx: AppContext | None = None,
                  operator: Operator | None = None, clock: Callable[[], dt.date] | None = None,
@@ -151,6 +163,10 @@ class XfdeskApp(App):
         self.first_paint_at: float | None = None
         self.interactive_at: float | None = None
         self.db_error: str | None = None
+        self.locked = False
+        self.last_input = time.monotonic()
+        self.idle_seconds: float | None = None  # None: the office's idle_lock_minutes setting (tests set seconds)
+        self._idle_timer = None
 
     # -- start-up ---------------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -202,25 +218,97 @@ class XfdeskApp(App):
         for message in ctx.warnings + ctx.calendar_warnings():
             self.notify(message, severity="warning", timeout=10, markup=False)
         if self.operator is None:
-            self._ask_operator(then=self._after_operator)
+            self._ask_sign_in(then=self._after_operator)
         else:
             self._after_operator()
 
-    def _ask_operator(self, then: Callable[[], None] | None = None) -> None:
-        from xfdesk.tui.screens.operator import OperatorScreen
+    # -- signing in, locking, signing out ---------------------------------------------------------------------
+    def _ask_sign_in(self, then: Callable[[], None] | None = None, *, locked_for: Operator | None = None) -> None:
+        """The sign-in screen (the lock screen when ``locked_for``), or the first start's head account."""
+        from xfdesk.services.accounts import has_accounts, sign_in_names
+        from xfdesk.tui.screens.sign_in import FirstHeadScreen, SignInScreen
 
-        last = self.ctx.settings.extra.get("last_operator") if self.ctx else None
+        office = self.ctx.settings.office_name
 
-        def chosen(operator: Operator | None) -> None:
-            if operator is not None:
-                self.operator = operator
-                self.ctx.save_setting("last_operator", {"name": operator.name, "role": str(operator.role)})
+        def signed_in(operator: Operator | None) -> None:
+            if operator is None:
+                return
+            self.operator = operator
+            self.last_input = time.monotonic()
             if then is not None:
                 then()
 
-        self.push_screen(OperatorScreen(last), chosen)
+        if has_accounts(self.ctx):
+            self.push_screen(SignInScreen(self.ctx, office, sign_in_names(self.ctx), locked_for=locked_for), signed_in)
+        else:
+            self.push_screen(FirstHeadScreen(self.ctx, office), signed_in)
+
+    def _audit_session(self, operator: Operator, action: str, note: str) -> None:
+        from xfdesk.services.accounts import note_session
+
+        ctx = self.ctx
+
+        def write() -> None:
+            try:
+                note_session(ctx, operator, action, note)
+            except Exception:  # noqa: BLE001  (a busy database must not keep the desk unlocked or crash it)
+                pass
+
+        self.run_worker(write, thread=True, group="audit", name=f"audit-{action}")
+
+    def action_lock(self, why: str = "按键锁屏") -> None:
+        """Lock now: forms to their drafts, notifications cleared, only the office's name and a password prompt."""
+        if self.locked or self.operator is None or self.ctx is None:
+            return
+        self._write_open_drafts()
+        self.clear_notifications()
+        self.locked = True
+        locked_for = self.operator
+        self._audit_session(locked_for, "idle_lock", why)
+
+        def unlocked() -> None:
+            self.locked = False
+            if self.operator.name != locked_for.name:  # another person signed in: the previous one's screens close
+                self._audit_session(locked_for, "sign_out", "锁屏后换人登录")
+                self.go_home()
+            self._refresh_home()
+
+        self._ask_sign_in(then=unlocked, locked_for=locked_for)
+
+    def action_change_operator(self) -> None:
+        """Switching user is signing out and signing in."""
+        if self.ctx is None or self.operator is None or self.locked:
+            return
+        self._write_open_drafts()
+        self.clear_notifications()
+        self._audit_session(self.operator, "sign_out", "退出登录（换人）")
+        self.go_home()
+        self.operator = None
+        self._refresh_home()
+        self._ask_sign_in(then=self._refresh_home)
+
+    def _check_idle(self) -> None:
+        if self.locked or self.operator is None or self.ctx is None:
+            return
+        limit = self.idle_seconds
+        if limit is None:
+            limit = max(0, int(self.ctx.settings.idle_lock_minutes or 0)) * 60
+        if limit and time.monotonic() - self.last_input >= limit:
+            self.action_lock(f"无操作{round(limit / 60) or 1}分钟自动锁屏")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.GATED_ACTIONS and (self.locked or self.operator is None):
+            return False
+        return super().check_action(action, parameters)
 
     def _after_operator(self) -> None:
+        if self._idle_timer is None:
+            self._idle_timer = self.set_interval(self.IDLE_CHECK_S, self._check_idle, name="idle-lock")
         self._refresh_home()
         self.interactive_at = time.perf_counter()
         if self._ask_drafts:
@@ -250,6 +338,8 @@ class XfdeskApp(App):
 
     # -- helpers for screens ------------------------------------------------------------------------------------
     def require_ready(self) -> bool:
+        if self.locked:
+            return False
         if self.ctx is None or self.operator is None:
             self.notify(self.db_error or "数据库尚未打开，请稍候", severity="warning", markup=False)
             return False
@@ -313,12 +403,18 @@ class XfdeskApp(App):
     def action_home(self) -> None:
         self.go_home()
 
+    def action_audit(self) -> None:
+        from xfdesk.domain.accounts import Right, has_right, right_refusal
+
+        if not self.require_ready():
+            return
+        if not has_right(self.operator.role, Right.READ_AUDIT):
+            self.notify(right_refusal(Right.READ_AUDIT), severity="warning", markup=False)
+            return
+        self.open_screen("xfdesk.tui.screens.audit", "AuditScreen")
+
     def action_refresh_home(self) -> None:
         self._refresh_home()
-
-    def action_change_operator(self) -> None:
-        if self.ctx is not None:
-            self._ask_operator(then=self._refresh_home)
 
     def _write_open_drafts(self) -> None:
         for screen in self.screen_stack:
@@ -329,6 +425,13 @@ class XfdeskApp(App):
     async def action_quit(self) -> None:
         # a form being typed is written out now rather than after its debounce delay
         self._write_open_drafts()
+        if self.ctx is not None and self.operator is not None and self.operator.account_id is not None:
+            from xfdesk.services.accounts import note_session
+
+            try:
+                note_session(self.ctx, self.operator, "sign_out", "退出程序")
+            except Exception:  # noqa: BLE001  (quitting never fails on a busy database)
+                pass
         self.exit()
 
     def _fatal_error(self) -> None:

@@ -43,6 +43,7 @@ class HomeScreen(Screen):
         Binding("f4", "app.screening", "甄别"),
         Binding("f6", "app.reception", "接访日"),
         Binding("f8", "app.supervision", "督办"),
+        Binding("f12", "app.lock", "锁屏"),  # works on every screen (the app's binding); shown where there is room
         Binding("f5", "reload", "刷新", show=False),  # the figures are read again whenever the home screen comes back
         Binding("n", "notice_day", "通知书"),  # shown only while a reminder is up
         Binding("tab", "app.focus_next", "切换", show=False),
