@@ -327,3 +327,17 @@ def test_demo_makes_a_head_and_a_clerk(tmp_path, capsys, monkeypatch):
     password = lines[1].split("密码：")[1].strip()
     monkeypatch.setenv("XFDESK_PASSWORD", password)
     assert run(["--home", str(home), "--user", "王芳", "matter", "list"]) == 0
+
+
+def test_the_head_gets_a_new_recovery_code(ctx, capsys, typed, monkeypatch):
+    typed += ["wrong-123"]
+    code, out, err = cli(ctx, capsys, "user", "recovery-code")
+    assert code == 1 and "密码不正确" in err
+    typed += [TEST_PASSWORD]
+    code, out, err = cli(ctx, capsys, "user", "recovery-code")
+    assert code == 0 and "新的恢复码" in out, err
+    fresh = out.strip().splitlines()[-1].strip()
+    typed += [fresh, "恢复后的密码1", "恢复后的密码1"]
+    code, out, err = cli(ctx, capsys, "user", "recover", HEAD_NAME)
+    assert code == 0 and "密码已重设" in out, err
+    assert accounts.sign_in(ctx, HEAD_NAME, "恢复后的密码1").is_head

@@ -201,3 +201,32 @@ async def test_the_audit_screen_is_the_heads_and_shows_views_of_restricted_matte
         assert "查看检举控告事项" in text and "账号锁定" in text and "登录失败" in text
         await pilot.press("escape")
         await until(pilot, lambda: on(app, "HomeScreen"))
+
+
+async def test_no_password_is_kept_anywhere_in_the_data_folder(ctx, clerk):
+    """After signing in, a wrong password, typing a form and a lock: no file of the office holds a typed password
+    (database and its WAL, drafts, logs, settings), in UTF-8 or as the database would store it."""
+    wrong = "wrong-pass-77"
+    app = make_app(ctx, None, ask_drafts=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, CLERK_NAME, wrong)
+        await until(pilot, lambda: "姓名或密码不正确" in screen_text(app))
+        await type_text(pilot, TEST_PASSWORD)
+        await pilot.press("enter")
+        await wait_interactive(pilot)
+        await pilot.press("f2")
+        await until(pilot, lambda: on(app, "RegisterScreen"))
+        await type_text(pilot, "张三丰")
+        await pilot.press("f12")
+        await until(pilot, lambda: on(app, "SignInScreen"))
+        await type_text(pilot, TEST_PASSWORD)
+        await pilot.press("enter")
+        await until(pilot, lambda: on(app, "RegisterScreen"))
+        app._write_open_drafts()
+        await settle(pilot)
+    files = [p for p in ctx.home.root.rglob("*") if p.is_file()]
+    assert any(p.parent.name == "drafts" for p in files)  # the form's draft was written
+    for path in files:
+        data = path.read_bytes()
+        for secret in (TEST_PASSWORD, wrong):
+            assert secret.encode("utf-8") not in data, path
