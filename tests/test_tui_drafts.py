@@ -111,10 +111,46 @@ async def test_leaving_the_form_keeps_the_draft_and_reopening_continues_it(ctx, 
         assert type(app.screen).__name__ == "HomeScreen"
         await pilot.press("f2")
         await settle(pilot, 0.3)
+        assert app.screen.query_one("#find").value == ""  # F2 starts empty: the draft is offered, not poured in
+        shown = screen_text(app)
+        assert "上次未保存" in shown and "卫十二" in shown and "Ctrl+D 接着填" in shown
+        await pilot.press("ctrl+d")
+        await settle(pilot, 0.3)
         assert app.screen.query_one("#find").value == "卫十二"
+        assert "上次未保存" not in screen_text(app)
         await pilot.press("ctrl+q")
     data = drafts.load_draft(ctx.home, "registration", "王芳").data
     assert data["find"] == "卫十二"
+
+
+async def test_a_form_left_with_esc_never_comes_back_pre_filled_for_the_next_visitor(ctx, clerk, register):
+    """F2, sj, Enter (孙杰), Esc; the next F2 is empty with the cursor in the find box, 孙杰 only offered."""
+    register(name="孙杰", summaries=("邻居建房占用我家宅基地",))
+    app = make_app(ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await type_text(pilot, "sj")
+        await settle(pilot, 0.4)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.petitioner_id is not None
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot, 0.3)
+        screen = app.screen
+        assert screen.petitioner_id is None and app.focused.id == "find"
+        await type_text(pilot, "王五")
+        await settle(pilot)
+        assert screen.query_one("#m0-summary").value == ""
+        shown = screen_text(app)
+        assert "已选信访人" not in shown and "上次未保存：孙杰" in shown
+        await pilot.press("ctrl+q")
+    # the new form's draft did not overwrite the set-aside one
+    kept = list((ctx.home.drafts / "discarded").glob("*.json"))
+    assert len(kept) == 1 and "petitioner_id" in kept[0].read_text(encoding="utf-8")
 
 
 def test_draft_write_is_atomic_and_readable(tmp_path):
@@ -217,9 +253,13 @@ async def test_registration_draft_stays_out_of_the_walk_in_form(ctx, clerk, rece
         assert app.screen.query_one("#find").value == ""
         await pilot.press("escape", "escape")
         await settle(pilot)
-        await pilot.press("f2")  # the ordinary form still has its own draft
+        await pilot.press("f2")  # the ordinary form still has its own draft, offered (Ctrl+D)
         await settle(pilot, 0.3)
         assert type(app.screen).__name__ == "RegisterScreen"
+        assert "上次未保存：蒋十四" in screen_text(app)
+        await pilot.press("ctrl+d")
+        await settle(pilot, 0.3)
         assert app.screen.query_one("#m0-summary").value == "要求调解邻里纠纷"
+        app.screen.write_draft()
     assert drafts.load_draft(ctx.home, "registration", "王芳").data["find"] == "蒋十四"
     assert drafts.list_drafts_starting(ctx.home, "walk_in-") == []  # cleared with Ctrl+L

@@ -36,6 +36,7 @@ from xfdesk.paths import Home
 # The palette's commands and the screens the F1 help describes live in ``tui.commands`` (the help screen reads them
 # there, so it needs nothing from this module).
 from xfdesk.tui.commands import DESK_COMMANDS, HELP_SCREENS, DeskCommand, command_keys, match_command
+from xfdesk.tui.keys import KeyOrder
 
 if TYPE_CHECKING:
     from xfdesk.services.context import AppContext, Operator
@@ -120,7 +121,7 @@ def warm_up() -> None:
     name_initials("预热")
 
 
-class XfdeskApp(App):
+class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused once the keys before it are done
     """信访接待台."""
 
     TITLE = "信访接待台"
@@ -169,6 +170,9 @@ class XfdeskApp(App):
         self._idle_timer = None
 
     # -- start-up ---------------------------------------------------------------------------------------------
+    def keys_blocked(self) -> bool:
+        """Keys typed while the office opens are held (KeyOrder) and delivered once it is open."""
+        return self.ctx is None and self.db_error is None
     def get_default_screen(self) -> Screen:
         # the home screen is the bottom of the stack: one screen to draw for the first frame, not two
         from xfdesk.tui.screens.home import HomeScreen

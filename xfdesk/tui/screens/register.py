@@ -140,7 +140,8 @@ class RegisterScreen(Screen):
             "Ctrl+R 把当前诉求标为重复访并关联右侧选中的事项。每项诉求单独成件，Ctrl+N 增加一项。"
             "详细情况可写多行：回车换行，Tab 到下一栏。"
             "问题类别、属地等可输入拼音首字母，离开该栏时自动补全。Ctrl+S 保存（一次完成），"
-            "出错时提示在对应栏下方，已填内容保留。输入内容随时存为草稿：Esc 离开后再按 F2 接着填；"
+            "出错时提示在对应栏下方，已填内容保留。输入内容随时存为草稿：Esc 离开后再按 F2 是一张空白登记表，"
+            "上方提示上次未保存的登记，Ctrl+D 接着填；"
             "断电或异常退出后下次启动可恢复。Ctrl+O 改为登记新信访人，Ctrl+L 清空重填。")
     BINDINGS = [
         Binding("ctrl+s", "save", "保存"),
@@ -148,6 +149,8 @@ class RegisterScreen(Screen):
         Binding("ctrl+r", "link_repeat", "重复访"),
         Binding("ctrl+o", "new_person", "新人"),  # not ctrl+e: the input box uses that for "end"
         Binding("ctrl+l", "clear_form", "清空"),
+        # only while a form left with Esc is on offer; priority: the Input's own ctrl+d (delete right) would take it
+        Binding("ctrl+d", "resume_draft", "接着填上次", priority=True),
         Binding("escape", "leave", "返回"),
     ]
 
@@ -173,12 +176,14 @@ class RegisterScreen(Screen):
         self._search_timer: Timer | None = None
         self._repeat_timer: Timer | None = None
         self._draft_dirty = False
+        self.left_draft: draft_store.Draft | None = None  # a form left with Esc: offered, never filled in silently
 
     # -- layout -------------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         with Horizontal(id="reg-main"):
             with VerticalScroll(id="reg-form"):
+                yield Static(id="reg-left-draft")
                 yield Static(classes="form-error", id="reg-general-error")
                 yield FormField("查找信访人", SearchInput("find", id="find",
                                                      placeholder="身份证/电话/姓名/姓名 村/拼音首字母"), id="f-find")
@@ -233,14 +238,71 @@ class RegisterScreen(Screen):
         self.query_one("#chosen", Static).display = False
         self.query_one("#reg-general-error", Static).display = False
         self._apply_width(self.app.size.width)
-        draft = self.draft or draft_store.load_draft(self.ctx.home, self.draft_kind, self.operator.name)
-        if draft is not None:
-            self.draft = draft
-            self.call_after_refresh(self.restore, draft.data)
-            self.notify(f"已恢复未保存的登记（{draft.saved_at:%m-%d %H:%M}）", markup=False)
-        elif self.preselect is not None:
-            self.call_after_refresh(self.choose_person, self.preselect)
+        self.query_one("#reg-left-draft", Static).display = False
+        if self.draft is not None:  # asked for: the start-up offer after a crash, or Ctrl+D
+            self.call_after_refresh(self.restore, self.draft.data)
+            self.notify(f"已恢复未保存的登记（{self.draft.saved_at:%m-%d %H:%M}）", markup=False)
+        else:
+            self._set_aside_left_draft()
+            if self.preselect is not None:
+                self.call_after_refresh(self.choose_person, self.preselect)
         self.query_one("#find", Input).focus()
+
+    def _set_aside_left_draft(self) -> None:
+        """A form left with Esc is not poured into this one (the next visitor's words would become the last one's
+        demand): it is moved aside (drafts/discarded, kept) and offered on the line above, Ctrl+D takes it back."""
+        left = draft_store.load_draft(self.ctx.home, self.draft_kind, self.operator.name)
+        if left is None:
+            return
+        kept = draft_store.discard_draft(left.path)
+        self.left_draft = draft_store.read_draft(kept) if kept is not None else None
+        if self.left_draft is None:
+            return
+        line = self.query_one("#reg-left-draft", Static)
+        line.update(Content.assemble(("上次未保存：", "bold"), self.draft_gist(self.left_draft.data),
+                                     f"（{self.left_draft.saved_at:%m-%d %H:%M}）　", ("Ctrl+D 接着填", "bold")))
+        line.display = True
+        self.refresh_bindings()
+
+    def draft_gist(self, data: dict[str, Any]) -> str:
+        """Who and what a draft is about, in one line (literal: it is the clerk's typing)."""
+        who = str((data.get("person") or {}).get("name") or "").strip()
+        if data.get("petitioner_id"):
+            from xfdesk.services.history import person_history
+
+            history = person_history(self.ctx, int(data["petitioner_id"]), self.operator.role)
+            who = history.name if history else who
+        who = who or str(data.get("find") or "").strip() or "未填信访人"
+        summary = next((str(d.get("summary") or "").strip() for d in data.get("demands") or []
+                        if str(d.get("summary") or "").strip()), "")
+        return f"{who}　{summary[:24]}" if summary else who
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume_draft":
+            return self.left_draft is not None
+        return True
+
+    def action_resume_draft(self) -> None:
+        from xfdesk.tui.screens.confirm import ConfirmScreen
+
+        left = self.left_draft
+        if left is None:
+            return
+
+        def resume(yes: bool | None = True) -> None:
+            if not yes:
+                return
+            self.left_draft = None
+            self.draft = left  # deleted with the form's own draft once saved
+            self.query_one("#reg-left-draft", Static).display = False
+            self.refresh_bindings()
+            self.clear_person()
+            self.call_after_refresh(self.restore, left.data)
+
+        if is_blank(self.collect()):
+            resume()
+        else:
+            self.app.push_screen(ConfirmScreen("用上次未保存的登记替换当前填写的内容？"), resume)
 
     def on_resize(self) -> None:
         self._apply_width(self.app.size.width)
