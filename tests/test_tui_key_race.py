@@ -46,7 +46,8 @@ async def _until(pilot, condition, timeout: float = 15.0) -> None:  # noqa: ANN0
         await pilot.pause(0.05)
         waited += 0.05
         if waited > timeout:
-            raise AssertionError("timed out waiting")
+            app = pilot.app
+            raise AssertionError(f"timed out waiting: {app.screen!r} focused {app.focused!r}\n{screen_text(app)}")
 
 
 async def test_fast_typing_after_tab_and_enter_lands_in_the_field_focused_when_typed(ctx, clerk):

@@ -182,6 +182,7 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
     def on_mount(self) -> None:
         self.register_theme(CONTRAST_THEME)
         self.theme = CONTRAST_THEME.name
+        self.start_key_order()
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:

@@ -9,7 +9,8 @@ was focused *before* the Tab: a phone number lands in 身份证号. Keys typed w
 pushed screen is mounted, go to a screen that has nothing focused and are lost.
 
 ``KeyOrder`` (mixed into the App) holds a key from the terminal until the key before it has settled: after a key
-that is not plain text, the focused widget and its parents have processed their queues (the bubbling key, the
+that is not plain text, that key has been handled (stopped by a widget, or dispatched by the App's own pump where
+its binding runs), the focused widget and its parents have processed their queues (the bubbling key, the
 ``Submitted`` it caused) and nothing that may move the focus waits in the App's own queue (a bubbled key's binding,
 ``Widget.focus()``'s deferred ``set_focus`` callback).
 Plain text after plain text goes straight through (same widget, order kept). Held keys are delivered in order.
@@ -24,8 +25,8 @@ from collections import deque
 
 from textual import events
 
-SETTLE_LIMIT = 1.5  # seconds: a key is delivered after this even if something keeps a queue busy
-START_LIMIT = 30.0  # seconds: keys typed while the office opens are kept this long at most
+SETTLE_LIMIT = 5.0  # seconds (wall clock, a loaded PC included): a key is delivered after this even if something keeps the App busy
+START_LIMIT = 30.0  # seconds: keys typed while the office opens or a screen composes are kept this long at most
 NEVER_HELD = frozenset({"ctrl+q", "ctrl+c"})
 
 
@@ -36,6 +37,17 @@ class KeyOrder:
     _settle_pending = False
     _release_scheduled = False
     _held_since = 0.0
+    _in_flight: events.Key | None = None  # the last key that is not plain text, until it has done its work
+    _in_flight_done = False
+    _was_waiting = False
+
+    def start_key_order(self) -> None:
+        """Call from the App's on_mount: a bubbled key is done once the App's own pump has dispatched it."""
+        self.message_signal.subscribe(self, self._app_dispatched, immediate=True)  # type: ignore[attr-defined]
+
+    def _app_dispatched(self, message: object) -> None:
+        if message is self._in_flight:
+            self._in_flight_done = True
 
     def keys_blocked(self) -> bool:
         """True while keys cannot be delivered yet (the app overrides: the office is still opening)."""
@@ -57,9 +69,13 @@ class KeyOrder:
         await super().on_event(event)  # type: ignore[misc]
 
     async def _deliver(self, event: events.Key) -> None:
+        if not event.is_printable:
+            self._in_flight, self._in_flight_done = event, False
         await super().on_event(event)  # type: ignore[misc]
         if not event.is_printable:
             self._settle_pending = True
+            if not event.is_forwarded:  # a priority binding took it right here
+                self._in_flight_done = True
 
     def _schedule_release(self) -> None:
         if self._release_scheduled:
@@ -67,6 +83,8 @@ class KeyOrder:
         self._release_scheduled = True
         if self.keys_blocked():
             self.set_timer(0.02, self._release)  # type: ignore[attr-defined]
+        elif self._in_flight is not None:
+            self.set_timer(0.005, self._release)  # type: ignore[attr-defined]  (the key is still on its way)
         else:
             self.call_later(self._release)  # type: ignore[attr-defined]  (after what is queued now)
 
@@ -86,12 +104,20 @@ class KeyOrder:
 
     # -- when the next key may go -------------------------------------------------------------------------------
     async def _ready_for_key(self) -> bool:
-        if self.keys_blocked():
-            return self._held_keys is not None and bool(self._held_keys) and \
-                time.monotonic() - self._held_since > START_LIMIT
         screen = self.screen  # type: ignore[attr-defined]
-        if not screen.is_mounted:
-            return self._overdue()
+        # the office still opening, or a pushed screen still composing (F2 on a slow PC): its keys wait for it
+        if self.keys_blocked() or not screen.is_mounted:
+            self._was_waiting = True
+            return self._overdue(START_LIMIT)
+        if self._was_waiting:  # the settling below gets its own time, counted from now
+            self._was_waiting = False
+            self._held_since = time.monotonic()
+        key = self._in_flight
+        if key is not None:
+            # on its way up through the focused widget's parents (a widget may stop it: handled there)
+            if not (self._in_flight_done or key._stop_propagation) and not self._overdue():
+                return False
+            self._in_flight = None
         if not self._settle_pending:
             return True
         await self._settle_focus_chain()
@@ -100,8 +126,8 @@ class KeyOrder:
         self._settle_pending = False
         return True
 
-    def _overdue(self) -> bool:
-        return bool(self._held_keys) and time.monotonic() - self._held_since > SETTLE_LIMIT
+    def _overdue(self, limit: float = SETTLE_LIMIT) -> bool:
+        return bool(self._held_keys) and time.monotonic() - self._held_since > limit
 
     async def _settle_focus_chain(self) -> None:
         """Until the focused widget and its parents have worked off their queues (focus may move meanwhile).
