@@ -147,7 +147,7 @@ def with_missing_summary(doc):
 
 
 @pytest.mark.parametrize("spoil, expected", [
-    (with_bad_id, "第3条来访记录，第1位信访人，身份证号：校验位不正确"),
+    (with_bad_id, "第3条来访记录，第1位信访人，身份证号：校验位不正确（按前17位，最后一位应为"),
     (with_six_representatives, "第2条来访记录，来访人数30人，代表人数6人，超过5人"),
     (with_unknown_channel, "第1条来访记录，来访形式：“传真”无效"),
     (with_bad_headcount_type, "第2条来访记录，来访人数：应为整数"),
@@ -378,7 +378,7 @@ def test_cli_rejected_import_lists_the_problems(tmp_path, capsys):
     assert code == 1 and out == ""
     lines = err.strip().splitlines()
     assert lines[0].startswith("第2条来访记录，来访人数30人，代表人数6人")
-    assert lines[1] == "第3条来访记录，第1位信访人，身份证号：校验位不正确"
+    assert lines[1].startswith("第3条来访记录，第1位信访人，身份证号：校验位不正确（按前17位，最后一位应为")
     assert lines[2] == "错误：in.json 未导入：发现2处错误，数据库没有任何改动"
 
 

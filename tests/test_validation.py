@@ -67,7 +67,8 @@ def test_an_x_check_digit_is_found_and_lower_case_accepted():
 
 @pytest.mark.parametrize("base", GOOD_BASES)
 def test_wrong_check_digit_is_refused(base):
-    assert check_id_number(wrong_check(base)) == "身份证号校验位不正确"
+    wrong = wrong_check(base)
+    assert check_id_number(wrong) == f"身份证号校验位不正确（按前17位，最后一位应为{with_check(base[:17])[-1]}）"
 
 
 @pytest.mark.parametrize("number, fragment", [
@@ -234,8 +235,8 @@ def test_petitioner_errors_carry_their_path():
     assert fields(errors) == {("petitioners", 1, "name"), ("petitioners", 1, "id_number"),
                               ("petitioners", 1, "phone"), ("petitioners", 1, "gender")}
     id_error = next(e for e in errors if e.field == "id_number")
-    assert id_error.message == "身份证号校验位不正确"
-    assert located_message(id_error) == "第2位信访人，身份证号校验位不正确"
+    assert id_error.message.startswith("身份证号校验位不正确（按前17位，最后一位应为")
+    assert located_message(id_error).startswith("第2位信访人，身份证号校验位不正确")
 
 
 def test_gender_contradicting_the_id_number_is_refused():
@@ -354,7 +355,7 @@ def test_every_wellformed_number_passes_exactly_with_its_own_check_character(pro
     assert id_birth_date(good) == birth
     for other in "0123456789X":
         if other != good[-1]:
-            assert check_id_number(base + other) == "身份证号校验位不正确"
+            assert check_id_number(base + other) == f"身份证号校验位不正确（按前17位，最后一位应为{good[-1]}）"
 
 
 def test_birth_date_bound_follows_the_given_today():
@@ -401,3 +402,15 @@ def test_cleaning_is_one_linear_pass_even_over_unterminated_escape_introducers(u
     large = best(1_600_000)
     assert large < 24 * max(small, 5e-3), (unit, small, large)
     assert "\x90" not in clean_text("\x90a" * 10) and "\x1b" not in clean_text("\x1b]0;标题" * 10)
+
+
+def test_messages_say_what_is_wrong_not_what_was_ignored():
+    """Issue 9 §11: letters in a phone are the mistake (not "现有11位"); a future 来访时间 names now, not the typed
+    value; a wrong check digit names the expected one."""
+    from xfdesk.domain.validation import _check_received_at
+
+    assert check_phone("13857461234gzc") == "联系电话只能填数字（含有“gzc”）"
+    now = dt.datetime(2026, 11, 21, 9, 30)
+    [error] = _check_received_at(dt.datetime(2026, 11, 22, 8, 0), now)
+    assert error.message == "来访时间不能晚于现在（现在是2026-11-21 09:30）"
+    assert check_id_number("360735198001011230") == "身份证号校验位不正确（按前17位，最后一位应为5）"

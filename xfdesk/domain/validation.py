@@ -173,8 +173,9 @@ def check_id_number(value, *, today: dt.date | None = None) -> str | None:  # no
         return f"{label}中的出生日期不正确（{number[6:10]}-{number[10:12]}-{number[12:14]}）"
     if birth.year < 1900 or birth > (today or dt.date.today()):
         return f"{label}中的出生日期不正确（{birth.isoformat()}）"
-    if id_check_char(number[:17]) != number[17]:
-        return f"{label}校验位不正确"
+    expected = id_check_char(number[:17])
+    if expected != number[17]:
+        return f"{label}校验位不正确（按前17位，最后一位应为{expected}）"
     return None
 
 
@@ -261,6 +262,9 @@ def check_phone(value) -> str | None:  # noqa: ANN001
     if _MOBILE.match(text) or _SERVICE.match(text) or _LANDLINE.match(text):
         return None
     digits = re.sub(r"\D", "", text)
+    others = re.sub(r"[\d\s()（）+-]", "", text)
+    if others:  # letters typed into the number are not ignored: they are the mistake
+        return f"{label}只能填数字（含有“{others[:6]}”）"
     if digits.startswith("1"):
         return f"{label}不正确：手机号应为1开头的11位数字（现有{len(digits)}位）"
     if 7 <= len(digits) <= 8 and not digits.startswith("0"):
@@ -405,7 +409,7 @@ def _check_received_at(value, now: dt.datetime | None) -> list[FieldError]:  # n
     elif value.tzinfo is None and current.tzinfo is not None:
         current = current.astimezone().replace(tzinfo=None)
     if value > current + FUTURE_TOLERANCE:
-        return [_err("received_at", f"{label}不能晚于现在（{value:%Y-%m-%d %H:%M}）", ())]
+        return [_err("received_at", f"{label}不能晚于现在（现在是{current:%Y-%m-%d %H:%M}）", ())]
     if value.year < 1949:
         return [_err("received_at", f"{label}不正确（{value:%Y-%m-%d}）", ())]
     return []

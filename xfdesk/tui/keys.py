@@ -40,6 +40,7 @@ class KeyOrder:
     _in_flight: events.Key | None = None  # the last key that is not plain text, until it has done its work
     _in_flight_done = False
     _was_waiting = False
+    _rounds = 0  # how often the held keys were looked at since the last delivery
 
     def start_key_order(self) -> None:
         """Call from the App's on_mount: a bubbled key is done once the App's own pump has dispatched it."""
@@ -93,10 +94,11 @@ class KeyOrder:
         held = self._held_keys
         while held:
             if not await self._ready_for_key():
+                self._rounds += 1
                 self._schedule_release()
                 return
             event = held.popleft()
-            self._held_since = time.monotonic()
+            self._held_since, self._rounds = time.monotonic(), 0
             await self._deliver(event)
             if self._settle_pending:
                 self._schedule_release()  # let the key's bubbling and what it starts reach the App first
@@ -127,7 +129,9 @@ class KeyOrder:
         return True
 
     def _overdue(self, limit: float = SETTLE_LIMIT) -> bool:
-        return bool(self._held_keys) and time.monotonic() - self._held_since > limit
+        """Held too long: by the clock *and* after many looks (a loop blocked by slow work makes few looks, and that
+        is no reason to let a key go astray; something posting callbacks forever makes many)."""
+        return bool(self._held_keys) and time.monotonic() - self._held_since > limit and self._rounds > 100
 
     async def _settle_focus_chain(self) -> None:
         """Until the focused widget and its parents have worked off their queues (focus may move meanwhile).

@@ -26,6 +26,7 @@ from xfdesk.domain.dates import DATE_HINT, parse_day
 from xfdesk.domain.glossary import ReplyResult, ReviewResult, Satisfaction
 from xfdesk.domain.errors import Refused
 from xfdesk.domain.lifecycle import Action, Group, TransitionRefused, transition_for
+from xfdesk.tui.failures import failed_message
 from xfdesk.tui.screens._actions import SCREEN_CSS, offer_notice
 from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.screens.screening import ScreeningDecisionScreen
@@ -125,6 +126,9 @@ class ActionFormScreen(ModalScreen[bool]):
             self.form.submit(values)
         except (Refused, ValueError) as exc:
             self.show_error(str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001  (database locked, disk …: the form and its text stay)
+            self.show_error(failed_message(exc))
             return
         self.app.notify(self.form.done, markup=False)
         self.dismiss(True)

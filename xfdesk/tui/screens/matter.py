@@ -80,8 +80,15 @@ class MatterScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = "事项详情"
         self.query_one("#matter-deadlines", DataTable).add_columns("期限", "起算", "届满", "剩余/结果", "依据")
+        # the page scrolls as one (↑↓ PageUp/PageDown Home/End at once), opening at its top: 编号, 状态, 信访人 first.
+        # The tables are part of the page, not focus stops of their own (a focused table at the bottom scrolled
+        # the page down on opening and took the scrolling keys for its own cursor).
+        for table in self.query(DataTable):
+            table.can_focus = False
         self.reload()
-        self.query_one("#matter-events", DataTable).focus()
+        body = self.query_one("#matter-body", VerticalScroll)
+        body.focus(scroll_visible=False)
+        body.scroll_home(animate=False)
 
     def on_screen_resume(self) -> None:
         self.reload()  # a handling or booking screen may have changed the matter

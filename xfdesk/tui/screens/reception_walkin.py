@@ -86,6 +86,9 @@ class WalkInScreen(RegisterScreen):
         except BookingRefused as exc:
             self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
+        except Exception as exc:  # database locked, disk …: one transaction, nothing written; the form stays
+            self.save_failed(exc)
+            return
         self.forget_draft()
         numbers = "、".join(walk_in.registration.numbers)
         self.app.notify(f"已现场登记 {len(walk_in.registration.numbers)} 件：{numbers}，已列入当天接访名单",

@@ -23,12 +23,12 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from xfdesk.domain.errors import DatabaseBusy
 from xfdesk.domain.glossary import Channel, Flag, MatterKind
 from xfdesk.domain.records import ContactInput, MatterInput, PetitionerInput
 from xfdesk.services import drafts as draft_store
 from xfdesk.services import reference
 from xfdesk.tui.widgets.fields import ChoiceInput, FieldInput, FieldTextArea, FormField, lit, plain
+from xfdesk.tui.failures import failed_message, save_failure  # noqa: F401  (save_failure: used by tests)
 from xfdesk.tui.styles import css
 
 DRAFT_KIND = "registration"
@@ -47,16 +47,6 @@ DEMAND_FIELDS = (("summary", "诉求摘要"), ("category", "问题类别"), ("lo
 _NAME_SEPARATORS = re.compile(r"[\s,，、;；]+")
 _ID_LIKE = re.compile(r"^\d{6,17}[\dXx]$")
 _PHONE_LIKE = re.compile(r"^[\d-]{7,13}$")
-
-
-def save_failure(exc: Exception) -> str:
-    """A Chinese reason for a failed save that the clerk can act on."""
-    text = str(exc)
-    if isinstance(exc, DatabaseBusy):
-        return "数据库正被其他电脑或程序占用，请稍候再按 Ctrl+S"
-    if isinstance(exc, OSError):
-        return f"磁盘或网络共享出错（{exc}）"
-    return f"{type(exc).__name__}: {text}"
 
 
 def is_blank(data: dict[str, Any]) -> bool:
@@ -380,6 +370,10 @@ class RegisterScreen(Screen):
         if value:
             message = check_id_number(value, today=self.ctx.today()) if path == "p-id_number" else check_phone(value)
             self.field(path).set_error(message)
+            if path == "p-id_number" and message is None and not self.input_value("p-gender").strip():
+                from xfdesk.domain.validation import id_gender
+
+                self.set_input("p-gender", id_gender(value) or "")  # the 17th digit says it
 
     def _default_locations(self, village: str) -> None:
         """问题属地 defaults to the petitioner's village (only where the clerk left it empty)."""
@@ -732,15 +726,20 @@ class RegisterScreen(Screen):
             self.show_errors(failed.errors, demand_indexes)
             return
         except Exception as exc:  # nothing was written (one transaction); the form and its draft stay as typed
-            self._draft_dirty = True
-            self.write_draft()
-            self.notify(f"保存失败，未登记任何内容，已填内容保留：{save_failure(exc)}", severity="error", timeout=15,
-                        markup=False)
+            self.save_failed(exc)
             return
         self.forget_draft()
         self.app.notify(f"已登记 {len(result.numbers)} 件：{'、'.join(result.numbers)}", title="保存成功",
                         timeout=8, markup=False)
         self.app.go_home()
+
+    def save_failed(self, exc: Exception) -> None:
+        """Any save that fails keeps the form and its draft, says so at the top of the form and in a toast."""
+        self._draft_dirty = True
+        self.write_draft()
+        message = failed_message(exc)
+        self._general_line(message, error=True)
+        self.notify(message, severity="error", timeout=15, markup=False)
 
     def error_field(self, path: tuple, demand_indexes: list[int]) -> str | None:
         """The form field a validation error belongs to (FieldError.path → widget path)."""

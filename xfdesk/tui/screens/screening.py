@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 from xfdesk.domain.glossary import LegalChannel, MatterKind
 from xfdesk.domain.lifecycle import TransitionRefused, transition_for
 from xfdesk.domain.screening import SCREENING_ROUTES, ScreeningRefused, Suggestion
+from xfdesk.tui.failures import failed_message
 from xfdesk.tui.screens._actions import SCREEN_CSS, offer_notice
 from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
@@ -356,6 +357,9 @@ class ScreeningDecisionScreen(Screen[str | None]):
             return
         except TransitionRefused as exc:
             self.show_error(str(exc), None)
+            return
+        except Exception as exc:  # noqa: BLE001  (database locked, disk …: the decision and its text stay)
+            self.show_error(failed_message(exc), None)
             return
         self.app.notify(f"已甄别：{transition_for(route).label}", markup=False)
         self.dismiss(str(route))  # the caller opens the notice the route calls for
