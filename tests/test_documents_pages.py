@@ -125,7 +125,8 @@ def every_kind(ctx, clerk, head):
 
 
 def test_every_kind_is_issued_with_long_values(every_kind):
-    assert {d.kind for d in every_kind} == {k.key for k in KINDS}
+    # every notice of a matter or a reception day (the period/unit reports of issue 14 have their own tests)
+    assert {d.kind for d in every_kind} == {k.key for k in KINDS if k.scope in ("matter", "day")}
 
 
 def test_issued_files_carry_no_template_metadata_and_chinese_theme_language(every_kind):
