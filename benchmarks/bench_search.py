@@ -199,7 +199,11 @@ def pg_scale(url: str, target: int) -> int:
             over = {"id": f"id + {mo}", "seq": f"seq + {so}",
                     "number": f"'XF-' || year || '-' || lpad((seq + {so})::text, 6, '0')",
                     "contact_id": f"contact_id + {co}", "petitioner_id": f"petitioner_id + {po}",
-                    "repeat_of_id": f"repeat_of_id + {mo}"}
+                    "repeat_of_id": f"repeat_of_id + {mo}",
+                    # 查询码 is unique: a copied matter gets its own, from its new id; the '0' never occurs in a
+                    # drawn code (its alphabet has no 0/O/1/I/L/U), so the two never meet
+                    "query_code": f"CASE WHEN query_code IS NULL THEN NULL "
+                                  f"ELSE 'Z0' || lpad((id + {mo})::text, 6, '0') END"}
             c = cols("matter")
             conn.execute(text(f"INSERT INTO matter ({', '.join(c)}) SELECT {', '.join(over.get(x, x) for x in c)} "
                               f"FROM matter WHERE id IN (SELECT id FROM matter WHERE id <= {base['matter']} "
