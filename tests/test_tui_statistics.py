@@ -3,6 +3,8 @@ keyboard, and its snapshot."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import TODAY
@@ -29,6 +31,18 @@ async def _until(pilot, text: str, timeout: float = 30.0) -> str:  # noqa: ANN00
         waited += 0.1
         if waited > timeout:
             raise AssertionError(f"never shown: {text}\n{shown}")
+
+
+async def _notified(pilot, text: str, timeout: float = 30.0) -> str:  # noqa: ANN001
+    """The message the desk gave (a toast) that contains ``text``."""
+    waited = 0.0
+    while waited <= timeout:
+        found = [str(n.message) for n in pilot.app._notifications if text in str(n.message)]
+        if found:
+            return found[0]
+        await pilot.pause(0.1)
+        waited += 0.1
+    raise AssertionError(f"never said: {text}")
 
 
 async def _open(pilot) -> str:  # noqa: ANN001
@@ -101,3 +115,24 @@ def test_drill_down_at_80x24(snap_compare, office):
         await pilot.pause()
 
     assert snap_compare(office, terminal_size=(80, 24), run_before=drilled)
+
+
+async def test_ledger_and_work_report_from_the_screen(ctx, clerk, office):
+    """L writes the month's 台账 (masked) and W issues the 信访工作情况报告, from the desk as from the CLI."""
+    from openpyxl import load_workbook
+
+    async with office.run_test(size=(80, 24)) as pilot:
+        shown = await _open(pilot)
+        assert "l 台账" in shown and "w 报告" in shown  # the keys are in the footer at 80 columns
+        await pilot.press("l")
+        shown = await _notified(pilot, "已导出信访台账")
+        ledger = ctx.home.root / "reports" / f"信访台账（{OCTOBER}）.xlsx"
+        sheet = load_workbook(ledger, read_only=True).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][:3] == ("序号", "编号", "登记日期")
+        assert f"{len(rows) - 1}项" in shown
+        assert all("*" in (r[5] or "*") for r in rows[1:])  # 身份证号 masked from the desk
+        await pilot.press("w")
+        await _notified(pilot, "已出具信访工作情况报告")
+    issued = list(Path(ctx.home.root).rglob("*.docx"))
+    assert len(issued) == 1 and issued[0].stat().st_size > 0

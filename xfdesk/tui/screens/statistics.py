@@ -2,7 +2,7 @@
 
 The clerk who must send the month's figures to the county by the 5th opens this on last month (the default),
 checks the rates with their numerators and denominators, presses Enter on a figure to see the matters behind it
-("which 3 were late?") and X to write the month's XLSX. Reading runs in a worker: typing never waits.
+("which 3 were late?"), X to write the month's XLSX, L the month's 台账 and W the 信访工作情况报告. Reading runs in a worker: typing never waits.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
+from xfdesk.domain.errors import Refused
 from xfdesk.tui.screens._actions import SCREEN_CSS
 from xfdesk.tui.widgets.fields import lit, plain
 
@@ -45,12 +46,15 @@ class StatisticsScreen(Screen):
     HELP = ("统计报表：本月各项数字（比率带分子分母）、近12个月事项数和按期办结率趋势、责任单位排名。"
             "排名的“通报”一栏：后列＝本月在后几名，整改＝连续两个月（可发限期整改督查通知书），检查＝连续三个月（单位主要领导书面检查）。"
             "PgUp/PgDn 换月，Tab 在数字与排名间切换，Enter 列出该数字背后的事项（排名行：该单位超期的事项），"
-            "X 导出本月月报 XLSX，Esc 返回。")
+            "X 导出本月月报 XLSX，L 导出本月收到事项的信访台账 XLSX（身份证号、电话遮蔽；完整的由主任在命令行导出），"
+            "W 出具本月《信访工作情况报告》（Word，编文号），Esc 返回。")
     BINDINGS = [
         Binding("enter", "drill", "明细"),
         Binding("pageup", "month(-1)", "换月", key_display="PgUp/Dn", priority=True),
         Binding("pagedown", "month(1)", "下月", show=False, priority=True),
-        Binding("x", "export", "导出"),
+        Binding("x", "export", "月报"),
+        Binding("l", "ledger", "台账"),
+        Binding("w", "work_report", "报告"),
         Binding("f5", "reload", "刷新"),
         Binding("escape", "app.pop_screen", "返回"),
     ]
@@ -213,6 +217,43 @@ class StatisticsScreen(Screen):
             self.app.call_from_thread(self.notify, f"导出失败：{exc}", severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, f"已导出：{path}", markup=False, timeout=8)
+
+    def action_ledger(self) -> None:
+        self.notify("正在导出信访台账……", markup=False)
+        self._ledger(self.period)
+
+    @work(thread=True, group="statistics-export")
+    def _ledger(self, period) -> None:  # noqa: ANN001
+        from xfdesk.services.ledger_xlsx import export_ledger
+
+        target = self.ctx.home.root / "reports" / f"信访台账（{period.label}）.xlsx"
+        try:
+            result = export_ledger(self.ctx, self.operator, target, since=period.start, until=period.last_day)
+        except (OSError, Refused) as exc:
+            self.app.call_from_thread(self.notify, f"导出失败：{_reason(exc)}", severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, f"已导出信访台账 {result.rows}项（身份证号、电话已遮蔽）：{target}",
+                                  markup=False, timeout=8)
+
+    def action_work_report(self) -> None:
+        self.notify("正在出具信访工作情况报告……", markup=False)
+        self._work_report(self.period)
+
+    @work(thread=True, group="statistics-export")
+    def _work_report(self, period) -> None:  # noqa: ANN001
+        from xfdesk.services.reports import issue_work_report
+
+        try:
+            _report, doc = issue_work_report(self.ctx, self.operator, period)
+        except (OSError, Refused) as exc:
+            self.app.call_from_thread(self.notify, f"未能出具：{_reason(exc)}", severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, f"已出具信访工作情况报告 {doc.number_text}：{doc.file_path}",
+                                  markup=False, timeout=8)
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc)  # a Refused's text is its Chinese message; an OSError names the file and the reason
 
 
 class FigureMattersScreen(Screen):
