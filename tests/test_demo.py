@@ -164,3 +164,26 @@ def test_cli_demo_no_tui(tmp_path, capsys):
     assert run(["--home", str(home), "demo", "--no-tui", "--matters", "5"]) == 1
     assert "--force" in capsys.readouterr().err
     assert run(["--home", str(home), "demo", "--no-tui", "--matters", "0"]) == 1
+
+
+def test_cli_demo_opens_the_desk_signed_in_as_its_clerk(tmp_path, capsys, monkeypatch):
+    """The README's first command: the passwords it prints are hidden once the desk takes the screen, so the demo
+    desk opens signed in (a real, audited sign-in); a later start of the same office asks for a password."""
+    import xfdesk.tui.launch as launch_module
+    from xfdesk.cli.app import run
+
+    opened = []
+    monkeypatch.setattr(launch_module, "launch", lambda home, operator=None: opened.append(operator))
+    home = tmp_path / "demo"
+    assert run(["--home", str(home), "demo", "--matters", "20"]) == 0
+    assert "演示账号" in capsys.readouterr().out
+    (operator,) = opened
+    assert operator is not None and operator.role.value == "clerk" and operator.account_id
+    ctx = open_context(home)
+    with ctx.db.read() as session:
+        signed = session.exec(select(Event).where(Event.action == "sign_in")).all()
+    ctx.db.dispose()
+    assert [e.actor for e in signed] == [operator.name]
+    opened.clear()
+    assert run(["--home", str(home)]) == 0  # the office again: the desk starts at its sign-in
+    assert opened == [None]

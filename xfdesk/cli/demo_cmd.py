@@ -53,8 +53,16 @@ def demo_cmd(
     from xfdesk.services.context import print_warnings
 
     print_warnings(ctx)
+    operator = None
+    if made and not no_tui:
+        # The passwords above are hidden once the desk takes the screen: the demo opens signed in as its clerk (a real
+        # sign-in with the password just made, audited); the next start asks for a password as every start does.
+        from xfdesk.services.accounts import sign_in
+
+        clerk_name, _role, clerk_password = made[-1]
+        operator = sign_in(ctx, clerk_name, clerk_password)
     ctx.db.dispose()
     if not no_tui:
         from xfdesk.tui.launch import launch
 
-        launch(home())
+        launch(home(), operator=operator)
