@@ -284,6 +284,12 @@ class RegisterScreen(Screen):
                 return
             self.left_draft = None
             self.draft = left  # deleted with the form's own draft once saved
+            # the resumed words are the form's draft from this moment: a quit (or a crash) before the restored
+            # fields have reported their changes must not lose them
+            try:
+                draft_store.save_draft(self.ctx.home, self.draft_kind, self.operator.name, left.data)
+            except OSError as exc:
+                self.notify(f"草稿保存失败：{exc}", severity="error", markup=False)
             self.query_one("#reg-left-draft", Static).display = False
             self.refresh_bindings()
             self.clear_person()
