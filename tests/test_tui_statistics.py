@@ -136,3 +136,13 @@ async def test_ledger_and_work_report_from_the_screen(ctx, clerk, office):
         await _notified(pilot, "已出具信访工作情况报告")
     issued = list(Path(ctx.home.root).rglob("*.docx"))
     assert len(issued) == 1 and issued[0].stat().st_size > 0
+
+
+async def test_a_file_that_cannot_be_written_is_one_chinese_line(ctx, office):
+    (ctx.home.root / "reports").write_text("not a folder", encoding="utf-8")  # the folder's name is taken
+    async with office.run_test(size=(80, 24)) as pilot:
+        await _open(pilot)
+        await pilot.press("l")
+        said = await _notified(pilot, "导出失败")
+        assert said.startswith("导出失败：") and "Errno" not in said and "Traceback" not in said
+        assert "信访工作情况（截至" in screen_text(pilot.app)  # the desk goes on

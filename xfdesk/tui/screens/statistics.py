@@ -7,6 +7,8 @@ checks the rates with their numerators and denominators, presses Enter on a figu
 
 from __future__ import annotations
 
+import errno
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -204,56 +206,59 @@ class StatisticsScreen(Screen):
         self.action_drill()
 
     def action_export(self) -> None:
-        self.notify("正在导出月报……", markup=False)
-        self._export(self.period)
-
-    @work(thread=True, group="statistics-export")
-    def _export(self, period) -> None:  # noqa: ANN001
         from xfdesk.services.report_xlsx import save_period_report
 
-        try:
+        def job(period) -> str:  # noqa: ANN001
             _report, path = save_period_report(self.ctx, self.operator, period)
-        except OSError as exc:
-            self.app.call_from_thread(self.notify, f"导出失败：{exc}", severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, f"已导出：{path}", markup=False, timeout=8)
+            return f"已导出：{path}"
+
+        self._produce("正在导出月报……", "导出失败", job)
 
     def action_ledger(self) -> None:
-        self.notify("正在导出信访台账……", markup=False)
-        self._ledger(self.period)
-
-    @work(thread=True, group="statistics-export")
-    def _ledger(self, period) -> None:  # noqa: ANN001
         from xfdesk.services.ledger_xlsx import export_ledger
 
-        target = self.ctx.home.root / "reports" / f"信访台账（{period.label}）.xlsx"
-        try:
+        def job(period) -> str:  # noqa: ANN001
+            target = self.ctx.home.root / "reports" / f"信访台账（{period.label}）.xlsx"
             result = export_ledger(self.ctx, self.operator, target, since=period.start, until=period.last_day)
-        except (OSError, Refused) as exc:
-            self.app.call_from_thread(self.notify, f"导出失败：{_reason(exc)}", severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, f"已导出信访台账 {result.rows}项（身份证号、电话已遮蔽）：{target}",
-                                  markup=False, timeout=8)
+            return f"已导出信访台账 {result.rows}项（身份证号、电话已遮蔽）：{target}"
+
+        self._produce("正在导出信访台账……", "导出失败", job)
 
     def action_work_report(self) -> None:
-        self.notify("正在出具信访工作情况报告……", markup=False)
-        self._work_report(self.period)
-
-    @work(thread=True, group="statistics-export")
-    def _work_report(self, period) -> None:  # noqa: ANN001
         from xfdesk.services.reports import issue_work_report
 
-        try:
+        def job(period) -> str:  # noqa: ANN001
             _report, doc = issue_work_report(self.ctx, self.operator, period)
+            return f"已出具信访工作情况报告 {doc.number_text}：{doc.file_path}"
+
+        self._produce("正在出具信访工作情况报告……", "未能出具", job)
+
+    def _produce(self, starting: str, failed: str, job) -> None:  # noqa: ANN001
+        """Write a file for the shown month in a worker; say so when it starts and how it ended (never a traceback:
+        a refusal or a file-system error is one Chinese line)."""
+        self.notify(starting, markup=False)
+        self._run_job(self.period, failed, job)
+
+    @work(thread=True, group="statistics-export")
+    def _run_job(self, period, failed: str, job) -> None:  # noqa: ANN001
+        try:
+            done = job(period)
         except (OSError, Refused) as exc:
-            self.app.call_from_thread(self.notify, f"未能出具：{_reason(exc)}", severity="error", markup=False)
+            self.app.call_from_thread(self.notify, f"{failed}：{_reason(exc)}", severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, f"已出具信访工作情况报告 {doc.number_text}：{doc.file_path}",
-                                  markup=False, timeout=8)
+        self.app.call_from_thread(self.notify, done, markup=False, timeout=8)
+
+
+_OS_REASONS = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘空间不足",
+               errno.ENOENT: "文件夹不存在", errno.EROFS: "磁盘是只读的"}
 
 
 def _reason(exc: Exception) -> str:
-    return str(exc)  # a Refused's text is its Chinese message; an OSError names the file and the reason
+    """A refusal's own Chinese message; a file-system error in Chinese, with the file it concerns."""
+    if isinstance(exc, OSError):
+        where = f"（{exc.filename}）" if exc.filename else ""
+        return _OS_REASONS.get(exc.errno, "无法写入文件") + where
+    return str(exc)
 
 
 class FigureMattersScreen(Screen):
