@@ -14,23 +14,23 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, or_
 from sqlmodel import func, select
 
 from xfdesk.domain.glossary import FLAG_LABELS, Flag, field_label
-from xfdesk.domain.lifecycle import STATUS_LABELS, Status
+from xfdesk.domain.lifecycle import STATUS_LABELS
 from xfdesk.domain.privacy import may_see_identity
 from xfdesk.domain.records import ContactInput, MatterInput, PetitionerInput
 from xfdesk.domain.validation import FieldError, ValidationFailed
 from xfdesk.services.events import record_event
-from xfdesk.storage.models import (Contact, ContactPetitioner, Deadline, Document, Event, Matter, Petitioner,
-                                   Unit)
+from xfdesk.storage import bulk
+from xfdesk.storage.models import Petitioner
 
 FORMAT = "xfdesk-exchange/1"
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
@@ -343,22 +343,23 @@ def _matter(raw: dict, path: tuple, errors: list[FieldError]) -> MatterInput:
 def export_exchange(ctx, operator, since: dt.date | None = None, *, until: dt.date | None = None,  # noqa: ANN001
                     target: str = "") -> dict:
     """Contacts received from ``since`` to ``until`` (inclusive, both optional) as an exchange document. Logged.
-    The whole document is in memory: for files use ``export_to_file``, which streams."""
+    The whole document is in memory (it is the file's text read back): for files use ``export_to_file``."""
     result = ExportResult(file=target, since=since, until=until)
     head = _export_head(ctx, operator, since, until)
+    buffer = io.StringIO()
     with ctx.db.read() as session:
-        document = {**head, "contacts": list(_export_contacts(session, operator.role, since, until, result))}
+        _write_document(buffer, head, _export_contacts(session, operator.role, since, until, result))
     _log_export(ctx, operator, result)
-    return document
+    return json.loads(buffer.getvalue())
 
 
 def export_to_file(ctx, operator, path: Path | str, since: dt.date | None = None, *,  # noqa: ANN001
                    until: dt.date | None = None) -> ExportResult:
     """Write the export to ``path`` (UTF-8 JSON, replaced atomically so a failed write leaves no half file).
 
-    Streamed: contacts are read a chunk at a time and written as they come, so memory stays flat whatever the
-    period (a whole year of a county office held as one document took gigabytes). The bytes are exactly those of
-    ``json.dump(document, indent=2, ensure_ascii=False)``."""
+    Streamed: contacts are read a page at a time as plain rows of the columns written (storage.bulk) and written as
+    they come, so memory stays flat whatever the period (a whole year of a county office held as one document took
+    gigabytes). The bytes are exactly those of ``json.dump(document, indent=2, ensure_ascii=False)``."""
     path = Path(path)
     result = ExportResult(file=path.name, since=since, until=until)
     head = _export_head(ctx, operator, since, until)
@@ -379,38 +380,23 @@ def export_to_file(ctx, operator, path: Path | str, since: dt.date | None = None
 
 
 def _write_document(f, head: dict, contacts) -> None:  # noqa: ANN001
-    """``json.dump({**head, "contacts": [*contacts]}, f, indent=2, ensure_ascii=False)``, one contact at a time."""
+    """``json.dump({**head, "contacts": [...]}, f, indent=2, ensure_ascii=False)`` from the contacts' texts
+    (``_contact_text``), a page of them per write."""
     opening = json.dumps({**head, "contacts": []}, ensure_ascii=False, indent=2)
     tail = '"contacts": []\n}'
     assert opening.endswith(tail)  # noqa: S101 - "contacts" is the document's last key
     f.write(opening[:-len(tail)] + '"contacts": [')
     first = True
+    batch: list[str] = []
     for contact in contacts:
-        f.write("\n    " if first else ",\n    ")
+        batch.append(contact)
+        if len(batch) >= _CHUNK:
+            f.write(("\n    " if first else ",\n    ") + ",\n    ".join(batch))
+            first, batch = False, []
+    if batch:
+        f.write(("\n    " if first else ",\n    ") + ",\n    ".join(batch))
         first = False
-        f.write(_indented(contact, "    "))
     f.write("]\n}" if first else "\n  ]\n}")
-
-
-_scalar = json.JSONEncoder(ensure_ascii=False).encode  # strings, numbers, true/false/null: the C encoder
-
-
-def _indented(value: Any, pad: str) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=2)`` with every line after the first indented by ``pad``.
-    The standard encoder falls back to pure Python whenever it indents; this one joins the C encoder's scalars
-    (half the export's time was there)."""
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        inner = pad + "  "
-        return ("{\n" + ",\n".join(f"{inner}{_scalar(k)}: {_indented(v, inner)}" for k, v in value.items())
-                + "\n" + pad + "}")
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        inner = pad + "  "
-        return "[\n" + ",\n".join(inner + _indented(v, inner) for v in value) + "\n" + pad + "]"
-    return _scalar(value)
 
 
 def _log_export(ctx, operator, result: ExportResult) -> None:  # noqa: ANN001
@@ -440,136 +426,156 @@ def _export_head(ctx, operator, since: dt.date | None, until: dt.date | None) ->
     }
 
 
-def _grouped(session, columns: list, key, ids: list[int], order: list):  # noqa: ANN001, ANN202
-    """Rows of ``columns`` whose ``key`` is in ``ids``, grouped by it (plain rows: no ORM objects to build)."""
+def _grouped(rows) -> dict[int, list]:  # noqa: ANN001
+    """Rows keyed by their first column (they come ordered by it)."""
     out: dict[int, list] = {}
-    for row in session.execute(select(*columns).where(key.in_(ids)).order_by(*order)):
-        out.setdefault(row[0], []).append(row)
+    for row in rows:
+        group = out.get(row[0])
+        if group is None:
+            out[row[0]] = [row]
+        else:
+            group.append(row)
     return out
 
 
 def _export_contacts(session, role: str, since: dt.date | None, until: dt.date | None,  # noqa: ANN001
                      result: ExportResult):  # noqa: ANN202
-    """The exported contacts in order (received, id), read ``_CHUNK`` contacts at a time by keyset paging."""
-    units = {u_id: name for u_id, name in session.execute(select(Unit.id, Unit.name))}
+    """The texts of the exported contacts in order (received, id), read ``_CHUNK`` contacts at a time."""
+    conn = session.connection()
+    units = bulk.unit_names(conn)
     see_restricted = may_see_identity(role, True)
-    conditions = []
-    if since:
-        conditions.append(Contact.received_at >= dt.datetime.combine(since, dt.time()))
-    if until:
-        conditions.append(Contact.received_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
-    after: tuple[dt.datetime, int] | None = None
-    while True:
-        query = select(Contact.id, Contact.received_at, Contact.channel, Contact.headcount, Contact.clerk,
-                       Contact.note).where(*conditions)
-        if after is not None:
-            query = query.where(or_(Contact.received_at > after[0],
-                                    and_(Contact.received_at == after[0], Contact.id > after[1])))
-        contacts = session.execute(query.order_by(Contact.received_at, Contact.id).limit(_CHUNK)).all()
-        if not contacts:
-            return
-        after = (contacts[-1].received_at, contacts[-1].id)
-        yield from _contacts_out(session, contacts, units, see_restricted, result)
-        session.expunge_all()
+    start = dt.datetime.combine(since, dt.time()) if since else None
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time()) if until else None
+    for contacts in bulk.contact_pages(conn, start, end, _CHUNK):
+        yield from _contacts_out(conn, contacts, units, see_restricted, result)
 
 
-def _contacts_out(session, contacts: list, units: dict[int, str], see_restricted: bool,  # noqa: ANN001
+# The standard encoder falls back to pure Python whenever it indents (most of the export's time was there), and a
+# dict per value is more work than the value's text. The exchange document has a fixed shape, so each level is
+# written here straight from the rows, every string through the C encoder: the bytes are those of
+# ``json.dumps(document, ensure_ascii=False, indent=2)`` (a test compares them). Moments and dates come from the
+# database as ISO text (digits, "-", ":", "T", "+"): nothing in them needs escaping.
+_string = json.encoder.encode_basestring  # the C function when available, as json.dumps(ensure_ascii=False) uses
+
+
+def _value(value: Any) -> str:
+    """A nullable text or a count."""
+    if value is None:
+        return "null"
+    if value.__class__ is str:
+        return _string(value)
+    return str(int(value))
+
+
+def _keys(depth: int, *names: str) -> dict[str, str]:
+    """For an object whose keys sit at ``depth`` spaces: each key's text with the line break before it (the first
+    key after "{", the others after a comma)."""
+    pad = "\n" + " " * depth
+    return {name: pad + json.dumps(name, ensure_ascii=False) + ": " for name in names}
+
+
+def _join(texts: list[str], depth: int) -> str:
+    """A list of already written items at ``depth`` spaces."""
+    if not texts:
+        return "[]"
+    pad = "\n" + " " * depth
+    return "[" + pad + ("," + pad).join(texts) + "\n" + " " * (depth - 2) + "]"
+
+
+_C = _keys(6, "received_at", "channel", "headcount", "clerk", "note", "petitioners", "matters")
+_P = _keys(10, "name", "gender", "id_number", "phone", "address", "village", "representative", "is_organisation")
+_M = _keys(10, "number", "summary", "details", "category", "location", "kind", "flags", "status", "status_label",
+           "received_on", "unit", "deadlines", "events", "documents")
+_E = _keys(14, "time", "actor", "action", "from", "to", "note")
+_D = _keys(14, "kind", "number", "issued_at", "void")
+_DEADLINE_PAD = "\n" + " " * 12
+_END4, _END8, _END10, _END12 = ("\n" + " " * n for n in (4, 8, 10, 12))
+
+# positions in bulk.contact_matters rows
+_FLAGS_AT = 11
+_FLAG_INDEX = [(_FLAGS_AT + bulk.FLAG_COLUMNS.index(flag.value), _string(label)) for flag, label in FLAG_LABELS.items()]
+_RESTRICTED = _FLAGS_AT + bulk.FLAG_COLUMNS.index("is_restricted")
+_STATUS_LABELS = {status.value: _string(label) for status, label in STATUS_LABELS.items()}
+
+
+_EVENT = ("{" + _E["time"] + '"%s",' + _E["actor"] + "%s," + _E["action"] + "%s," + _E["from"] + "%s,"
+          + _E["to"] + "%s," + _E["note"] + "%s" + _END12 + "}")
+
+
+def _contacts_out(conn, contacts: list, units: dict[int, str], see_restricted: bool,  # noqa: ANN001
                   result: ExportResult):  # noqa: ANN202
-    contact_ids = [c.id for c in contacts]
-    links = _grouped(session, [ContactPetitioner.contact_id, ContactPetitioner.petitioner_id,
-                               ContactPetitioner.representative, ContactPetitioner.position],
-                     ContactPetitioner.contact_id, contact_ids, [ContactPetitioner.contact_id,
-                                                                 ContactPetitioner.position])
-    matters = _grouped(session, [Matter.contact_id, Matter.id, Matter.number, Matter.summary, Matter.details,
-                                 Matter.category, Matter.location, Matter.kind, Matter.status, Matter.received_on,
-                                 Matter.unit_id, Matter.is_restricted,
-                                 *(getattr(Matter, flag.value) for flag in FLAG_LABELS)],
-                       Matter.contact_id, contact_ids, [Matter.id])
-    person_ids = sorted({link.petitioner_id for group in links.values() for link in group})
-    people = {}
-    for ids in _chunks(person_ids):
-        people.update({p.id: p for p in session.execute(
-            select(Petitioner.id, Petitioner.name, Petitioner.gender, Petitioner.id_number, Petitioner.phone,
-                   Petitioner.address, Petitioner.village, Petitioner.is_organisation).where(Petitioner.id.in_(ids)))})
-    matter_ids = [m.id for group in matters.values() for m in group]
+    contact_ids = [c[0] for c in contacts]
+    people = _grouped(bulk.contact_people(conn, contact_ids))
+    matters = _grouped(bulk.contact_matters(conn, contact_ids))
+    matter_ids = [m[1] for group in matters.values() for m in group if see_restricted or not m[_RESTRICTED]]
     deadlines: dict[int, list] = {}
     events: dict[int, list] = {}
     documents: dict[int, list] = {}
-    for ids in _chunks(matter_ids):
-        deadlines.update(_grouped(session, [Deadline.matter_id, Deadline.name, Deadline.due_on, Deadline.state],
-                                  Deadline.matter_id, ids, [Deadline.matter_id, Deadline.id]))
-        events.update(_grouped(session, [Event.matter_id, Event.at, Event.actor, Event.action, Event.from_status,
-                                         Event.to_status, Event.note],
-                               Event.matter_id, ids, [Event.matter_id, Event.at, Event.id]))
-        documents.update(_grouped(session, [Document.matter_id, Document.kind, Document.number_text,
-                                            Document.issued_at, Document.void],
-                                  Document.matter_id, ids, [Document.matter_id, Document.id]))
-    for c in contacts:
+    for ids in bulk.chunks(matter_ids, _CHUNK * 2):
+        deadlines.update(_grouped(bulk.matter_deadlines(conn, ids)))
+        events.update(_grouped(bulk.matter_events(conn, ids)))
+        documents.update(_grouped(bulk.matter_documents(conn, ids)))
+    units_text = {u_id: _string(name) for u_id, name in units.items()}
+    empty: list = []
+    for c_id, received_at, channel, headcount, clerk, note, _stored in contacts:
         out_matters = []
-        for m in matters.get(c.id, []):
-            if m.is_restricted and not see_restricted:
+        for m in matters.get(c_id, empty):
+            if m[_RESTRICTED] and not see_restricted:
                 result.withheld += 1
                 continue
-            result.restricted += m.is_restricted
-            out_matters.append(_matter_out(m, units, deadlines.get(m.id, []), events.get(m.id, []),
-                                           documents.get(m.id, [])))
+            result.restricted += bool(m[_RESTRICTED])
+            out_matters.append(_matter_text(m, units_text, deadlines.get(m[1], empty), events.get(m[1], empty),
+                                            documents.get(m[1], empty)))
         if not out_matters:
             continue
         result.contacts += 1
         result.matters += len(out_matters)
-        yield {
-            "received_at": to_iso(c.received_at),
-            "channel": c.channel,
-            "headcount": c.headcount,
-            "clerk": c.clerk,
-            **({"note": c.note} if c.note else {}),
-            "petitioners": [_petitioner_out(people[link.petitioner_id], link.representative)
-                            for link in links.get(c.id, [])],
-            "matters": out_matters,
-        }
+        yield ("{" + _C["received_at"] + '"' + received_at + '",' + _C["channel"] + _string(channel) + ","
+               + _C["headcount"] + str(int(headcount)) + "," + _C["clerk"] + _string(clerk) + ","
+               + (_C["note"] + _string(note) + "," if note else "")
+               + _C["petitioners"] + _join([_petitioner_text(p) for p in people.get(c_id, empty)], 8) + ","
+               + _C["matters"] + _join(out_matters, 8) + _END4 + "}")
 
 
-def _chunks(ids: list[int]):  # noqa: ANN202
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i:i + _CHUNK]
+def _petitioner_text(p) -> str:  # noqa: ANN001
+    """A row (contact_id, representative, name, gender, id_number, phone, address, village, is_organisation)."""
+    _, representative, name, gender, id_number, phone, address, village, is_organisation = p
+    return (f'{{{_P["name"]}{_string(name)},'
+            f'{_P["gender"] + _string(gender) + "," if gender else ""}'
+            f'{_P["id_number"] + _string(id_number) + "," if id_number else ""}'
+            f'{_P["phone"] + _string(phone) + "," if phone else ""}'
+            f'{_P["address"]}{_string(address)},{_P["village"]}{_string(village)},'
+            f'{_P["representative"]}{"true" if representative else "false"}'
+            f'{"," + _P["is_organisation"] + "true" if is_organisation else ""}{_END8}}}')
 
 
-def _petitioner_out(p, representative: bool) -> dict:  # noqa: ANN001
-    out: dict[str, Any] = {"name": p.name}
-    if p.gender:
-        out["gender"] = p.gender
-    if p.id_number:
-        out["id_number"] = p.id_number
-    if p.phone:
-        out["phone"] = p.phone
-    out.update(address=p.address, village=p.village, representative=representative)
-    if p.is_organisation:
-        out["is_organisation"] = True
-    return out
+_MATTER_HEAD = ("{" + _M["number"] + "%s," + _M["summary"] + "%s," + _M["details"] + "%s," + _M["category"] + "%s,"
+                + _M["location"] + "%s,")
+_MATTER_STATUS = (_M["flags"] + "%s," + _M["status"] + "%s," + _M["status_label"] + "%s," + _M["received_on"]
+                  + '"%s",')
+_MATTER_TAIL = _M["deadlines"] + "%s," + _M["events"] + "%s," + _M["documents"] + "%s" + _END8 + "}"
 
 
-def _matter_out(m, units: dict[int, str], deadlines: list, events: list, documents: list) -> dict:  # noqa: ANN001
-    out: dict[str, Any] = {
-        "number": m.number,
-        "summary": m.summary,
-        "details": m.details,
-        "category": m.category,
-        "location": m.location,
-    }
-    if m.kind:
-        out["kind"] = m.kind
-    out["flags"] = [label for flag, label in FLAG_LABELS.items() if getattr(m, flag.value, False)]
-    out["status"] = m.status
-    try:
-        out["status_label"] = STATUS_LABELS[Status(m.status)]
-    except ValueError:
-        out["status_label"] = m.status
-    out["received_on"] = m.received_on.isoformat()
-    if m.unit_id:
-        out["unit"] = units.get(m.unit_id, "")
-    out["deadlines"] = {d.name: d.due_on.isoformat() for d in deadlines if d.state != "cancelled"}
-    out["events"] = [{"time": to_iso(e.at), "actor": e.actor, "action": e.action, "from": e.from_status,
-                      "to": e.to_status, "note": e.note} for e in events]
-    out["documents"] = [{"kind": d.kind, "number": d.number_text, "issued_at": to_iso(d.issued_at),
-                         **({"void": True} if d.void else {})} for d in documents]
-    return out
+def _matter_text(m, units: dict[int, str], deadlines: list, events: list, documents: list) -> str:  # noqa: ANN001
+    """A row of bulk.contact_matters with the rows of its clocks, events and documents, at 8 spaces."""
+    _, _, number, summary, details, category, location, kind, status, received_on, unit_id = m[:_FLAGS_AT]
+    flags = [label for i, label in _FLAG_INDEX if m[i]]
+    due = {name: due_on for _, name, due_on, state in deadlines if state != "cancelled"}
+    status_text = _string(status)
+    return "".join((
+        _MATTER_HEAD % (_string(number), _string(summary), _string(details), _string(category), _string(location)),
+        _M["kind"] + _string(kind) + "," if kind else "",
+        _MATTER_STATUS % (_join(flags, 12), status_text, _STATUS_LABELS.get(status, status_text), received_on),
+        _M["unit"] + units.get(unit_id, '""') + "," if unit_id else "",
+        _MATTER_TAIL % (
+            "{" + ",".join([f'{_DEADLINE_PAD}{_string(name)}: "{day}"' for name, day in due.items()]) + _END10 + "}"
+            if due else "{}",
+            _join([_EVENT % (at, _string(actor), _string(action), _value(from_status), _value(to_status),
+                             _value(note)) for _, at, actor, action, from_status, to_status, note in events], 12),
+            _join([_document_text(d) for d in documents], 12))))
+
+
+def _document_text(d) -> str:  # noqa: ANN001
+    _, kind, number_text, issued_at, void = d
+    return ("{" + _D["kind"] + _string(kind) + "," + _D["number"] + _string(number_text) + ","
+            + _D["issued_at"] + '"' + issued_at + '"' + ("," + _D["void"] + "true" if void else "") + _END12 + "}")
