@@ -136,3 +136,75 @@ def matter_documents(conn: Connection, matter_ids: Sequence[int]) -> list:
 
 def unit_names(conn: Connection) -> dict[int, str]:
     return {u_id: name for u_id, name in conn.execute(text("SELECT id, name FROM unit"))}
+
+
+# -- bulk writes (services.bulk_registration) ---------------------------------------------------------------------
+PERSON_FIELDS = ("name", "name_initials", "gender", "id_number", "phone", "address", "village")
+_LOOKUP_CHUNK = 500  # values per IN (…) of text: well under SQLite's and PostgreSQL's parameter limits
+
+
+def _table(name: str):  # noqa: ANN202
+    from sqlmodel import SQLModel
+
+    import xfdesk.storage.models  # noqa: F401 - the tables are registered by importing the models
+
+    return SQLModel.metadata.tables[name]
+
+
+def new_ids(conn: Connection, table: str, count: int) -> list[int]:
+    """``count`` ids for new rows of ``table``, taken before inserting them (inside the write transaction).
+
+    SQLite: the ones after the highest (the write transaction holds the database lock, so nobody else inserts).
+    PostgreSQL: from the table's sequence, as a plain INSERT would take them (other desks take theirs meanwhile)."""
+    if count <= 0:
+        return []
+    if conn.dialect.name == "sqlite":
+        top = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar()
+        return list(range(top + 1, top + 1 + count))
+    return [row[0] for row in conn.execute(text(
+        f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, :n) ORDER BY 1"),
+        {"n": count})]
+
+
+def insert_rows(conn: Connection, table: str, rows: list[dict], *, with_ids: bool = False) -> list[int]:
+    """Insert ``rows`` (dicts of every column but ``id``) in one executemany; with ``with_ids`` each row is given
+    its id first (``new_ids``) and the ids are returned in the order of ``rows``. (RETURNING with the rows' order
+    kept made SQLAlchemy send one INSERT per row on SQLite.)"""
+    if not rows:
+        return []
+    from sqlalchemy import insert
+
+    ids: list[int] = []
+    if with_ids:
+        ids = new_ids(conn, table, len(rows))
+        rows = [{**row, "id": row_id} for row, row_id in zip(rows, ids, strict=True)]
+    conn.execute(insert(_table(table)), rows)
+    return ids
+
+
+def _people(conn: Connection, column: str, values: Iterable) -> dict[int, dict]:
+    values = sorted(set(values))
+    out: dict[int, dict] = {}
+    statement = text(f"SELECT id, {', '.join(PERSON_FIELDS)} FROM petitioner WHERE {column} IN :values"
+                     ).bindparams(bindparam("values", expanding=True))
+    for part in chunks(values, _LOOKUP_CHUNK):
+        for row in conn.execute(statement, {"values": list(part)}):
+            out[row[0]] = dict(zip(PERSON_FIELDS, row[1:], strict=True))
+    return out
+
+
+def people_by_id(conn: Connection, ids: Iterable[int]) -> dict[int, dict]:
+    """The people of these ids: id → {field: value} (``PERSON_FIELDS``)."""
+    return _people(conn, "id", ids)
+
+
+def people_by_id_number(conn: Connection, numbers: Iterable[str]) -> dict[int, dict]:
+    """Every person with one of these ID numbers: id → {field: value}."""
+    return _people(conn, "id_number", numbers)
+
+
+def update_people(conn: Connection, rows: list[dict]) -> None:
+    """``rows``: {"id": …, every field of PERSON_FIELDS}; one executemany."""
+    if rows:
+        conn.execute(text(f"UPDATE petitioner SET {', '.join(f'{f} = :{f}' for f in PERSON_FIELDS)} WHERE id = :id"),
+                     rows)

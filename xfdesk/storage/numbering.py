@@ -33,3 +33,22 @@ def next_number(session: Session, series: str, year: int) -> int:
 def peek_last(session: Session, series: str, year: int) -> int:
     row = session.get(NumberSeries, (series, year))
     return row.last if row else 0
+
+
+_TAKE = text("UPDATE numberseries SET last = last + :count WHERE series = :series AND year = :year RETURNING last")
+
+
+def take_numbers(session: Session, series: str, year: int, count: int) -> int:
+    """``count`` consecutive numbers of the series at once (a bulk import); returns the first of them."""
+    params = {"series": series, "year": year, "count": count}
+    row = session.execute(_TAKE, params).first()
+    if row is not None:
+        return int(row[0]) - count + 1
+    try:
+        with session.begin_nested():
+            session.add(NumberSeries(series=series, year=year, last=count))
+            session.flush()
+        return 1
+    except IntegrityError:  # another process created the row first
+        row = session.execute(_TAKE, params).first()
+        return int(row[0]) - count + 1
