@@ -232,3 +232,38 @@ def test_the_export_memory_stays_flat_as_the_period_grows(exported_offices, tmp_
         sizes[size] = path.stat().st_size
     assert sizes[6400] > 3.5 * sizes[1600]  # four times the records, four times the file ...
     assert peaks[6400] < 1.3 * peaks[1600], peaks  # ... and the same memory
+
+
+def test_a_ledger_import_is_indexed_once_at_its_end_and_found(ctx, head, tmp_path):
+    from tests.test_ledger_import import HEADER, ID_A, _ledger
+    from tests.test_search_bulk import found
+    from xfdesk.services.ledger_import import import_ledger
+    from xfdesk.storage import search_sqlite
+
+    rows = [HEADER] + [[i, f"2024.3.{1 + i % 28}", f"刘建{'国华民'[i % 3]}", ID_A if i % 7 == 0 else None,
+                        f"139{i:08d}", "邻里纠纷", f"要求调处第{i}号宅基地边界", "司法所", "2024年4月20日", "满意",
+                        1, ""] for i in range(1, 61)]
+    path = _ledger(tmp_path / "ledger.xlsx", rows)
+    indexed = []
+    real = search_sqlite.index_filled_after
+
+    def counting(bind):  # noqa: ANN001, ANN202
+        indexed.append(bind)
+        return real(bind)
+
+    import xfdesk.storage.search_sqlite as module
+
+    module.index_filled_after = counting
+    try:
+        count = _statements(ctx, lambda: import_ledger(ctx, head, path))
+    finally:
+        module.index_filled_after = real
+    assert len(indexed) == 1 and count < 60, count  # one fill for the file; statements do not grow per row
+    with ctx.db.write() as s:
+        search_sqlite.check_index(s)
+        ids = {r[0] for r in s.connection().execute(text("SELECT id FROM petitioner WHERE name = '刘建华'"))}
+        matters = s.connection().execute(text(
+            "SELECT count(*) FROM matter WHERE status = 'archived' AND closed_on = '2024-04-20'")).scalar()
+    assert ids and ids <= found(ctx, "petitioner_grams", '"建华"')
+    assert matters == 60
+    assert found(ctx, "matter_fts", '"第17号宅基地"')

@@ -12,6 +12,7 @@ search index once at the end (``search_sqlite.index_filled_after``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
@@ -33,8 +34,22 @@ from xfdesk.storage.numbering import take_numbers
 _FLAG_COLUMNS = tuple(f.value for f in Flag)
 
 
-def register_contacts(session: Session, ctx, operator, contacts: Sequence[ContactInput]) -> list[Registration]:  # noqa: ANN001
-    """Register validated ``contacts`` inside the caller's transaction, in order; one Registration each."""
+def index_once(ctx, session: Session) -> contextlib.AbstractContextManager:  # noqa: ANN001
+    """Many rows in one transaction: on SQLite the search index is filled once, when the block ends
+    (``search_sqlite.index_filled_after``); PostgreSQL's indexes are on the tables themselves."""
+    if not ctx.db.is_sqlite:
+        return contextlib.nullcontext()
+    from xfdesk.storage import search_sqlite
+
+    return search_sqlite.index_filled_after(session)
+
+
+def register_contacts(session: Session, ctx, operator, contacts: Sequence[ContactInput], *,  # noqa: ANN001
+                      same_name_and_phone: bool = False) -> list[Registration]:
+    """Register validated ``contacts`` inside the caller's transaction, in order; one Registration each.
+
+    ``same_name_and_phone``: a person without ``existing_id`` who has a phone is the one of an earlier contact of
+    the batch with the same name and phone, before the ID number is looked at (the ledger import's rule)."""
     if not contacts:
         return []
     conn = session.connection()
@@ -47,9 +62,12 @@ def register_contacts(session: Session, ctx, operator, contacts: Sequence[Contac
     wanted_numbers = {p.id_number for c in contacts for p in c.petitioners if p.id_number}
     known = bulk.people_by_id(conn, wanted_ids) | bulk.people_by_id_number(conn, wanted_numbers)
     by_number: dict[str, Any] = {}
+    by_name_phone: dict[tuple[str, str], Any] = {}
     for key, person in sorted(known.items()):  # the lowest id first, as registration's .first() finds it
         if person["id_number"]:
             by_number.setdefault(person["id_number"], key)
+        if person["phone"]:
+            by_name_phone.setdefault((person["name"], person["phone"]), key)
     people: dict[Any, dict] = dict(known)  # key: an existing id, or ("new", n) for a person of this batch
     original = {key: dict(person) for key, person in known.items()}
     new_keys: list[tuple[str, int]] = []
@@ -57,7 +75,11 @@ def register_contacts(session: Session, ctx, operator, contacts: Sequence[Contac
     for c in contacts:
         keys = []
         for p in c.petitioners:
-            key = p.existing_id if p.existing_id in people else by_number.get(p.id_number) if p.id_number else None
+            key = p.existing_id if p.existing_id in people else None
+            if key is None and same_name_and_phone and p.phone:
+                key = by_name_phone.get((p.name, p.phone))
+            if key is None and p.id_number:
+                key = by_number.get(p.id_number)
             if key is None:
                 key = ("new", len(new_keys))
                 new_keys.append(key)
@@ -75,6 +97,8 @@ def register_contacts(session: Session, ctx, operator, contacts: Sequence[Contac
                     person["name"], person["name_initials"] = p.name, name_initials(p.name)
             if people[key]["id_number"]:
                 by_number.setdefault(people[key]["id_number"], key)
+            if people[key]["phone"]:
+                by_name_phone.setdefault((people[key]["name"], people[key]["phone"]), key)
             keys.append(key)
         contact_people.append(keys)
     person_ids = dict(zip(new_keys, bulk.insert_rows(conn, "petitioner", [people[k] for k in new_keys],

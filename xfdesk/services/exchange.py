@@ -12,7 +12,6 @@ with the petitioner's identity only when the office head exports; anyone else's 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import json
@@ -101,7 +100,7 @@ def from_iso(text: str) -> dt.datetime:
 def import_exchange(ctx, operator, path_or_dict: Path | str | dict, *,  # noqa: ANN001
                     dry_run: bool = False) -> ImportResult:
     """Import a whole exchange file or nothing. Raises ImportRejected naming every problem; ``dry_run`` checks only."""
-    from xfdesk.services.bulk_registration import register_contacts
+    from xfdesk.services.bulk_registration import index_once, register_contacts
     from xfdesk.services import reference
     from xfdesk.services.registration import _validation_now
 
@@ -125,7 +124,7 @@ def import_exchange(ctx, operator, path_or_dict: Path | str | dict, *,  # noqa: 
     if dry_run:
         return result
     source_numbers = _source_numbers(document)
-    with ctx.db.write() as session, _bulk(ctx, session):
+    with ctx.db.write() as session, index_once(ctx, session):
         people_before = session.exec(select(func.count()).select_from(Petitioner)).one()
         renumbered: dict[str, str] = {}
         registrations = register_contacts(session, ctx, operator, [contact for _, contact in contacts])
@@ -149,15 +148,6 @@ def import_exchange(ctx, operator, path_or_dict: Path | str | dict, *,  # noqa: 
                            "last_number": result.numbers[-1] if result.numbers else None,
                            **({"source_numbers": renumbered} if renumbered else {})})
     return result
-
-
-def _bulk(ctx, session):  # noqa: ANN001, ANN202
-    """Many rows in one transaction: on SQLite the search index is filled once, at the end."""
-    if not ctx.db.is_sqlite:
-        return contextlib.nullcontext()
-    from xfdesk.storage import search_sqlite
-
-    return search_sqlite.index_filled_after(session)
 
 
 def _reject(message: str, field_name: str = "file") -> ImportRejected:

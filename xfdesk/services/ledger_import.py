@@ -21,7 +21,6 @@ from rapidfuzz import process
 from sqlmodel import Session, select
 
 from xfdesk.domain.errors import Refused
-from xfdesk.domain.glossary import DeadlineState
 from xfdesk.domain.ledger import (FIELD_NAMES, REQUIRED, CellRefused, cell_text, match_headers, parse_channel,
                                   parse_date, parse_finished, parse_headcount, parse_satisfaction)
 from xfdesk.domain.lifecycle import Status
@@ -29,7 +28,8 @@ from xfdesk.domain.records import ContactInput, MatterInput, PetitionerInput
 from xfdesk.domain.validation import GROUP_HEADCOUNT, validate_contact
 from xfdesk.services import reference
 from xfdesk.services.events import record_event
-from xfdesk.storage.models import Deadline, FollowUp, Matter, Petitioner, Unit
+from xfdesk.storage import bulk
+from xfdesk.storage.models import Petitioner, Unit, now
 
 IMPORT_CLERK = "台账导入"
 IMPORT_ACTION = "ledger_import"
@@ -177,6 +177,7 @@ def read_ledger(ctx, path: Path | str, mapping: LedgerMap | None = None) -> Ledg
                 report.blank_rows += 1
                 continue
             _read_row(s, ctx, report, offset, raw, columns, mapping, categories, units)
+        _match_people(s, report)
     return report
 
 
@@ -252,19 +253,33 @@ def _read_row(s: Session, ctx, report: LedgerReport, row: int, raw: list[object]
         report.without_answer_date += 1
     item = LedgerRow(row, contact, unit if unit in units else "", answered, parse_finished(get("finished")),
                      parse_satisfaction(get("satisfaction")))
-    person = contact.petitioners[0]
-    match = None
-    if person.id_number:
-        match = s.exec(select(Petitioner.id).where(Petitioner.id_number == person.id_number)).first()
-        how = "身份证号相同"
-    if match is None and person.phone:
-        match = s.exec(select(Petitioner.id).where(Petitioner.name == person.name,
-                                                   Petitioner.phone == person.phone)).first()
-        how = "姓名和电话相同"
-    if match is not None:
-        item.existing_id = match
-        report.matched_people.append((row, person.name, how))
     report.rows.append(item)
+
+
+def _match_people(s: Session, report: LedgerReport) -> None:
+    """People already on record: the same ID number, else the same name and phone (two lookups for the file)."""
+    people = [item.contact.petitioners[0] for item in report.rows]
+    by_number: dict[str, int] = {}
+    by_name_phone: dict[tuple[str, str], int] = {}
+    numbers = sorted({p.id_number for p in people if p.id_number})
+    phones = sorted({p.phone for p in people if p.phone})
+    for i in range(0, len(numbers), 500):
+        for pid, number in s.exec(select(Petitioner.id, Petitioner.id_number)
+                                  .where(Petitioner.id_number.in_(numbers[i:i + 500])).order_by(Petitioner.id)):
+            by_number.setdefault(number, pid)
+    for i in range(0, len(phones), 500):
+        for pid, name, phone in s.exec(select(Petitioner.id, Petitioner.name, Petitioner.phone)
+                                       .where(Petitioner.phone.in_(phones[i:i + 500])).order_by(Petitioner.id)):
+            by_name_phone.setdefault((name, phone), pid)
+    for item, person in zip(report.rows, people, strict=True):
+        match, how = None, ""
+        if person.id_number:
+            match, how = by_number.get(person.id_number), "身份证号相同"
+        if match is None and person.phone:
+            match, how = by_name_phone.get((person.name, person.phone)), "姓名和电话相同"
+        if match is not None:
+            item.existing_id = match
+            report.matched_people.append((item.row, person.name, how))
 
 
 def _closest(name: str, known: list[str]) -> str | None:
@@ -284,34 +299,35 @@ def import_ledger(ctx, operator, path: Path | str, *, mapping: LedgerMap | None 
         raise LedgerImportRejected(f"{Path(path).name} 未导入：{len(report.errors)}处错误，数据库没有任何改动", report)
     if not report.rows:
         raise LedgerImportRejected(f"{Path(path).name} 中没有可导入的行")
-    from xfdesk.services.registration import register_contact_in
+    from xfdesk.services.bulk_registration import index_once, register_contacts
 
-    with ctx.db.write() as s:
+    name = Path(path).name
+    with ctx.db.write() as s, index_once(ctx, s):  # set-based; the search index filled once, at the end
         unit_ids = {u.name: u.id for u in s.exec(select(Unit))}
         for item in report.rows:
-            person = item.contact.petitioners[0]
-            if item.existing_id is None and person.phone:  # the same person on an earlier row of this file
-                item.existing_id = s.exec(select(Petitioner.id).where(Petitioner.name == person.name,
-                                                                      Petitioner.phone == person.phone)).first()
-            person.existing_id = item.existing_id
-            registration = register_contact_in(s, ctx, operator, item.contact, validated=True)
-            matter = s.get(Matter, registration.matter_ids[0])
-            closed = item.answered_on or matter.received_on
-            for clock in s.exec(select(Deadline).where(Deadline.matter_id == matter.id,
-                                                       Deadline.state == DeadlineState.OPEN.value)):
-                clock.state, clock.ended_on = DeadlineState.CANCELLED.value, closed
-                s.add(clock)
-            matter.status, matter.closed_on, matter.due_on = Status.ARCHIVED.value, closed, None
-            matter.unit_id = unit_ids.get(item.unit) if item.unit else None
-            s.add(matter)
+            item.contact.petitioners[0].existing_id = item.existing_id
+        registrations = register_contacts(s, ctx, operator, [item.contact for item in report.rows],
+                                          same_name_and_phone=True)
+        archived, followups, events = [], [], []
+        stamp = now()
+        for item, registration in zip(report.rows, registrations, strict=True):
+            matter_id = registration.matter_ids[0]
+            closed = item.answered_on or item.contact.received_at.date()
+            archived.append({"id": matter_id, "closed": closed,
+                             "unit_id": unit_ids.get(item.unit) if item.unit else None})
             if item.satisfaction:
-                s.add(FollowUp(matter_id=matter.id, on=closed, method="台账记录", satisfaction=item.satisfaction,
-                               clerk=IMPORT_CLERK))
-            record_event(s, operator, IMPORT_ACTION, matter_id=matter.id, from_status=Status.REGISTERED.value,
-                         to_status=Status.ARCHIVED.value,
-                         note=f"自台账导入并归档（{Path(path).name} 第{item.row}行），期限不再计算",
-                         data={"file": Path(path).name, "row": item.row, "closed_on": closed.isoformat()})
+                followups.append({"matter_id": matter_id, "on": closed, "method": "台账记录",
+                                  "satisfaction": item.satisfaction, "note": "", "clerk": IMPORT_CLERK})
+            events.append({"matter_id": matter_id, "contact_id": None, "at": stamp, "actor": operator.name,
+                           "role": str(operator.role), "action": IMPORT_ACTION, "from_status": Status.REGISTERED.value,
+                           "to_status": Status.ARCHIVED.value,
+                           "note": f"自台账导入并归档（{name} 第{item.row}行），期限不再计算",
+                           "data": {"file": name, "row": item.row, "closed_on": closed.isoformat()}})
             report.numbers.extend(registration.numbers)
-        record_event(s, operator, IMPORT_ACTION, note=f"导入台账 {Path(path).name}：{len(report.rows)}行",
+        conn = s.connection()
+        bulk.archive_matters(conn, archived)
+        bulk.insert_rows(conn, "followup", followups)
+        bulk.insert_rows(conn, "event", events)
+        record_event(s, operator, IMPORT_ACTION, note=f"导入台账 {name}：{len(report.rows)}行",
                      data={"file": str(path), "rows": len(report.rows), "numbers": report.numbers[:1] + report.numbers[-1:]})
     return report

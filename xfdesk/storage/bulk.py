@@ -208,3 +208,17 @@ def update_people(conn: Connection, rows: list[dict]) -> None:
     if rows:
         conn.execute(text(f"UPDATE petitioner SET {', '.join(f'{f} = :{f}' for f in PERSON_FIELDS)} WHERE id = :id"),
                      rows)
+
+
+def archive_matters(conn: Connection, rows: list[dict]) -> None:
+    """Matters handled before xfdesk (the ledger import): ``rows`` {"id", "closed" (a date), "unit_id"}; each is
+    archived on ``closed`` with its open clocks cancelled that day. Two executemany statements."""
+    if not rows:
+        return
+    from sqlalchemy import Date
+
+    closed = bindparam("closed", type_=Date())
+    conn.execute(text("UPDATE deadline SET state = 'cancelled', ended_on = :closed "
+                      "WHERE matter_id = :id AND state = 'open'").bindparams(closed), rows)
+    conn.execute(text("UPDATE matter SET status = 'archived', closed_on = :closed, due_on = NULL, unit_id = :unit_id "
+                      "WHERE id = :id").bindparams(closed), rows)
