@@ -121,7 +121,11 @@ def grow(source: Path, home: Path, matters: int) -> dict:
                         SELECT contact_id + {o['contact']}, petitioner_id + {o['petitioner']}, representative,
                         position FROM contactpetitioner WHERE contact_id <= {top['contact']}""")
         seq = f"(seq + CASE WHEN year = {first_year} THEN 0 ELSE {first_year_last_seq} END)"
-        con.execute(f"""INSERT INTO matter SELECT id + {o['matter']},
+        con.execute(f"""INSERT INTO matter (id, number, year, seq, contact_id, petitioner_id, summary, details,
+                        category, location, kind, status, received_on, is_group, is_repeat, is_skip_level,
+                        is_litigation, is_restricted, is_urgent, is_threat, is_fast_track, repeat_of_id, unit_id,
+                        leader_id, route, route_reason, route_basis, forwarded_to, reply_result, extension_days,
+                        due_on, closed_on, created_at, updated_at) SELECT id + {o['matter']},
                         printf('XF-%d-%06d', year - {k}, {seq}), year - {k}, {seq},
                         contact_id + {o['contact']}, petitioner_id + {o['petitioner']}, summary, details, category,
                         location, kind, 'archived', {day('received_on', k)}, is_group, is_repeat, is_skip_level,
@@ -138,9 +142,11 @@ def grow(source: Path, home: Path, matters: int) -> dict:
         con.execute(f"""INSERT INTO event SELECT id + {o['event']}, matter_id + {o['matter']},
                         contact_id + {o['contact']}, {ts('at', k)}, actor, role, action, from_status, to_status,
                         note, data FROM event WHERE id <= {top['event']} AND matter_id IS NOT NULL""")
-        con.execute(f"""INSERT INTO document SELECT id + {o['document']}, kind, number_text, year - {k},
+        con.execute(f"""INSERT INTO document (id, kind, number_text, year, seq, matter_id, reception_day_id,
+                        unit_id, file_path, operator, issued_at, void, void_reason, rendered_values)
+                        SELECT id + {o['document']}, kind, number_text, year - {k},
                         seq + {k * 1_000_000}, matter_id + {o['matter']}, NULL, unit_id, file_path, operator,
-                        {ts('issued_at', k)}, void, void_reason FROM document
+                        {ts('issued_at', k)}, void, void_reason, rendered_values FROM document
                         WHERE id <= {top['document']} AND matter_id IS NOT NULL""")
         con.execute(f"""INSERT INTO followup SELECT id + {o['followup']}, matter_id + {o['matter']},
                         {day('"on"', k)}, method, satisfaction, note, clerk FROM followup

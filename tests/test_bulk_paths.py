@@ -267,3 +267,43 @@ def test_a_ledger_import_is_indexed_once_at_its_end_and_found(ctx, head, tmp_pat
     assert ids and ids <= found(ctx, "petitioner_grams", '"建华"')
     assert matters == 60
     assert found(ctx, "matter_fts", '"第17号宅基地"')
+
+
+# -- the write lock in slices --------------------------------------------------------------------------------------
+def test_an_import_writes_in_slices_and_a_failed_slice_takes_back_the_ones_before(ctx, head, monkeypatch):
+    from tests.test_exchange import dump
+    from xfdesk.services import bulk_registration, exchange
+
+    monkeypatch.setattr(exchange, "IMPORT_SLICE", 40)
+    before = dump(ctx)
+    commits = []
+    event.listen(ctx.db.engine, "commit", lambda _conn: commits.append(1))
+    result = import_exchange(ctx, head, exchange_document(100))
+    assert len(result.numbers) == len(set(result.numbers)) and len(result.contact_ids) == 100
+    assert len(commits) == 3  # three slices of at most 40 contacts (the last one logs the import)
+    document = exchange_document(100, start=dt.datetime(2026, 2, 1, 8, 0))
+    document["contacts"][90]["petitioners"][0]["id_number"] = document["contacts"][1]["petitioners"][0]["id_number"]
+    after_first = dump(ctx)
+    real, calls = bulk_registration.register_contacts, []
+
+    def failing_third(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - the disk fills up in the third slice
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError("磁盘已满")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bulk_registration, "register_contacts", failing_third)
+    with pytest.raises(OSError):
+        import_exchange(ctx, head, document)
+    now_ = dump(ctx)
+    undone = [r for r in now_["event"] if r[6] == "import_undone"]
+    assert len(undone) == 1
+    now_["event"] = [r for r in now_["event"] if r[6] != "import_undone"]
+    assert now_ == after_first  # people's fields, numbers: as before the failed file
+    assert before != after_first
+    from xfdesk.storage import search_sqlite
+    from tests.test_search_bulk import found
+
+    with ctx.db.write() as s:
+        search_sqlite.check_index(s)  # the index follows the rows taken back
+    assert not found(ctx, "matter_fts", '"第95号问题"') & set(range(126, 300))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session
@@ -44,8 +45,30 @@ def index_once(ctx, session: Session) -> contextlib.AbstractContextManager:  # n
     return search_sqlite.index_filled_after(session)
 
 
+@dataclass
+class Journal:
+    """What bulk registrations wrote, to take them back (``undo``) when a later slice of the same import fails."""
+
+    contact_ids: list[int] = field(default_factory=list)
+    matter_ids: list[int] = field(default_factory=list)
+    new_people: list[int] = field(default_factory=list)
+    people_before: list[dict] = field(default_factory=list)  # {"id", PERSON_FIELDS…} as they were
+    numbers: list[tuple[str, int, int, int]] = field(default_factory=list)  # (series, year, first, count)
+
+
+def undo(session: Session, journal: Journal) -> None:
+    """Take back committed bulk registrations (inside the caller's transaction): their events, clocks, matters,
+    links and contacts; the people they created unless another desk has used them since; the fields of returning
+    people as they were; their numbers when nobody has taken one after them (else they stay unused)."""
+    conn = session.connection()
+    bulk.delete_registrations(conn, journal.contact_ids, journal.matter_ids, journal.new_people)
+    bulk.update_people(conn, list(reversed(journal.people_before)))  # the earliest state wins
+    for series, year, first, count in reversed(journal.numbers):
+        bulk.give_back_numbers(conn, series, year, first, count)
+
+
 def register_contacts(session: Session, ctx, operator, contacts: Sequence[ContactInput], *,  # noqa: ANN001
-                      same_name_and_phone: bool = False) -> list[Registration]:
+                      same_name_and_phone: bool = False, journal: Journal | None = None) -> list[Registration]:
     """Register validated ``contacts`` inside the caller's transaction, in order; one Registration each.
 
     ``same_name_and_phone``: a person without ``existing_id`` who has a phone is the one of an earlier contact of
@@ -107,6 +130,10 @@ def register_contacts(session: Session, ctx, operator, contacts: Sequence[Contac
     changed = [{"id": key, **{a: people[key][a] for a in bulk.PERSON_FIELDS}} for key in known
                if any(people[key][a] != original[key][a] for a in bulk.PERSON_FIELDS)]
     bulk.update_people(conn, changed)
+    if journal is not None:
+        journal.new_people.extend(person_ids[k] for k in new_keys)
+        journal.people_before.extend({"id": row["id"], **{a: original[row["id"]][a] for a in bulk.PERSON_FIELDS}}
+                                     for row in changed)
 
     # -- contacts and who came
     received = [c.received_at.replace(microsecond=0, tzinfo=None) for c in contacts]
@@ -125,6 +152,9 @@ def register_contacts(session: Session, ctx, operator, contacts: Sequence[Contac
     for c, at in zip(contacts, received, strict=True):
         per_year[at.year] = per_year.get(at.year, 0) + len(c.matters)
     next_seq = {year: take_numbers(session, MATTER_SERIES, year, count) for year, count in per_year.items()}
+    if journal is not None:
+        journal.numbers.extend((MATTER_SERIES, year, next_seq[year], count) for year, count in per_year.items())
+        journal.contact_ids.extend(contact_ids)
     clocks = _Clocks(ctx)
     matter_rows: list[dict] = []
     clock_rows: list[list[dict]] = []
@@ -163,6 +193,8 @@ def register_contacts(session: Session, ctx, operator, contacts: Sequence[Contac
                          **({"repeat_of": m.repeat_of_id} if m.repeat_of_id else {})}})
             reg.numbers.append(row["number"])
     matter_ids = bulk.insert_rows(conn, "matter", matter_rows, with_ids=True)
+    if journal is not None:
+        journal.matter_ids.extend(matter_ids)
     bulk.insert_rows(conn, "deadline", [{**clock, "matter_id": matter_id}
                                         for matter_id, started in zip(matter_ids, clock_rows, strict=True)
                                         for clock in started])

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import func, select
 
 from xfdesk.domain.glossary import FLAG_LABELS, Flag, field_label
 from xfdesk.domain.lifecycle import STATUS_LABELS
@@ -29,11 +28,11 @@ from xfdesk.domain.records import ContactInput, MatterInput, PetitionerInput
 from xfdesk.domain.validation import FieldError, ValidationFailed, validate_contact
 from xfdesk.services.events import record_event
 from xfdesk.storage import bulk
-from xfdesk.storage.models import Petitioner
 
 FORMAT = "xfdesk-exchange/1"
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
-_CHUNK = 500  # ids per IN (…) query: well under SQLite's and PostgreSQL's parameter limits
+_CHUNK = 500  # contacts per page of the export
+IMPORT_SLICE = 2000  # contacts per write transaction of an import: about a second of the write lock
 
 # A flag may be written as its label (集体访) or its column name (is_group).
 _FLAG_BY_NAME: dict[str, str] = {**{f.value: f.value for f in Flag},
@@ -100,7 +99,7 @@ def from_iso(text: str) -> dt.datetime:
 def import_exchange(ctx, operator, path_or_dict: Path | str | dict, *,  # noqa: ANN001
                     dry_run: bool = False) -> ImportResult:
     """Import a whole exchange file or nothing. Raises ImportRejected naming every problem; ``dry_run`` checks only."""
-    from xfdesk.services.bulk_registration import index_once, register_contacts
+    from xfdesk.services.bulk_registration import Journal, index_once, register_contacts, undo
     from xfdesk.services import reference
     from xfdesk.services.registration import _validation_now
 
@@ -124,29 +123,44 @@ def import_exchange(ctx, operator, path_or_dict: Path | str | dict, *,  # noqa: 
     if dry_run:
         return result
     source_numbers = _source_numbers(document)
-    with ctx.db.write() as session, index_once(ctx, session):
-        people_before = session.exec(select(func.count()).select_from(Petitioner)).one()
-        renumbered: dict[str, str] = {}
-        registrations = register_contacts(session, ctx, operator, [contact for _, contact in contacts])
-        for (index, _), reg in zip(contacts, registrations, strict=True):
-            result.contact_ids.append(reg.contact_id)
-            result.matter_ids.extend(reg.matter_ids)
-            result.numbers.extend(reg.numbers)
-            for new, old in zip(reg.numbers, source_numbers.get(index, []), strict=False):
-                if old:
-                    renumbered[new] = old
-        people_after = session.exec(select(func.count()).select_from(Petitioner)).one()
-        listed = sum(len(c.petitioners) for _, c in contacts)
-        result.petitioners_new = people_after - people_before
-        result.petitioners_reused = listed - result.petitioners_new
-        record_event(session, operator, "import",
-                     note=f"导入交换文件 {name}：来访记录{result.contacts}条，诉求{result.matters}项",
-                     data={"file": name, "office": str(document.get("office", "")), "contacts": result.contacts,
-                           "matters": result.matters, "petitioners_new": result.petitioners_new,
-                           "petitioners_reused": result.petitioners_reused,
-                           "first_number": result.numbers[0] if result.numbers else None,
-                           "last_number": result.numbers[-1] if result.numbers else None,
-                           **({"source_numbers": renumbered} if renumbered else {})})
+    renumbered: dict[str, str] = {}
+    journal = Journal()
+    slices = [contacts[i:i + IMPORT_SLICE] for i in range(0, len(contacts), IMPORT_SLICE)]
+    try:
+        # One write transaction per slice: other desks save between them instead of waiting for the whole file
+        # (past 15 s they would be refused). A slice that fails rolls back by itself; the slices before it are
+        # taken back, so the file is still imported whole or not at all.
+        for number, part in enumerate(slices, 1):
+            with ctx.db.write() as session, index_once(ctx, session):
+                registrations = register_contacts(session, ctx, operator, [c for _, c in part], journal=journal)
+                for (index, _), reg in zip(part, registrations, strict=True):
+                    result.contact_ids.append(reg.contact_id)
+                    result.matter_ids.extend(reg.matter_ids)
+                    result.numbers.extend(reg.numbers)
+                    for new, old in zip(reg.numbers, source_numbers.get(index, []), strict=False):
+                        if old:
+                            renumbered[new] = old
+                if number == len(slices):
+                    listed = sum(len(c.petitioners) for _, c in contacts)
+                    result.petitioners_new = len(journal.new_people)
+                    result.petitioners_reused = listed - result.petitioners_new
+                    record_event(session, operator, "import",
+                                 note=f"导入交换文件 {name}：来访记录{result.contacts}条，诉求{result.matters}项",
+                                 data={"file": name, "office": str(document.get("office", "")),
+                                       "contacts": result.contacts, "matters": result.matters,
+                                       "petitioners_new": result.petitioners_new,
+                                       "petitioners_reused": result.petitioners_reused,
+                                       "first_number": result.numbers[0] if result.numbers else None,
+                                       "last_number": result.numbers[-1] if result.numbers else None,
+                                       **({"source_numbers": renumbered} if renumbered else {})})
+    except BaseException:
+        if journal.contact_ids:
+            with ctx.db.write() as session:
+                undo(session, journal)
+                record_event(session, operator, "import_undone",
+                             note=f"导入交换文件 {name} 未完成，已撤回已写入的来访记录{len(journal.contact_ids)}条",
+                             data={"file": name, "contacts": len(journal.contact_ids)})
+        raise
     return result
 
 

@@ -222,3 +222,28 @@ def archive_matters(conn: Connection, rows: list[dict]) -> None:
                       "WHERE matter_id = :id AND state = 'open'").bindparams(closed), rows)
     conn.execute(text("UPDATE matter SET status = 'archived', closed_on = :closed, due_on = NULL, unit_id = :unit_id "
                       "WHERE id = :id").bindparams(closed), rows)
+
+
+def delete_registrations(conn: Connection, contact_ids: Sequence[int], matter_ids: Sequence[int],
+                         people: Sequence[int]) -> None:
+    """Remove what bulk registration wrote for these contacts and matters (an import taken back), and those of
+    ``people`` nobody refers to any more. The search index follows through its delete triggers."""
+    for ids in chunks(matter_ids, 1000):
+        for table in ("event", "deadline"):
+            conn.execute(text(f"DELETE FROM {table} WHERE matter_id IN ({_ids(ids)})"))
+        conn.execute(text(f"DELETE FROM matter WHERE id IN ({_ids(ids)})"))
+    for ids in chunks(contact_ids, 1000):
+        conn.execute(text(f"DELETE FROM contactpetitioner WHERE contact_id IN ({_ids(ids)})"))
+        conn.execute(text(f"DELETE FROM contact WHERE id IN ({_ids(ids)})"))
+    for ids in chunks(people, 1000):
+        conn.execute(text(f"DELETE FROM petitioner WHERE id IN ({_ids(ids)}) "
+                          "AND id NOT IN (SELECT petitioner_id FROM contactpetitioner) "
+                          "AND id NOT IN (SELECT petitioner_id FROM matter)"))
+
+
+def give_back_numbers(conn: Connection, series: str, year: int, first: int, count: int) -> None:
+    """Numbers ``first`` … ``first + count - 1`` unused again, if they are still the last ones taken."""
+    conn.execute(text("UPDATE numberseries SET last = :first - 1 WHERE series = :series AND year = :year "
+                      "AND last = :last"), {"first": first, "series": series, "year": year, "last": first + count - 1})
+    conn.execute(text("DELETE FROM numberseries WHERE series = :series AND year = :year AND last = 0"),
+                 {"series": series, "year": year})  # a year's counter the import began: as if never begun
