@@ -331,6 +331,10 @@ async def test_walk_in_registered_from_the_day_screen(ctx, clerk, head, roster):
         await pilot.press(*"要求修复村口便桥")
         await pilot.press("ctrl+s")
         await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "RegisteredScreen"  # the numbers stay shown until Enter
+        assert "已列入当天接访名单" in "\n".join(s.text for s in app.screen._compositor.render_strips())
+        await pilot.press("enter")
+        await pilot.pause(0.3)
         assert isinstance(app.screen, ReceptionDayScreen)
         table = app.screen.query_one("#rx-slots", DataTable)
         last = table.row_count - 1

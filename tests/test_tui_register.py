@@ -43,7 +43,8 @@ async def test_new_petitioner_with_two_demands(ctx, clerk):
         await fill(pilot, "m1-category", "mz")  # 民政
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert type(app.screen).__name__ == "HomeScreen"
+        assert type(app.screen).__name__ == "RegisteredScreen"  # the numbers stay shown
+        assert type(app.screen_stack[-2]).__name__ == "HomeScreen"
 
     saved = matters(ctx)
     assert [m.summary for m in saved] == ["承包地被邻村占用，要求确权", "低保被取消，要求说明理由"]
@@ -67,7 +68,8 @@ async def test_returning_petitioner_found_by_pinyin_initials(ctx, clerk, registe
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_interactive(pilot)
         await run_steps(pilot, WALKIN_STEPS)
-        assert type(app.screen).__name__ == "HomeScreen"
+        assert type(app.screen).__name__ == "RegisteredScreen"  # the numbers stay shown
+        assert type(app.screen_stack[-2]).__name__ == "HomeScreen"
     assert count(ctx, Petitioner) == people_before  # found, not duplicated
     new = matters(ctx)[-1]
     assert new.petitioner_id == first.petitioner_ids[0]
@@ -336,7 +338,8 @@ async def test_details_are_paragraphs_tab_moves_on_and_repeats_use_them(ctx, cle
         assert load_draft(ctx.home, "registration", "王芳").data["demands"][0]["details"].endswith("\n要求拆除")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert type(app.screen).__name__ == "HomeScreen"
+        assert type(app.screen).__name__ == "RegisteredScreen"  # the numbers stay shown
+        assert type(app.screen_stack[-2]).__name__ == "HomeScreen"
     assert matters(ctx)[-1].details == "今年三月起邻居建房占了我家的宅基地\n要求拆除"
 
 

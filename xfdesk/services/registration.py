@@ -59,6 +59,42 @@ def register_contact(ctx, operator, contact: ContactInput) -> Registration:  # n
         return register_contact_in(session, ctx, operator, contact, validated=True)
 
 
+@dataclass
+class RegistrationForms:
+    """The 信访事项登记表 of a registration: one per matter, issued together; ``printed`` per document when sent."""
+
+    documents: list = field(default_factory=list)  # storage.models.Document, file paths resolved
+    printed: list = field(default_factory=list)  # services.documents.PrintResult
+
+    @property
+    def failures(self) -> list:
+        return [r for r in self.printed if not r.ok]
+
+
+def issue_registration_forms(ctx, operator, matter_ids: list[int], *, send: bool = True,  # noqa: ANN001
+                             issued: list | None = None) -> RegistrationForms:
+    """打印登记表 after saving: the 信访事项登记表 of each matter of the contact, issued in one transaction (all
+    numbered or none), then sent to the printer. Forms already ``issued`` (a second key press) are printed again
+    with their own 文号 instead of taking new ones; a printer failure leaves every form saved for a reprint."""
+    from xfdesk.services.documents import discard_files, issue_document_in, print_document, with_paths
+
+    docs = list(issued or [])
+    if not docs:
+        written: list = []
+        try:
+            with ctx.db.write() as session:
+                docs = [issue_document_in(session, ctx, operator, "registration_form", matter_id=mid,
+                                          written=written) for mid in matter_ids]
+        except BaseException:
+            discard_files(written)
+            raise
+        docs = with_paths(ctx, docs)
+    result = RegistrationForms(docs)
+    if send:
+        result.printed = [print_document(ctx, d.id) for d in docs]
+    return result
+
+
 def register_contact_in(session: Session, ctx, operator, contact: ContactInput, *,  # noqa: ANN001
                         validated: bool = False) -> Registration:
     """Register inside the caller's transaction (import registers a whole file in one)."""

@@ -90,10 +90,10 @@ class WalkInScreen(RegisterScreen):
             self.save_failed(exc)
             return
         self.forget_draft()
-        numbers = "、".join(walk_in.registration.numbers)
-        self.app.notify(f"已现场登记 {len(walk_in.registration.numbers)} 件：{numbers}，已列入当天接访名单",
-                        title="保存成功", timeout=8, markup=False)
-        self.app.pop_screen()
+        app = self.app
+        done = self.registered_screen(contact, walk_in.registration, "现场登记成功，已列入当天接访名单")
+        app.pop_screen()
+        app.push_screen(done)
 
     def collect(self) -> dict[str, Any]:
         return {**super().collect(), "reception_day": self.reception_day.isoformat()}

@@ -735,9 +735,20 @@ class RegisterScreen(Screen):
             self.save_failed(exc)
             return
         self.forget_draft()
-        self.app.notify(f"已登记 {len(result.numbers)} 件：{'、'.join(result.numbers)}", title="保存成功",
-                        timeout=8, markup=False)
-        self.app.go_home()
+        app = self.app
+        done = self.registered_screen(contact, result, "登记成功")
+        app.go_home()
+        app.push_screen(done)  # the numbers stay on screen until the clerk moves on (P prints the 登记表)
+
+    def registered_screen(self, contact: ContactInput, result, title: str):  # noqa: ANN001, ANN201
+        """The panel that shows what was just saved: who, and each matter's 编号 with its demand."""
+        from xfdesk.tui.screens.registered import RegisteredScreen, SavedMatter
+
+        summaries = [m.summary for m in contact.matters]
+        matters = [SavedMatter(mid, number, summaries[i] if i < len(summaries) else "")
+                   for i, (mid, number) in enumerate(zip(result.matter_ids, result.numbers))]
+        who = contact.petitioners[0].name if contact.petitioners else ""
+        return RegisteredScreen(self.ctx, self.operator, who, matters, title=title)
 
     def save_failed(self, exc: Exception) -> None:
         """Any save that fails keeps the form and its draft, says so at the top of the form and in a toast."""
