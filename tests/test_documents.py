@@ -303,7 +303,8 @@ def test_every_shipped_template_renders_for_a_demo_matter(ctx, clerk, head, matt
                                        unit_id=reception["unit_id"], appointment_id=appt.id)
         assert "{{" not in text and "{%" not in text, kind.key
         # the issuing body: the office's own, or the reviewing bodies above it for 复查/复核
-        assert ("石城县人民政府" if kind.key in ("review_opinion", "re_review_opinion") else "琴江镇") in text, kind.key
+        issuer = {"review_opinion": "石城县人民政府", "re_review_opinion": "赣州市人民政府"}.get(kind.key, "琴江镇")
+        assert issuer in text, kind.key
         assert NUMBER_PLACEHOLDER in text, kind.key  # a preview takes no number
     with ctx.db.read() as session:
         assert session.exec(select(Document)).all() == []

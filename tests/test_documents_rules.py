@@ -225,7 +225,8 @@ def test_review_opinion_is_headed_and_sealed_by_the_reviewing_body_and_points_ab
     signer = lines[lines.index(next(x for x in lines if x.startswith("2026年11月21日"))) - 1]
     assert signer == "石城县人民政府"
     text = "\n".join(lines)
-    assert "向石城县人民政府的上一级行政机关书面请求复核" in text and "琴江镇人民政府" not in text
+    # the 复核机关 is the office data's ([text] 复核机关: the 复查机关's superior), named
+    assert "向赣州市人民政府书面请求复核" in text and "琴江镇人民政府" not in text
 
 
 def test_every_kind_names_one_body_in_head_and_signature():

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, OptionList, Static
 from tests.conftest import TODAY
 from xfdesk.documents.fields import NUMBER_PLACEHOLDER
 from xfdesk.services.lifecycle import apply_action
-from xfdesk.storage.models import Document
+from xfdesk.storage.models import Document, Event
 from xfdesk.tui.screens.documents import ChooseDocumentScreen, DayPrintScreen, DocumentPreviewScreen
 
 MARKUP_NAME = "[b]欧阳[/b]青"  # would turn bold (and lose the brackets) if it were ever parsed as markup
@@ -203,3 +203,47 @@ async def test_a_notice_the_state_does_not_allow_says_why_in_the_preview(ctx, cl
         await pilot.press("s")
         await pilot.pause()
     assert _documents(ctx) == []
+
+
+async def test_chooser_lists_only_what_the_lifecycle_table_allows(ctx, clerk, register):
+    """An accepted matter: the table refuses 不予受理/不再受理/复查/复核/督办 notices, so they are greyed with the
+    table's reason and Enter on them opens nothing; what can be issued is listed first and opens the preview."""
+    from tests.test_tui_helpers import screen_text
+    from xfdesk.domain.lifecycle import notice_refusal_reason
+    from xfdesk.services.documents import document_choices
+
+    mid = _accepted(register, ctx, clerk)
+    app = Host(lambda: ChooseDocumentScreen(ctx, clerk, mid))
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.pause()
+        chooser = app.screen
+        shown = screen_text(app)
+        assert "事项状态：已受理" in shown
+        lines = shown.splitlines()
+        refused_line = next(line for line in lines if "不予受理告知书" in line)
+        assert "尚未“不予受理”" in refused_line  # the reason, on the kind's own line
+        review_line = next(line for line in lines if "复查意见书" in line)
+        assert "尚未“复查结论”" in review_line
+        assert lines.index(refused_line) > next(i for i, line in enumerate(lines) if "受理告知书" in line
+                                                and "不予" not in line and "不再" not in line)
+        # the reason shown is the one issuing gives: every refused kind, and none the table allows
+        choices = document_choices(ctx, mid)
+        with ctx.db.read() as session:
+            actions = [e.action for e in session.exec(select(Event).where(Event.matter_id == mid))]
+        for choice in choices:
+            assert choice.refusal == notice_refusal_reason(choice.key, "accepted", actions)
+        assert {c.key for c in choices if c.refusal} >= {"non_acceptance_notice", "non_reacceptance_notice",
+                                                          "review_opinion", "re_review_opinion",
+                                                          "supervision_letter"}
+        assert chooser.kinds == [c.key for c in choices if c.refusal is None]
+        options = chooser.query_one(OptionList)
+        refused = [options.get_option_at_index(i) for i in range(options.option_count)
+                   if options.get_option_at_index(i).id == "non_acceptance_notice"]
+        assert refused and refused[0].disabled
+        for _ in range(options.option_count + 2):  # the cursor never lands on a refused kind
+            await pilot.press("down")
+            assert options.highlighted is None or not options.get_option_at_index(options.highlighted).disabled
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentPreviewScreen)
+        assert app.screen.kind.key in {c.key for c in choices if c.refusal is None}

@@ -42,6 +42,7 @@ from xfdesk.storage.models import (
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 RESTRICTED_DETAILS = "（检举控告事项，检举材料按保密规定另行移交）"
 NUMBERING_FILE = "document_numbering.toml"
+UNNAMED_SUPERIOR = "的上一级行政机关"  # 复核机关 not in the data: the 复查意见书 says so in words, nothing heads with it
 
 
 class DocumentRefused(Refused, ValueError):
@@ -175,7 +176,7 @@ class _Builder:
             "县区": s.county,
             "上一级机关": superior,
             "复查机关": review_body,
-            "复核机关": str(self.text.get("复核机关") or f"{review_body}的上一级行政机关"),
+            "复核机关": str(self.text.get("复核机关") or f"{review_body}{UNNAMED_SUPERIOR}"),
             "信访部门电话": _or_blank(str(self.text.get("信访部门电话", ""))),
             "信访部门地址": _or_blank(str(self.text.get("信访部门地址", ""))),
             "文号": self.number_text,

@@ -35,6 +35,9 @@ class DocumentKind:
     # names the petitioner of a 检举控告 matter (条例第三十条): head only; None: every matter-scope kind not sent
     # to a unit (units' copies carry no identity)
     shows_identity: bool | None = None
+    # the value naming the body that issues the document: its head, its seal (or the signature without a seal)
+    # and the owner of its 文号 (the body's own 简称). 复查/复核意见书 are the 复查机关's / 复核机关's, not the office's
+    issuer: str = "机关名称"
 
     @property
     def names_petitioner(self) -> bool:
@@ -63,17 +66,18 @@ KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("transfer_notice", "转送告知书", "转送告知书.docx", Audience.PETITIONER),
     DocumentKind("extension_notice", "延期办理告知书", "延期办理告知书.docx", Audience.PETITIONER),
     DocumentKind("handling_opinion", "信访处理意见书", "信访处理意见书.docx", Audience.PETITIONER),
-    DocumentKind("review_opinion", "复查意见书", "复查意见书.docx", Audience.PETITIONER),
-    DocumentKind("re_review_opinion", "复核意见书", "复核意见书.docx", Audience.PETITIONER),
+    DocumentKind("review_opinion", "复查意见书", "复查意见书.docx", Audience.PETITIONER, issuer="复查机关"),
+    DocumentKind("re_review_opinion", "复核意见书", "复核意见书.docx", Audience.PETITIONER, issuer="复核机关"),
     DocumentKind("supervision_letter", "督办函", "督办函.docx", Audience.UNIT),
     DocumentKind("follow_up_record", "回访记录", "回访记录.docx", Audience.OFFICE),
     DocumentKind("leader_reception_notice", "领导接访通知书", "领导接访通知书.docx", Audience.PETITIONER, Scope.DAY,
                  shows_identity=True),
     DocumentKind("unit_attendance_notice", "参与接访通知书", "参与接访通知书.docx", Audience.UNIT, Scope.DAY),
     DocumentKind("leader_brief", "接待信访人通知书（接访呈报单）", "接访呈报单.docx", Audience.LEADER, Scope.DAY,
-                 shows_identity=True),
+                 shows_identity=True, issuer="信访部门"),
     DocumentKind("supervision_notice", "督办通知书", "督办通知书.docx", Audience.UNIT, Scope.DAY),
-    DocumentKind("reception_schedule", "接访安排表", "接访安排表.docx", Audience.OFFICE, Scope.DAY),
+    DocumentKind("reception_schedule", "接访安排表", "接访安排表.docx", Audience.OFFICE, Scope.DAY,
+                 issuer="信访部门"),
     DocumentKind("work_report", "信访工作情况报告", "信访工作情况报告.docx", Audience.OFFICE, Scope.PERIOD,
                  shows_identity=False),
     DocumentKind("rectification_notice", "限期整改督查通知书", "限期整改督查通知书.docx", Audience.UNIT, Scope.UNIT,

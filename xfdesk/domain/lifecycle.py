@@ -398,17 +398,26 @@ def _labels(states: Iterable[Status]) -> str:
 def notice_refusal(kind: str, kind_name: str, status: Status | str, taken: Iterable[str]) -> str | None:
     """Why a document of ``kind`` cannot be issued for a matter in ``status`` that has taken the actions ``taken``
     (the stored event actions), or None; kinds without a rule (reception-day documents) are not the table's."""
+    why = notice_refusal_reason(kind, status, taken)
+    if why is None:
+        return None
+    label = STATUS_LABELS[Status(status)]
+    if why.startswith("尚未"):
+        return f"事项当前状态为“{label}”，{why}，不能出具“{kind_name}”"
+    return f"事项当前状态为“{label}”，不能出具“{kind_name}”（{why}）"
+
+
+def notice_refusal_reason(kind: str, status: Status | str, taken: Iterable[str]) -> str | None:
+    """The short reason ``notice_refusal`` gives (尚未“不予受理” / 只能在…时出具), for a list that names the kind and
+    the state once (the TUI document chooser); None when the table allows the kind now."""
     rule = NOTICE_RULES.get(kind)
     if rule is None:
         return None
     status = Status(status)
-    taken = set(taken)
-    label = STATUS_LABELS[status]
-    if rule.steps and not taken & {a.value for a in rule.steps}:
-        steps = "或".join(f"“{TRANSITIONS_BY_ACTION[a].label}”" for a in rule.steps)
-        return f"事项当前状态为“{label}”，尚未{steps}，不能出具“{kind_name}”"
+    if rule.steps and not set(taken) & {a.value for a in rule.steps}:
+        return "尚未" + "或".join(f"“{TRANSITIONS_BY_ACTION[a].label}”" for a in rule.steps)
     if status not in rule.states:
-        return f"事项当前状态为“{label}”，不能出具“{kind_name}”（只能在{_labels(rule.states)}时出具）"
+        return f"只能在{_labels(rule.states)}时出具"
     return None
 
 

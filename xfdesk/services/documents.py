@@ -22,6 +22,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from xfdesk.documents.builders import (
+    NUMBERING_FILE,
+    UNNAMED_SUPERIOR,
     Built,
     DocumentRefused,
     Target,
@@ -39,6 +41,7 @@ from xfdesk.domain.lifecycle import (
     Status,
     category_of,
     notice_refusal,
+    notice_refusal_reason,
     notice_step,
     transition_for,
 )
@@ -57,7 +60,7 @@ __all__ = [
     "DocumentRefused", "PrintResult", "TemplateProblem", "issue_document", "preview_document", "print_document",
     "void_document", "documents_for_day", "issue_day_set", "kinds_for_matter", "template_path", "check_templates",
     "document_file", "convert_to_pdf", "series_name", "NoticeAlreadyIssued", "notice_problem", "stored_path",
-    "with_paths", "office_contact_gaps", "document_pdf",
+    "with_paths", "office_contact_gaps", "document_pdf", "KindChoice", "document_choices",
 ]
 
 
@@ -154,12 +157,38 @@ def misnamed_templates(ctx) -> dict[str, list[str]]:  # noqa: ANN001
     return out
 
 
-def _pattern(ctx, kind: DocumentKind) -> tuple[str, dict[str, str]]:  # noqa: ANN001
+OFFICE_ISSUERS = ("机关名称", "信访部门")  # the office itself: its own 简称 ([names] 机关简称)
+ISSUER_SHORT_NAMES = "发文机关简称"  # document_numbering.toml table: another issuing body's full name → 简称
+
+
+def _pattern(ctx, kind: DocumentKind, issuer: str | None = None) -> tuple[str, dict[str, str]]:  # noqa: ANN001
+    """The kind's 文号 pattern and its names. A kind issued by another body (复查机关, 复核机关) numbers in that
+    body's series: ``{复查机关简称}`` / ``{复核机关简称}`` — and ``{机关简称}`` in an office's older pattern — are
+    the issuing body's own 简称, looked up by its full name ``issuer`` in [发文机关简称]."""
     config = numbering_config(ctx)
     patterns = config.get("patterns", {})
     pattern = patterns.get(kind.key) or patterns.get("default") or "〔{年}〕{号}号"
     names = {str(k): str(v) for k, v in config.get("names", {}).items()}
+    if kind.issuer not in OFFICE_ISSUERS and issuer is not None:
+        shorts = {str(k).strip(): str(v).strip() for k, v in config.get(ISSUER_SHORT_NAMES, {}).items()}
+        short = shorts.get(issuer.strip(), "")
+        if not short:
+            raise DocumentRefused(
+                f"“{kind.name}”由{kind.issuer}“{issuer}”出具，文号用该机关的简称：请在数据文件夹的 {NUMBERING_FILE}"
+                f" 的 [{ISSUER_SHORT_NAMES}] 中写明 \"{issuer}\" = \"简称\"（未编号，未保存）")
+        names[f"{kind.issuer}简称"] = short
+        names["机关简称"] = short
     return str(pattern), names
+
+
+def issuer_problem(kind: DocumentKind, values: dict[str, Any]) -> str | None:
+    """A document whose issuing body is not known cannot be headed, sealed or numbered: the 复核机关 is data
+    ([text] 复核机关) or recorded with the 复核 request, never the words “…的上一级行政机关”."""
+    body = str(values.get(kind.issuer, "")).strip()
+    if body and not body.endswith(UNNAMED_SUPERIOR):
+        return None
+    return (f"“{kind.name}”由{kind.issuer}出具，但还没有记录是哪个机关：请在登记{kind.issuer[:2]}申请时写明，"
+            f"或在 {NUMBERING_FILE} 的 [text] 中填写“{kind.issuer}”")
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
@@ -309,6 +338,9 @@ def preview_document(ctx, operator, kind: DocumentKind | str, *, matter_id: int 
         restricted = _guard_restricted(session, operator, kind, target, log=False)
         notice_problem(session, kind, matter_id)
         built = build_values(session, ctx, operator, target, number_text=None, issued_on=ctx.today(), extra=extra)
+        problem = issuer_problem(kind, built.values)
+        if problem:
+            raise DocumentRefused(problem)
     if restricted:  # the head saw the identity: logged like any view of the record
         with ctx.db.write() as session:
             _guard_restricted(session, operator, kind, target, log=True)
@@ -323,11 +355,15 @@ def _issue_in(session: Session, ctx, operator, kind: DocumentKind, target: Targe
     notice_problem(session, kind, target.matter_id, again=again)
     today = ctx.today()
     year = today.year
-    pattern, names = _pattern(ctx, kind)
+    built: Built = build_values(session, ctx, operator, target, number_text=None, issued_on=today, extra=extra)
+    # the 文号 is the issuing body's (head, seal and number name one body): known once the values are
+    problem = issuer_problem(kind, built.values)
+    if problem:
+        raise DocumentRefused(problem)
+    pattern, names = _pattern(ctx, kind, str(built.values.get(kind.issuer, "")))
     seq = next_number(session, series_name(kind), year)
     number_text = document_number(pattern, year, seq, **names)
-    built: Built = build_values(session, ctx, operator, target, number_text=number_text, issued_on=today,
-                                extra=extra)
+    built.values["文号"] = number_text
     # a 检举控告 matter's files are named by 文号 and kind only: the shared output folder must not name the accuser
     named = [m for m in (session.get(Matter, built.matter_id) if built.matter_id else None,) if m is not None]
     who = "" if any(m.is_restricted for m in named) else built.who
@@ -642,6 +678,37 @@ def kinds_for_matter(matter: Matter) -> list[str]:
         add(transition_for(Action.FOLLOW_UP).notice)
     add("registration_form")
     return kinds
+
+
+@dataclass(frozen=True)
+class KindChoice:
+    """One matter document kind for the chooser: ``likely`` (what the matter's steps call for now), or allowed,
+    or — ``refusal`` set — not issuable in the matter's state (the lifecycle table's short reason)."""
+
+    key: str
+    name: str
+    likely: bool
+    refusal: str | None
+
+
+def document_choices(ctx, matter_id: int) -> list[KindChoice]:  # noqa: ANN001
+    """Every matter document kind for the chooser, in the order shown: the likely ones, the other kinds the
+    lifecycle table allows in the matter's state, then the ones it refuses with the reason (read from the table
+    through ``notice_refusal_reason``, the same check issuing makes — never a second list)."""
+    with ctx.db.read() as session:
+        matter = session.get(Matter, matter_id)
+        if matter is None:
+            return []
+        actions = [e.action for e in _matter_steps(session, matter_id)]
+        status = matter.status
+        likely_keys = kinds_for_matter(matter)
+    refusals = {k.key: notice_refusal_reason(k.key, status, actions) for k in KINDS if k.scope == Scope.MATTER}
+    likely = [KindChoice(key, get_kind(key).name, True, None) for key in likely_keys if not refusals.get(key)]
+    shown = {c.key for c in likely}
+    allowed = [KindChoice(key, get_kind(key).name, False, None) for key, why in refusals.items()
+               if key not in shown and not why]
+    refused = [KindChoice(key, get_kind(key).name, False, why) for key, why in refusals.items() if why]
+    return likely + allowed + refused
 
 
 def day_label(day: dt.date) -> str:

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from xfdesk.domain.errors import Refused
-from xfdesk.documents.kinds import KINDS, Scope, get_kind
+from xfdesk.documents.kinds import get_kind
 
 CSS = """
 DocumentPreviewScreen, ChooseDocumentScreen, DayPrintScreen { align: center middle; }
@@ -134,7 +134,8 @@ def notice_after_action(ctx, operator, matter_id: int, action: str) -> DocumentP
 
 
 class ChooseDocumentScreen(ModalScreen[Any]):
-    """Which document for this matter: the likely ones first (from the matter's state), then all the others."""
+    """Which document for this matter: the likely ones first (from the matter's state), then the others the
+    lifecycle table allows now; the kinds it refuses are listed greyed with the reason and cannot be chosen."""
 
     HELP = ("选择文书：上下键选择，回车预览；Tab 到下方“已出具的文书”，R 重印选中的一份（保留原文号）；Esc 返回。")
     DEFAULT_CSS = CSS
@@ -187,21 +188,35 @@ class ChooseDocumentScreen(ModalScreen[Any]):
                     timeout=6 if self.print_result.ok else 12)
 
     def on_mount(self) -> None:
-        from xfdesk.services.documents import kinds_for_matter
+        from xfdesk.services.documents import document_choices
         from xfdesk.services.queries import find_matter
 
+        # what the lifecycle table allows now (the check issuing makes): the likely kinds, the other allowed
+        # ones, then the refused ones greyed with the table's reason (not selectable)
+        choices = document_choices(self.ctx, self.matter_id)
         matter = find_matter(self.ctx, self.matter_id)
-        likely = kinds_for_matter(matter) if matter is not None else []
-        others = [k.key for k in KINDS if k.scope == Scope.MATTER and k.key not in likely]
-        self.kinds = likely + others
+        if matter is not None:
+            from xfdesk.domain.lifecycle import STATUS_LABELS, Status
+
+            self.query_one("#choose-title", Static).update(_content(
+                f"选择要出具的文书（回车预览）　事项状态：{STATUS_LABELS[Status(matter.status)]}"))
+        self.kinds = [c.key for c in choices if c.refusal is None]
         option_list = self.query_one("#choose-list", OptionList)
         option_list.clear_options()
-        for i, key in enumerate(self.kinds):
-            mark = "★ " if key in likely else "　 "
-            option_list.add_option(Option(Text(f"{mark}{get_kind(key).name}"), id=key))
-            if i == len(likely) - 1 and others:
+        previous = None
+        for choice in choices:
+            group = "likely" if choice.likely else ("allowed" if choice.refusal is None else "refused")
+            if previous is not None and group != previous:
                 option_list.add_option(None)
-        option_list.highlighted = 0
+            previous = group
+            if choice.refusal is None:
+                mark = "★ " if choice.likely else "　 "
+                option_list.add_option(Option(Text(f"{mark}{choice.name}"), id=choice.key))
+            else:
+                prompt = Text(f"　 {choice.name}", style="dim")
+                prompt.append(f"　{choice.refusal}", style="dim italic")
+                option_list.add_option(Option(prompt, id=choice.key, disabled=True))
+        option_list.highlighted = 0 if self.kinds else None
         option_list.focus()
         self.load_issued()
 

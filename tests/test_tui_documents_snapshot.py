@@ -1,0 +1,28 @@
+"""80×24 snapshots of the document chooser (kinds the lifecycle table refuses greyed with its reason) and of the
+matter screen's accused-units dialog, with realistic values. Update: ``--snapshot-update`` on this file only."""
+
+from __future__ import annotations
+
+from tests.test_tui_helpers import make_app, wait_interactive
+from xfdesk.services.lifecycle import apply_action
+
+
+async def _still(pilot) -> None:  # noqa: ANN001
+    await pilot.pause(0.3)
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_document_chooser_at_80x24(snap_compare, ctx, clerk, register):
+    from xfdesk.tui.screens.documents import ChooseDocumentScreen
+
+    mid = register(name="欧阳慕容德华").matter_ids[0]
+    apply_action(ctx, clerk, mid, "accept", reason="属于本机关职权范围")
+    app = make_app(ctx, clerk)
+
+    async def open_chooser(pilot) -> None:  # noqa: ANN001
+        await wait_interactive(pilot)
+        await pilot.app.push_screen(ChooseDocumentScreen(ctx, clerk, mid))
+        await _still(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_chooser)
