@@ -74,3 +74,58 @@ def test_pdf_without_libreoffice_is_a_clear_message(ctx, clerk, register, tmp_pa
     monkeypatch.setattr(ds.shutil, "which", lambda _name: None)
     assert run(["--home", str(ctx.home.root), "doc", "print", str(doc.id), "--pdf"]) == 1
     assert "LibreOffice" in capsys.readouterr().err
+
+
+@pytest.fixture
+def windows_without_libreoffice(monkeypatch):
+    """A Windows PC with Word but no LibreOffice: ``which`` finds only PowerShell; the fake PowerShell records the
+    call and, like Word's ExportAsFixedFormat, writes the PDF where the environment says."""
+    calls: list[dict] = []
+
+    def which(name):  # noqa: ANN001, ANN202
+        return r"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe" if name == "powershell" else None
+
+    def run(args, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        env = kwargs["env"]
+        calls.append({"args": list(args), "docx": env["XFDESK_DOCX"], "pdf": env["XFDESK_PDF"]})
+        assert Path(env["XFDESK_DOCX"]).exists()
+        Path(env["XFDESK_PDF"]).write_bytes(b"%PDF-1.7 word")
+        return ds.subprocess.CompletedProcess(args, 0, b"", b"")
+
+    monkeypatch.setattr(ds.sys, "platform", "win32")
+    monkeypatch.setattr(ds.shutil, "which", which)
+    monkeypatch.setattr(ds.subprocess, "run", run)
+    return calls
+
+
+def test_windows_without_libreoffice_makes_the_pdf_with_word(ctx, clerk, register, tmp_path, capsys,
+                                                            windows_without_libreoffice):
+    mid, _number = _accepted(ctx, clerk, register)
+    doc = ds.issue_document(ctx, clerk, "acceptance_notice", matter_id=mid)
+    out = tmp_path / "打印 PDF"  # a folder with a space and Chinese: passed through the environment, not quoted
+    assert run(["--home", str(ctx.home.root), "doc", "print", str(doc.id), "--pdf", "-o", str(out)]) == 0
+    pdf = out / (Path(doc.file_path).stem + ".pdf")
+    assert pdf.read_bytes().startswith(b"%PDF-") and f"PDF：{pdf}" in capsys.readouterr().out
+    (call,) = windows_without_libreoffice
+    assert call["args"][0].endswith("powershell.exe") and "-NoProfile" in call["args"]
+    script = call["args"][call["args"].index("-Command") + 1]
+    assert "Word.Application" in script and "ExportAsFixedFormat($env:XFDESK_PDF, 17)" in script
+    assert "$doc.Close(0)" in script and "$app.Quit()" in script  # never saves over the issued file
+    assert str(pdf) not in script and call["docx"] == str(Path(doc.file_path).resolve())
+    assert call["pdf"] == str(pdf.resolve())
+
+
+def test_windows_with_libreoffice_uses_it_and_without_either_says_so(ctx, clerk, register, tmp_path, capsys,
+                                                                     monkeypatch, windows_without_libreoffice):
+    mid, _number = _accepted(ctx, clerk, register)
+    doc = ds.issue_document(ctx, clerk, "acceptance_notice", matter_id=mid)
+    monkeypatch.setattr(ds.shutil, "which",
+                        lambda name: r"C:\Program Files\LibreOffice\program\soffice.exe" if name == "soffice" else None)
+    monkeypatch.setattr(ds.subprocess, "run", lambda args, **_kw: windows_without_libreoffice.append(
+        {"args": list(args)}) or ds.subprocess.CompletedProcess(args, 0))
+    assert ds.convert_to_pdf(Path(doc.file_path), tmp_path) is None  # the fake LibreOffice wrote nothing
+    assert windows_without_libreoffice[-1]["args"][0].endswith("soffice.exe")  # LibreOffice first, not Word
+    monkeypatch.setattr(ds.shutil, "which", lambda _name: None)  # neither: a Chinese message, exit 1
+    assert run(["--home", str(ctx.home.root), "doc", "print", str(doc.id), "--pdf"]) == 1
+    err = capsys.readouterr().err
+    assert "LibreOffice" in err and "Word" in err and "Traceback" not in err

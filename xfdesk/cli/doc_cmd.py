@@ -130,7 +130,8 @@ def render_cmd(
         typer.echo(f"已另存到：{output}")
     if pdf:
         made = convert_to_pdf(output if output is not None else path)
-        typer.echo(f"PDF：{made}" if made else "未能转换为 PDF（没有安装 LibreOffice 或转换失败），Word 文件已保存")
+        typer.echo(f"PDF：{made}" if made else
+                   "未能转换为 PDF（没有安装 LibreOffice，Windows 上也没有 Word/WPS，或转换失败），Word 文件已保存")
     if print_it:  # the document is issued either way: a printer problem is said, not a failed command
         result = print_document(ctx, doc.id)
         typer.echo(result.message if result.ok else f"提示：文书已出具（{doc.number_text}），但{result.message}",
@@ -139,7 +140,7 @@ def render_cmd(
 
 @doc_app.command("print", help="打印已保存的文书（文件路径或文书编号）；重印保留原文号")
 def print_cmd(target: str = typer.Argument(..., help="文书文件路径，或 doc list 中的文书编号"),
-              pdf: bool = typer.Option(False, "--pdf", help="转换为 PDF（LibreOffice），不发送到打印机"),
+              pdf: bool = typer.Option(False, "--pdf", help="转换为 PDF（LibreOffice；Windows 上没有时用 Word/WPS），不发送到打印机"),
               output: Optional[Path] = typer.Option(None, "--output", "-o", help="PDF 保存的文件夹（默认与文书同处）")
               ) -> None:
     from xfdesk.documents.builders import DocumentRefused
@@ -151,7 +152,7 @@ def print_cmd(target: str = typer.Argument(..., help="文书文件路径，或 d
         if pdf:
             made = document_pdf(ctx, target, output)
             if made is None:
-                raise CliError("未能转换为 PDF：请安装 LibreOffice（Windows 上也可用 Word/WPS 打开后“另存为 PDF”）")
+                raise CliError("未能转换为 PDF：请安装 LibreOffice（Windows 上装有 Word 或 WPS 时由它们转换）")
             typer.echo(f"PDF：{made}")
             return
         result = print_document(ctx, target)

@@ -232,7 +232,7 @@ def cancel_cmd(
 def print_cmd(
     date: str = typer.Argument(..., help="接访日，如 2026-11-26"),
     no_send: bool = typer.Option(False, "--no-print", help="只生成文书，不发送到打印机"),
-    pdf: bool = typer.Option(False, "--pdf", help="同时转换为 PDF（需要安装 LibreOffice）"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时转换为 PDF（LibreOffice；Windows 上没有时用 Word/WPS）"),
 ) -> None:
     from xfdesk.services.documents import convert_to_pdf
     from xfdesk.services.reception import print_day_set
@@ -249,7 +249,7 @@ def print_cmd(
         print(f"{doc.number_text}  {doc.file_path}")
         if pdf:
             made = convert_to_pdf(Path(doc.file_path))
-            print(f"  PDF：{made}" if made else "  未能转换为 PDF（没有安装 LibreOffice 或转换失败），Word 文件已保存")
+            print(f"  PDF：{made}" if made else "  未能转换为 PDF（没有 LibreOffice 或 Word/WPS，或转换失败），Word 文件已保存")
     print(f"{'新生成' if result.issued else '沿用已出具的'}{len(result.documents)}份文书")
     for failure in result.failures:
         print(f"提示：{failure.message}", file=sys.stderr)

@@ -531,7 +531,7 @@ def _print_on_windows(path: Path, printer: str, saved: str, startfile=None) -> P
 
 def document_pdf(ctx, document_id_or_path: int | str | Path, outdir: Path | None = None) -> Path | None:  # noqa: ANN001
     """A PDF of an issued document (by id: its file in this data folder, re-rendered as issued when lost) or of a
-    DOCX path; None when LibreOffice is not installed or the conversion failed."""
+    DOCX path; None when neither LibreOffice nor (on Windows) Word/WPS is there, or the conversion failed."""
     if isinstance(document_id_or_path, int) or (isinstance(document_id_or_path, str)
                                                  and document_id_or_path.isdigit()):
         doc = _load(ctx, int(document_id_or_path))
@@ -586,14 +586,52 @@ def print_document(ctx, document_id_or_path: int | str | Path) -> PrintResult:  
     return PrintResult(True, f"已发送到{'打印机“' + printer + '”' if printer else '默认打印机'}：{path.name}", path)
 
 
+# Word (or WPS, which answers to the same COM calls) saves the PDF itself: the paths come through the environment,
+# so no quoting of a path with spaces, quotes or Chinese into the script is ever needed.
+WORD_TO_PDF_SCRIPT = """
+$ErrorActionPreference = 'Stop'
+$app = $null
+foreach ($name in 'Word.Application', 'KWPS.Application') {
+  try { $app = New-Object -ComObject $name; break } catch { }
+}
+if ($app -eq $null) { [Console]::Error.WriteLine('no Word'); exit 3 }
+try {
+  $app.Visible = $false
+  $app.DisplayAlerts = 0
+  $doc = $app.Documents.Open($env:XFDESK_DOCX, $false, $true)
+  try { $doc.ExportAsFixedFormat($env:XFDESK_PDF, 17) } finally { $doc.Close(0) }
+} finally {
+  $app.Quit()
+  [void][System.Runtime.InteropServices.Marshal]::ReleaseComObject($app)
+}
+"""
+
+
+def _word_to_pdf(path: Path, pdf: Path, timeout: int) -> Path | None:
+    """Windows without LibreOffice: Word (or WPS) through PowerShell and COM — ExportAsFixedFormat, format 17
+    (PDF), the document opened read-only and closed without saving; None when neither is there or it failed."""
+    shell = shutil.which("powershell") or shutil.which("pwsh")
+    if shell is None:
+        return None
+    env = {**os.environ, "XFDESK_DOCX": str(path.resolve()), "XFDESK_PDF": str(pdf.resolve())}
+    try:
+        subprocess.run([shell, "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass",
+                        "-Command", WORD_TO_PDF_SCRIPT], env=env, capture_output=True, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return pdf if pdf.exists() else None
+
+
 def convert_to_pdf(path: Path, outdir: Path | None = None, timeout: int = 120) -> Path | None:
-    """A PDF next to the DOCX through LibreOffice when it is installed; None when it is not (or fails)."""
+    """A PDF of the DOCX (next to it, or in ``outdir``) through LibreOffice when it is installed, else on Windows
+    through Word/WPS; None when there is neither (or the conversion failed)."""
     import tempfile
 
+    outdir = outdir or path.parent
+    pdf = outdir / (path.stem + ".pdf")
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        return None
-    outdir = outdir or path.parent
+        return _word_to_pdf(path, pdf, timeout) if sys.platform == "win32" else None
     # a private profile: a LibreOffice window the clerk has open must not block or receive the conversion
     with tempfile.TemporaryDirectory(prefix="xfdesk-lo-") as profile:
         try:
@@ -602,7 +640,6 @@ def convert_to_pdf(path: Path, outdir: Path | None = None, timeout: int = 120) -
                            capture_output=True, timeout=timeout, check=False)
         except (OSError, subprocess.TimeoutExpired):
             return None
-    pdf = outdir / (path.stem + ".pdf")
     return pdf if pdf.exists() else None
 
 
