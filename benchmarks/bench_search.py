@@ -71,12 +71,19 @@ def build(home: Path, matters: int, seed: int, reuse: bool) -> dict:
 
 def sample_queries(db: Path, per_form: int, seed: int) -> dict[str, list[str]]:
     """Queries taken from the generated data itself (real names, IDs, phones, words of real summaries)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # seeded: the same office gives the same queries in every run (runs compare)
     conn = sqlite3.connect(db)
-    people = conn.execute("SELECT name, village, id_number, phone, name_initials FROM petitioner "
-                          "ORDER BY random() LIMIT ?", (per_form * 4,)).fetchall()
-    summaries = [r[0] for r in conn.execute("SELECT summary FROM matter ORDER BY random() LIMIT ?", (per_form * 2,))]
-    numbers = [r[0] for r in conn.execute("SELECT number FROM matter ORDER BY random() LIMIT ?", (per_form,))]
+
+    def draw(table: str, columns: str, count: int) -> list[tuple]:
+        ids = [r[0] for r in conn.execute(f"SELECT id FROM {table} ORDER BY id")]
+        chosen = rng.sample(ids, min(count, len(ids)))
+        by_id = {r[0]: r[1:] for r in conn.execute(
+            f"SELECT id, {columns} FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(chosen),))}
+        return [by_id[i] for i in chosen]
+
+    people = draw("petitioner", "name, village, id_number, phone, name_initials", per_form * 4)
+    summaries = [r[0] for r in draw("matter", "summary", per_form * 2)]
+    numbers = [r[0] for r in draw("matter", "number", per_form)]
     conn.close()
     rng.shuffle(people)
     with_id = [p for p in people if p[2]]

@@ -498,3 +498,55 @@ def test_a_broad_term_is_checked_within_what_the_other_terms_found_on_postgres(c
     assert search(ctx, "张三", backend=backend).total_matters == 0  # alone, it lists none of their matters…
     page = search(ctx, "张三 工资", backend=backend)  # …but checked on the matters another term found, it counts
     assert [m.number for m in page.matters] == office["zhangsan_gz"].numbers
+
+
+def test_one_word_counted_and_paged_by_its_index_finds_what_reading_every_match_finds(ctx, register, clerk, head,
+                                                                                     monkeypatch):
+    """A one-word query whose matches stay in the FTS5 index (``search_sqlite.IndexedIds``) gives the same pages,
+    order and totals as reading every match: own text, the matters of the people the word finds (a group's member
+    too), the exact-name rank, and restricted matters for a clerk and for the head."""
+    from xfdesk.domain.records import PetitionerInput
+    from xfdesk.services.registration import register_contact
+
+    first = register(name="大畲", village="古樟村", id_number=make_id_number(serial=801),
+                     summaries=("反映大畲水渠损坏",))  # a person named as the word, matter text too
+    register(name="大畲", village="古樟村", existing_id=first.petitioner_ids[0], id_number=None,
+             summaries=("举报大畲村干部侵占资金",), kind="检举控告")  # restricted: found by its own text only
+    register(name="大畲", village="古樟村", existing_id=first.petitioner_ids[0], id_number=None,
+             summaries=("举报村干部虚报补贴",), kind="检举控告")  # restricted, not by its text: the head only
+    for i in range(5):
+        register(name=f"钟{'甲乙丙丁戊'[i]}", village="大畲村", id_number=make_id_number(serial=810 + i),
+                 summaries=(f"第{i}次反映宅基地纠纷，要求处理",))  # found by their person (the village) only
+        register(name=f"邱{'甲乙丙丁戊'[i]}", village="桐江村", id_number=make_id_number(serial=820 + i),
+                 summaries=(f"大畲组道路破损{i}处，要求维修",))  # found by the matter's text only
+    group = sample_contact(name="曾广福", village="兴隆村", headcount=8, id_number=make_id_number(serial=830),
+                           summaries=("集体反映土地征收补偿偏低",))
+    group.petitioners.append(PetitionerInput(name="邱桂兰", gender="女", village="大畲村", representative=True))
+    register_contact(ctx, clerk, group)  # found through a member's village
+    used = []
+    monkeypatch.setattr(search_sqlite.IndexedIds, "newest",
+                        lambda self, n, _real=search_sqlite.IndexedIds.newest: used.append(n) or _real(self, n))
+
+    def pages(query, operator):
+        out, offset = [], 0
+        while True:
+            page = search(ctx, query, operator=operator, limit=3, offset=offset)
+            out.append(([p.petitioner_id for p in page.people], [(m.number, m.petitioner_name) for m in page.matters],
+                        page.total_people, page.total_matters))
+            if not page.has_more:
+                return out
+            offset += 3
+
+    # as many matches as the index pages (more than RANK_SCAN_LIMIT: no prefix rank either way)
+    monkeypatch.setattr(search_sqlite, "RANK_SCAN_LIMIT", 0)
+    for query in ("大畲", "要求", "反映", "大畲村", "要求处理", "侵占资金"):
+        for operator in (clerk, head):
+            monkeypatch.setattr(search_sqlite, "INDEX_PAGE_FROM", 10 ** 9)
+            read_whole = pages(query, operator)
+            monkeypatch.setattr(search_sqlite, "INDEX_PAGE_FROM", 0)
+            used.clear()
+            assert pages(query, operator) == read_whole, (query, operator.role)
+            assert used, query  # the index paged it
+    page = search(ctx, "大畲", operator=head, limit=50)
+    assert page.people[0].name == "大畲" and page.total_matters == 3 + 5 + 5 + 1
+    assert search(ctx, "大畲", operator=clerk, limit=50).total_matters == 1 + 1 + 5 + 5 + 1
