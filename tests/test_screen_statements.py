@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func
 from sqlmodel import select
 
 from xfdesk.domain.glossary import Role
 from xfdesk.services.context import Operator
-from xfdesk.storage.models import Matter
+from xfdesk.storage.models import Appointment, Event, Matter
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -52,7 +52,7 @@ CLERK = Operator("王芳", Role.CLERK)
 
 
 def screen_loads():
-    from xfdesk.services import desk_queries, queries, screening, supervision
+    from xfdesk.services import desk_queries, documents, handling, queries, reception, screening, supervision
 
     def queue_with_marks(ctx) -> None:  # noqa: ANN001 - what F4 loads: the queue, then every row's suggestions
         rows = screening.screening_queue(ctx, HEAD)
@@ -63,7 +63,21 @@ def screen_loads():
         "F4 甄别队列与建议": queue_with_marks,
         "F8 督办看板": lambda ctx: supervision.supervision_board(ctx, HEAD),
         "事项列表": lambda ctx: queries.list_matters(ctx, operator=HEAD, limit=100),
+        # one matter's screens, for the matter with the longest history of the office
+        "事项详情": lambda ctx: queries.matter_detail(ctx, busiest(ctx, Event.matter_id), HEAD),
+        "办理": lambda ctx: handling.handling_summary(ctx, busiest(ctx, Event.matter_id)),
+        "文书（已出具）": lambda ctx: documents.documents_for_matter(ctx, busiest(ctx, Event.matter_id)),
+        "F6 接访日历": lambda ctx: reception.month_days(ctx, TODAY.year, TODAY.month, with_bookings=True,
+                                                    operator=HEAD),
+        "接访日": lambda ctx: reception.find_day(ctx, busiest(ctx, Appointment.reception_day_id), operator=HEAD),
+        "数据版本（返回时）": lambda ctx: desk_queries.data_version(ctx),
     }
+
+
+def busiest(ctx, column) -> int:  # noqa: ANN001 - the id with the most rows behind it (most events, documents …)
+    with ctx.db.read() as s:
+        return s.exec(select(column).where(column.is_not(None)).group_by(column)
+                      .order_by(func.count().desc(), column).limit(1)).one()
 
 
 @pytest.mark.parametrize("screen", list(screen_loads()))

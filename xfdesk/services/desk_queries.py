@@ -1,6 +1,7 @@
 """Read-only queries of the registration desk that the shared query modules do not provide.
 
 - ``home_summary``: the home screen's figures (today's contacts, due soon / overdue, the next reception day);
+- ``data_version``: whether anything changed since a screen last read (screens reload on return only then);
 - ``find_people`` / ``search_everything``: pages of ``services.search`` (full-text on SQLite, portable elsewhere)
   shaped as the desk's table rows.
 
@@ -80,6 +81,13 @@ class HomeSummary:
 
 
 _OPEN = sorted(s.value for s in OPEN_STATUSES)
+
+
+def data_version(ctx) -> tuple:  # noqa: ANN001
+    """Changes when any desk committed a write, or the day turned (days left and "today" move with it): a screen
+    that comes back to the top reads its rows again only when this differs from what it had when it last read.
+    One cheap statement (``Database.data_version``)."""
+    return ctx.today(), ctx.db.data_version()
 
 
 def home_summary(ctx, role, *, top: int = HOME_TOP) -> HomeSummary:  # noqa: ANN001

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from xfdesk.domain.errors import Refused
 from xfdesk.documents.kinds import get_kind
+from xfdesk.tui.screens._reload import changed_since_read, mark_read
 
 CSS = """
 DocumentPreviewScreen, ChooseDocumentScreen, DayPrintScreen { align: center middle; }
@@ -162,6 +163,7 @@ class ChooseDocumentScreen(ModalScreen[Any]):
     def load_issued(self) -> None:
         from xfdesk.services.documents import documents_for_matter
 
+        mark_read(self, self.ctx)
         self.issued = [d for d in documents_for_matter(self.ctx, self.matter_id) if not d.void]
         table = self.query_one("#issued", DataTable)
         table.clear(columns=not table.columns)
@@ -172,7 +174,8 @@ class ChooseDocumentScreen(ModalScreen[Any]):
                           key=str(d.id))
 
     def on_screen_resume(self) -> None:
-        self.load_issued()
+        if changed_since_read(self, self.ctx):
+            self.load_issued()
 
     def action_reprint(self) -> None:
         from xfdesk.services.documents import print_document

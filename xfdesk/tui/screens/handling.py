@@ -31,6 +31,7 @@ from xfdesk.tui.screens._actions import SCREEN_CSS, offer_notice
 from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.screens.screening import ScreeningDecisionScreen
 from xfdesk.tui.widgets.fields import ChoiceInput, FieldInput, FormField, plain, resolve_choice
+from xfdesk.tui.screens._reload import changed_since_read, mark_read
 
 
 parse_date = parse_day  # a bad date is a BadDate refusal (domain.dates), shown at the form
@@ -354,7 +355,8 @@ class HandlingScreen(Screen):
         self.query_one("#hd-actions", OptionList).focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if changed_since_read(self, self.ctx):
+            self.reload()
 
     def action_reload(self) -> None:
         self.reload()
@@ -362,6 +364,7 @@ class HandlingScreen(Screen):
     def reload(self) -> None:
         from xfdesk.services.handling import handling_summary
 
+        mark_read(self, self.ctx)
         try:
             s = handling_summary(self.ctx, self.matter_id)
         except Refused as exc:

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.widgets.fields import lit, plain
+from xfdesk.tui.screens._reload import changed_since_read, mark_read
 
 WEEKDAYS = "一二三四五六日"
 
@@ -67,8 +68,9 @@ class HomeScreen(Screen):
         return True
 
     def on_screen_resume(self) -> None:
-        # back from registering, printing, handling: what the clerk just did shows at once
-        self.reload()
+        # back from registering, printing, handling: what the clerk just did shows at once (read again only then)
+        if changed_since_read(self, getattr(self.app, "ctx", None)):
+            self.reload()
 
     def action_notice_day(self) -> None:
         if self.notice_days:
@@ -110,6 +112,7 @@ class HomeScreen(Screen):
             return
         from xfdesk.services.desk_queries import home_summary
 
+        mark_read(self, ctx)
         summary = home_summary(ctx, operator.role)
         day = summary.today
         lines = [

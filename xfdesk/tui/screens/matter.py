@@ -20,6 +20,7 @@ from xfdesk.domain.deadlines import state_words
 from xfdesk.tui.screens._cells import OVERDUE_STYLE, days_text, fill_wrapping_table, labelled_grid
 from xfdesk.tui.widgets.fields import lit, plain
 from xfdesk.tui.styles import css
+from xfdesk.tui.screens._reload import changed_since_read, mark_read
 
 def action_label(action: str) -> str:
     """Chinese name of an event's action (the rule lives in ``domain.timeline``)."""
@@ -91,7 +92,8 @@ class MatterScreen(Screen):
         body.scroll_home(animate=False)
 
     def on_screen_resume(self) -> None:
-        self.reload()  # a handling or booking screen may have changed the matter
+        if changed_since_read(self, self.ctx):  # a handling or booking screen changed the matter
+            self.reload()
 
     def action_reload(self) -> None:
         self.reload()
@@ -100,6 +102,7 @@ class MatterScreen(Screen):
         from xfdesk.domain.lifecycle import STATUS_LABELS, Status
         from xfdesk.services.queries import matter_detail
 
+        mark_read(self, self.ctx)
         detail = matter_detail(self.ctx, self.matter_id, self.operator)
         head = self.query_one("#matter-head", Static)
         if detail is None:

@@ -24,6 +24,7 @@ from xfdesk.domain.lifecycle import TransitionRefused
 from xfdesk.domain.reception import WEEKDAY_CHARS, BookingRefused, ReceptionRuleError, date_label, month_weeks
 from xfdesk.tui.screens._cells import labelled_grid
 from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
+from xfdesk.tui.screens._reload import changed_since_read, mark_read
 
 CSS_FILE = str(Path(__file__).with_name("reception.tcss"))
 CAL_CELL_WIDTH = 9  # seven days of 9 (+2 padding) fit 80 columns
@@ -160,7 +161,8 @@ class ReceptionCalendarScreen(Screen):
         self.query_one("#rx-grid", DataTable).focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if changed_since_read(self, self.ctx):
+            self.reload()
 
     def reload(self, select: dt.date | None = None) -> None:
         from xfdesk.services.reception import month_days, reception_rule
@@ -168,6 +170,7 @@ class ReceptionCalendarScreen(Screen):
         grid = self.query_one("#rx-grid", DataTable)
         keep = self.selected_date()
         cal = self.ctx.calendar()
+        mark_read(self, self.ctx)
         self.days = {d.day: d for d in month_days(self.ctx, self.year, self.month, with_bookings=True,
                                                    operator=self.operator)}
         try:
@@ -349,7 +352,8 @@ class ReceptionDayScreen(Screen):
         self.query_one("#rx-slots", DataTable).focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if changed_since_read(self, self.ctx):
+            self.reload()
 
     def action_reload(self) -> None:
         self.reload()
@@ -357,6 +361,7 @@ class ReceptionDayScreen(Screen):
     def reload(self) -> None:
         from xfdesk.services.reception import find_day
 
+        mark_read(self, self.ctx)
         self.view = find_day(self.ctx, self.day, operator=self.operator)
         head = self.query_one("#rx-day-head", Static)
         table = self.query_one("#rx-slots", DataTable)
@@ -693,11 +698,13 @@ class SessionScreen(Screen):
         self.query_one("#rx-session", DataTable).focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if changed_since_read(self, self.ctx):
+            self.reload()
 
     def reload(self) -> None:
         from xfdesk.services.reception import find_day
 
+        mark_read(self, self.ctx)
         view = find_day(self.ctx, self.day, operator=self.operator)
         table = self.query_one("#rx-session", DataTable)
         keep = table.cursor_row

@@ -25,6 +25,7 @@ from xfdesk.tui.failures import failed_message
 from xfdesk.tui.screens._actions import SCREEN_CSS, offer_notice
 from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
+from xfdesk.tui.screens._reload import changed_since_read, mark_read
 
 SUGGESTED_MARK = "★"
 
@@ -94,7 +95,8 @@ class ScreeningQueueScreen(Screen):
         self.query_one("#sq-table", DataTable).focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if changed_since_read(self, self.ctx):
+            self.reload()
 
     def action_reload(self) -> None:
         self.reload()
@@ -102,6 +104,7 @@ class ScreeningQueueScreen(Screen):
     def reload(self) -> None:
         from xfdesk.services.screening import screening_queue
 
+        mark_read(self, self.ctx)
         self.rows = screening_queue(self.ctx, self.operator)
         today = self.ctx.today()
         self._suggestions.clear()

@@ -11,6 +11,7 @@ from xfdesk.tui.screens.handling import SCREEN_CSS, ActionFormScreen, supervisio
 from xfdesk.tui.screens.screening import short_date
 from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.widgets.fields import lit, plain
+from xfdesk.tui.screens._reload import changed_since_read, mark_read
 
 
 class SupervisionScreen(Screen):
@@ -60,7 +61,8 @@ class SupervisionScreen(Screen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if changed_since_read(self, self.ctx):
+            self.reload()
 
     def action_reload(self) -> None:
         self.reload()
@@ -73,6 +75,7 @@ class SupervisionScreen(Screen):
         board.display = not self.show_issued
         issued_table.display = self.show_issued
         title = self.query_one("#sv-title", Static)
+        mark_read(self, self.ctx)
         if self.show_issued:
             issued = issued_supervisions(self.ctx)
             issued_table.clear()
