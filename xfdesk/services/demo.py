@@ -28,7 +28,8 @@ from xfdesk.domain.records import ContactInput, MatterInput, PetitionerInput
 from xfdesk.domain.validation import id_check_char
 from xfdesk.services import handling, reference
 from xfdesk.services.context import Operator, write_setting
-from xfdesk.services.registration import register_contact_in
+from xfdesk.services.bulk_registration import register_contacts
+from xfdesk.services.registration import check_contact
 from xfdesk.services.screening import load_reasons, screen_in
 from xfdesk.storage import search_sqlite
 from xfdesk.storage.models import Leader, Matter, Petitioner, Unit
@@ -654,9 +655,10 @@ def _write_contact(session: Session, ctx, c: ContactPlan, plan: DemoPlan, clerks
                           repeat_of_id=matter_ids.get(m.repeat_of) if m.repeat_of is not None else None)
               for m in c.matters]
     clerk = clerks[c.clerk]
-    reg = register_contact_in(session, ctx, clerk,
-                              ContactInput(received_at=c.received_at, channel=c.channel, clerk=c.clerk,
-                                           petitioners=people, matters=inputs, headcount=c.headcount))
+    contact = ContactInput(received_at=c.received_at, channel=c.channel, clerk=c.clerk, petitioners=people,
+                           matters=inputs, headcount=c.headcount)
+    check_contact(ctx, contact)
+    reg = register_contacts(session, ctx, clerk, [contact])[0]  # set-based: a few statements, no ORM flushes
     for (key, _rep), pid in zip(c.people, reg.petitioner_ids, strict=True):
         person_ids[key] = pid
     for m, mid in zip(c.matters, reg.matter_ids, strict=True):
