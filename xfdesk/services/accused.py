@@ -63,3 +63,13 @@ def record_accused_units(ctx, operator, matter_ref: int | str, unit_ids: list[in
             warning = (f"注意：该事项已交办给被检举单位“{session.get(Unit, matter.unit_id).name}”，"
                        "请由该单位提出异议退回或改由其他单位办理")
         return {"units": names, "warning": warning}
+
+
+def accused_units_of(ctx, matter_id: int) -> list[tuple[int, str]]:  # noqa: ANN001
+    """The units recorded as reported by the matter, (id, name) in the order recorded (the matter screen and its
+    dialog); empty for any other matter."""
+    with ctx.db.read() as session:
+        ev = session.exec(select(Event).where(Event.matter_id == matter_id, Event.action == ACCUSED_UNITS)
+                          .order_by(Event.id.desc())).first()
+        ids = [int(u) for u in ((ev.data or {}).get("unit_ids") or [])] if ev else []
+        return [(u, unit.name) for u in ids if (unit := session.get(Unit, u)) is not None]

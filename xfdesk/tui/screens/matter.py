@@ -50,12 +50,14 @@ def citation(basis: str) -> str:
 class MatterScreen(Screen):
     CSS_PATH = css("views")
     HELP = ("事项详情：全部字段、标记、各项期限及剩余天数（红色超期，黄色临近），以及完整的办理记录。"
-            "H 办理（甄别、受理、交办、答复等），B 约访领导接访日，D 打印文书，P 查看信访人及其全部事项，Esc 返回。")
+            "H 办理（甄别、受理、交办、答复等），B 约访领导接访日，D 打印文书，P 查看信访人及其全部事项，"
+            "U 记录检举控告事项的被检举单位（不能向其交办、约访），Esc 返回。")
     BINDINGS = [
         Binding("h", "handle", "办理"),
         Binding("b", "book", "约访"),
         Binding("d", "documents", "文书"),
         Binding("p", "person", "信访人"),
+        Binding("u", "accused", "被检举单位"),  # 检举控告 matters only (check_action)
         Binding("f5", "reload", "刷新"),
         Binding("escape", "app.pop_screen", "返回"),
     ]
@@ -136,6 +138,8 @@ class MatterScreen(Screen):
         ]
         if detail.get("clock_paused"):
             rows.append(("计时", "已中止（听证）"))
+        if detail.get("restricted"):
+            rows.append(("被检举单位", self._accused_text()))
         self.query_one("#matter-fields", Static).update(labelled_grid([(f"{k}：", v) for k, v in rows if v]))
 
         deadlines = self.query_one("#matter-deadlines", DataTable)
@@ -187,6 +191,25 @@ class MatterScreen(Screen):
 
     def action_book(self) -> None:
         self._hook("xfdesk.tui.screens.reception", "BookMatterScreen")
+
+    # -- 被检举单位 (检举控告 matters, 条例第三十条) --------------------------------------------------------------
+    def _accused_text(self) -> str:
+        from xfdesk.services.accused import accused_units_of
+
+        names = "、".join(name for _, name in accused_units_of(self.ctx, self.matter_id))
+        return names or "未记录（U 记录，之后不能向其交办、约访）"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "accused":
+            return bool(getattr(self, "detail", {}).get("restricted"))
+        return True
+
+    def action_accused(self) -> None:
+        from xfdesk.tui.screens.accused import AccusedUnitsScreen
+
+        self.app.push_screen(AccusedUnitsScreen(self.ctx, self.operator, self.matter_id,
+                                                getattr(self, "detail", {}).get("number", "")),
+                             lambda _result: self.reload())
 
     def action_documents(self) -> None:
         self._hook("xfdesk.tui.screens.documents", "ChooseDocumentScreen")
