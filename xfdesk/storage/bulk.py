@@ -168,7 +168,7 @@ def new_ids(conn: Connection, table: str, count: int) -> list[int]:
 
 def insert_rows(conn: Connection, table: str, rows: list[dict], *, with_ids: bool = False) -> list[int]:
     """Insert ``rows`` (dicts of every column but ``id``) in one executemany; with ``with_ids`` each row is given
-    its id first (``new_ids``) and the ids are returned in the order of ``rows``. (RETURNING with the rows' order
+    its id first (in place) (``new_ids``) and the ids are returned in the order of ``rows``. (RETURNING with the rows' order
     kept made SQLAlchemy send one INSERT per row on SQLite.)"""
     if not rows:
         return []
@@ -177,7 +177,8 @@ def insert_rows(conn: Connection, table: str, rows: list[dict], *, with_ids: boo
     ids: list[int] = []
     if with_ids:
         ids = new_ids(conn, table, len(rows))
-        rows = [{**row, "id": row_id} for row, row_id in zip(rows, ids, strict=True)]
+        for row, row_id in zip(rows, ids, strict=True):
+            row["id"] = row_id  # the caller's dicts are built for this insert
     conn.execute(insert(_table(table)), rows)
     return ids
 
