@@ -23,6 +23,7 @@ from xfdesk.domain.errors import Refused
 from xfdesk.domain.glossary import FLAG_LABELS, PROGRAM_OPERATOR_NAMES, Flag
 from xfdesk.domain.lifecycle import STATUS_LABELS, Status
 from xfdesk.domain.reception import rule_from_settings
+from xfdesk.domain.privacy import RESTRICTED_TEXT, may_see_content
 from xfdesk.storage.models import (
     Appointment,
     Contact,
@@ -358,13 +359,17 @@ class _Builder:
         person = self.session.get(Petitioner, m.petitioner_id)
         unit = self.session.get(Unit, m.unit_id) if m.unit_id else None
         hidden = self.restricted_for_unit(m)
+        # a clerk's copy of a day's list: a 检举控告 row has neither the accuser nor the report's words, nor the
+        # person's other matters (the guard refused every document that would name the accuser to a clerk)
+        unseen = m.is_restricted and not may_see_content(self.operator.role, True)
+        hidden = hidden or unseen
         return {
             "序号": index,
             "接访时间": self.slot_label(appt.slot),
             "事项编号": unbroken(m.number),
             "信访人": RESTRICTED_NAME if hidden else person.name,
             "所属村": RESTRICTED_VALUE if hidden else person.village,
-            "诉求摘要": m.summary,
+            "诉求摘要": RESTRICTED_TEXT if unseen else m.summary,
             "接访领导": self.leader_label(appt.leader_id),
             "责任单位": unit.name if unit else "",
             "事项标记": "、".join(FLAG_LABELS[f] for f in Flag if getattr(m, f.value)) or "",

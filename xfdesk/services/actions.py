@@ -233,5 +233,5 @@ def _latest_document(ctx, matter_id: int, kind: str | None) -> str | None:  # no
 
 def possible(ctx, operator, matter_ref: int | str) -> tuple[dict[str, Any], list[Choice]]:  # noqa: ANN001
     """The matter's number and state, and what may be done now (the table, for ``matter actions``)."""
-    summary = handling.handling_summary(ctx, matter_ref)
+    summary = handling.handling_summary(ctx, matter_ref, operator)
     return summary, handling.possible_actions(ctx, operator, matter_ref)

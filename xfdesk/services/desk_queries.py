@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from xfdesk.domain.lifecycle import OPEN_STATUSES
-from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
+from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity, shown_text
 from xfdesk.services.history import status_label
 from xfdesk.storage.models import (Appointment, Contact, ContactPetitioner, Leader, Matter, Petitioner,
                                    ReceptionDay, ReceptionDayLeader)
@@ -137,7 +137,7 @@ def home_summary(ctx, role, *, top: int = HOME_TOP) -> HomeSummary:  # noqa: ANN
         person = people.get(c.id)
         hidden = any(m.is_restricted for m in ms) and not may_see_identity(role, True)
         name = RESTRICTED_NAME if hidden else (person.name if person else "")
-        summary = "；".join(m.summary for m in ms[:2]) + ("…" if len(ms) > 2 else "")
+        summary = "；".join(shown_text(role, m.is_restricted, m.summary) for m in ms[:2]) + ("…" if len(ms) > 2 else "")
         lines.append(ContactLine(c.id, c.received_at, c.channel, c.headcount, name, len(ms), summary,
                                  ms[0].id if ms else None))
     from xfdesk.services.reception import days_needing_notices
@@ -153,7 +153,7 @@ def home_summary(ctx, role, *, top: int = HOME_TOP) -> HomeSummary:  # noqa: ANN
 
 def _due(m: Matter, p: Petitioner, today: dt.date, role) -> DueLine:  # noqa: ANN001
     name = p.name if may_see_identity(role, m.is_restricted) else RESTRICTED_NAME
-    return DueLine(m.id, m.number, m.summary, status_label(m.status), m.due_on, (m.due_on - today).days, name)
+    return DueLine(m.id, m.number, shown_text(role, m.is_restricted, m.summary), status_label(m.status), m.due_on, (m.due_on - today).days, name)
 
 
 # -- people and everything: the search service's pages, shaped for the desk's tables ------------------------

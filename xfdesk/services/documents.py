@@ -255,10 +255,17 @@ def _target(kind: DocumentKind, matter_id, reception_day_id, unit_id, appointmen
     return Target(kind, matter_id, reception_day_id, unit_id, appointment_id)
 
 
+def _for_one_matter(kind: DocumentKind, target: Target) -> bool:
+    """The document is about one matter (a matter's notice, or a reception-day notice for one booking), so its
+    words are that matter's: a clerk may not have it for a 检举控告 matter. A day's list without names (接访安排表,
+    参与接访通知书) instead shows a clerk RESTRICTED_TEXT in such a row (``documents.builders``)."""
+    return kind.scope == Scope.MATTER or target.appointment_id is not None
+
+
 def _identity_matters(session: Session, kind: DocumentKind, target: Target) -> list[Matter]:
-    """The 检举控告 matters whose petitioner the document names (matter notices, and the reception-day documents
-    that list petitioners: 领导接访通知书, 接访呈报单)."""
-    if not kind.names_petitioner:
+    """The 检举控告 matters whose petitioner or report's text the document carries (matter notices, the
+    reception-day notices of one booking, and the reception-day documents that list petitioners or summaries)."""
+    if kind.scope not in (Scope.MATTER, Scope.DAY):
         return []
     ids: list[int] = []
     if kind.scope == Scope.MATTER:
@@ -278,9 +285,9 @@ def _identity_matters(session: Session, kind: DocumentKind, target: Target) -> l
 
 def _guard_restricted(session: Session, operator, kind: DocumentKind, target: Target, *,  # noqa: ANN001
                       log: bool) -> bool:
-    """检举控告 (条例第30条): a document showing the petitioner's identity is for the office head only, and every
-    such preview or issue is logged as a view; documents to units carry no identity and need neither. True when
-    the document names such a petitioner."""
+    """检举控告 (条例第30条): a document showing the petitioner's identity or the report's text is for the office
+    head only, and every such preview or issue is logged as a view (a clerk's day list shows those rows without
+    name or text, and is not a view). True when the document carries such a matter for this operator."""
     matters = _identity_matters(session, kind, target)
     if not matters:
         return False
@@ -288,7 +295,11 @@ def _guard_restricted(session: Session, operator, kind: DocumentKind, target: Ta
 
     if not may_see_identity(operator.role, True):
         which = "、".join(m.number for m in matters)
-        raise DocumentRefused(f"“{kind.name}”含检举控告事项（{which}）信访人的身份，只能由信访办主任出具或预览")
+        if kind.names_petitioner:
+            raise DocumentRefused(f"“{kind.name}”含检举控告事项（{which}）信访人的身份，只能由信访办主任出具或预览")
+        if _for_one_matter(kind, target):
+            raise DocumentRefused(f"“{kind.name}”含检举控告事项（{which}）的内容，只能由信访办主任出具或预览")
+        return False
     if log:
         from xfdesk.services.access import log_restricted_view
 

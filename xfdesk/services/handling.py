@@ -19,7 +19,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from xfdesk.domain.deadlines import days_left, state_label
-from xfdesk.domain.glossary import ReplyResult, ReviewResult, Satisfaction
+from xfdesk.domain.glossary import ReplyResult, ReviewResult, Role, Satisfaction
 from xfdesk.domain.lifecycle import (
     HANDLING,
     REVIEW_CONCLUSIONS,
@@ -36,6 +36,7 @@ from xfdesk.domain.lifecycle import (
     refusal,
     transition_for,
 )
+from xfdesk.domain.privacy import shown_text
 from xfdesk.services import documents
 from xfdesk.services.lifecycle import (
     Snapshot,
@@ -391,8 +392,9 @@ def archive_matter(ctx, operator, matter_ref: int | str, *, note: str = "", on: 
 
 
 # ── what the handling screen shows (no petitioner identity: nothing to log) ─────────────────────────────────
-def handling_summary(ctx, matter_ref: int | str) -> dict[str, Any]:  # noqa: ANN001
-    """The matter's state for the handling screen: status, unit, open clocks with days left, 速办, pause."""
+def handling_summary(ctx, matter_ref: int | str, operator=None) -> dict[str, Any]:  # noqa: ANN001
+    """The matter's state for the handling screen: status, unit, open clocks with days left, 速办, pause.
+    A 检举控告 matter's summary is RESTRICTED_TEXT unless ``operator`` may see it (no operator: hidden)."""
     today = ctx.today()
     with ctx.db.read() as session:
         m = find_for_update(session, matter_ref)
@@ -400,7 +402,8 @@ def handling_summary(ctx, matter_ref: int | str) -> dict[str, Any]:  # noqa: ANN
         snapshot = Snapshot(session, m)
         clocks, state = snapshot.deadlines, snapshot.state
     return {
-        "id": m.id, "number": m.number, "summary": m.summary, "status": m.status,
+        "id": m.id, "number": m.number, "status": m.status,
+        "summary": shown_text(operator.role if operator is not None else Role.CLERK, m.is_restricted, m.summary),
         "status_label": STATUS_LABELS[Status(m.status)], "kind": m.kind, "unit": unit.name if unit else None,
         "unit_id": m.unit_id, "is_fast_track": m.is_fast_track, "restricted": m.is_restricted,
         "paused": state.paused, "extension_days": m.extension_days, "due_on": m.due_on,

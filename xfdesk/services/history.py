@@ -1,7 +1,7 @@
 """What the registration desk shows about a person at once: earlier matters, last contact, flags, possible repeats.
 
 Read-only queries. A 检举控告 (restricted) matter never links a petitioner's identity for a clerk (条例第30条): it is
-left out of a person's history, and shown without a name among the village's earlier matters.
+left out of a person's history, and shown without a name or its text among the village's earlier matters.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from xfdesk.domain.glossary import FLAG_LABELS
 from xfdesk.domain.lifecycle import STATUS_LABELS, Status
-from xfdesk.domain.privacy import RESTRICTED_NAME, mask_id_number, mask_phone, may_see_identity
+from xfdesk.domain.privacy import RESTRICTED_NAME, mask_id_number, mask_phone, may_see_identity, shown_text
 from xfdesk.domain.similarity import REPEAT_THRESHOLD, text_similarity
 from xfdesk.storage.models import Contact, ContactPetitioner, Matter, Petitioner
 
@@ -140,7 +140,8 @@ def repeat_candidates(ctx, role, text: str, *, petitioner_id: int | None = None,
             continue
         same = petitioner_id is not None and m.petitioner_id == petitioner_id
         shown_name = name if may_see_identity(role, m.is_restricted) else RESTRICTED_NAME
-        found.append(RepeatCandidate(m.id, m.number, m.received_on, m.summary, status_label(m.status),
+        found.append(RepeatCandidate(m.id, m.number, m.received_on, shown_text(role, m.is_restricted, m.summary),
+                                     status_label(m.status),
                                      round(score, 1), same, shown_name, flag_labels(m)))
     # The same person's earlier demand matters most (重复访 is about the same person), then the closest text.
     found.sort(key=lambda c: (not c.same_person, -c.score, -c.id))

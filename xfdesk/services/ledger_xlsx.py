@@ -18,7 +18,7 @@ from sqlmodel import select
 from xfdesk.domain.errors import Refused
 from xfdesk.domain.glossary import FLAG_LABELS, DeadlineState, Flag
 from xfdesk.domain.lifecycle import FINISHED_STATUSES, HANDLING, STATUS_LABELS, Status
-from xfdesk.domain.privacy import mask_id_number, mask_phone
+from xfdesk.domain.privacy import RESTRICTED_TEXT, mask_id_number, mask_phone
 from xfdesk.services.events import record_event
 from xfdesk.services.xlsx_stream import write_xlsx
 from xfdesk.storage.models import Contact, Deadline, FollowUp, Matter, Petitioner, Unit
@@ -79,7 +79,7 @@ def ledger_row(index: int, r, full: bool) -> list:  # noqa: ANN001
     return [index, number, received, channel, RESTRICTED_NAME if hidden else name,
             "" if hidden else (id_number or "") if full else mask_id_number(id_number),
             "" if hidden else (phone or "") if full else mask_phone(phone),
-            "" if hidden else address, headcount, category, summary, unit or "", due, handling, closed_on,
+            "" if hidden else address, headcount, category, RESTRICTED_TEXT if hidden else summary, unit or "", due, handling, closed_on,
             "是" if status in _FINISHED else "否", satisfaction or "", "、".join(notes)]
 
 

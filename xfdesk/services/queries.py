@@ -13,7 +13,9 @@ from xfdesk.domain.deadlines import days_left, state_label
 from xfdesk.domain.glossary import FLAG_LABELS, DeadlineState, Flag
 from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
 from xfdesk.domain.numbering import MatterRefRefused, resolve_matter_ref
-from xfdesk.domain.privacy import RESTRICTED_NAME, mask_id_number, mask_phone, may_see_identity
+from xfdesk.domain.privacy import (
+    PROGRAM_NOTE_ACTIONS, RESTRICTED_NAME, mask_id_number, mask_phone, may_see_identity, shown_note, shown_text,
+)
 from xfdesk.services.access import log_restricted_view
 from xfdesk.storage.models import ClockPause, Contact, Deadline, Document, Event, Matter, Petitioner, Unit
 
@@ -147,7 +149,8 @@ def _row(m: Matter, p: Petitioner, unit: str, today: dt.date, role: str) -> Matt
     visible = may_see_identity(role, m.is_restricted)
     open_ = Status(m.status) in OPEN_STATUSES
     return MatterRow(
-        id=m.id, number=m.number, summary=m.summary, status=m.status, status_label=STATUS_LABELS[Status(m.status)],
+        id=m.id, number=m.number, summary=shown_text(role, m.is_restricted, m.summary), status=m.status,
+        status_label=STATUS_LABELS[Status(m.status)],
         received_on=m.received_on, due_on=m.due_on if open_ else None,
         days_left=days_left(m.due_on, today) if (open_ and m.due_on) else None,
         petitioner=p.name if visible else RESTRICTED_NAME, village=p.village if visible else "",
@@ -179,14 +182,18 @@ def matter_detail(ctx, matter_ref: int | str, operator=None) -> dict[str, Any] |
     if m.is_restricted and operator is not None:
         _log_restricted_view(ctx, operator, m)
     visible = may_see_identity(role, m.is_restricted)
+
+    def text(value: str | None) -> str | None:  # the report's own words: a clerk sees RESTRICTED_TEXT instead
+        return shown_text(role, m.is_restricted, value) if value is not None else None
+
     profile = ctx.profile
     return {
         "number": m.number,
         "status": m.status,
         "status_label": STATUS_LABELS[Status(m.status)],
         "flags": matter_flags(m),
-        "summary": m.summary,
-        "details": m.details,
+        "summary": text(m.summary),
+        "details": text(m.details),
         "category": m.category,
         "location": m.location,
         "kind": m.kind,
@@ -196,9 +203,9 @@ def matter_detail(ctx, matter_ref: int | str, operator=None) -> dict[str, Any] |
         "clerk": contact.clerk if contact else None,
         "unit": unit.name if unit else None,
         "route": m.route,
-        "route_reason": m.route_reason,
+        "route_reason": text(m.route_reason),
         "forwarded_to": m.forwarded_to or None,
-        "reply_result": m.reply_result,
+        "reply_result": text(m.reply_result),
         "repeat_of": repeat_of,
         "extension_days": m.extension_days,
         "clock_paused": paused,
@@ -222,7 +229,8 @@ def matter_detail(ctx, matter_ref: int | str, operator=None) -> dict[str, Any] |
         ],
         "events": [
             {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "from": e.from_status,
-             "to": e.to_status, "note": e.note, "data": e.data}
+             "to": e.to_status, "note": shown_note(role, m.is_restricted, e.action, e.note),
+             "data": e.data if visible or e.action in PROGRAM_NOTE_ACTIONS else None}
             for e in events
         ],
         "documents": [

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from xfdesk.domain.glossary import Channel, Role
 from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
-from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
+from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity, shown_text
 from xfdesk.domain.reception import (
     rule_from_settings,
     ABSENT,
@@ -453,12 +453,13 @@ def _view(session: Session, ctx, row: ReceptionDay, *, with_bookings: bool, oper
         for appt, matter, person in session.exec(query):
             leader = names.get(appt.leader_id)
             case_leader = names.get(matter.leader_id)
-            visible = may_see_identity(operator.role if operator else Role.CLERK, matter.is_restricted)
+            role = operator.role if operator else Role.CLERK
+            visible = may_see_identity(role, matter.is_restricted)
             view.appointments.append(AppointmentView(
                 appt.id, appt.slot, rule.slot_label(appt.slot), appt.state, APPOINTMENT_STATES.get(appt.state, ""),
-                matter.id, matter.number, matter.status, matter.summary, person.name if visible else RESTRICTED_NAME,
-                appt.leader_id,
-                leader.name if leader else "", appt.instruction, case_leader.name if case_leader else ""))
+                matter.id, matter.number, matter.status, shown_text(role, matter.is_restricted, matter.summary),
+                person.name if visible else RESTRICTED_NAME, appt.leader_id, leader.name if leader else "",
+                shown_text(role, matter.is_restricted, appt.instruction), case_leader.name if case_leader else ""))
         view.walk_ins = session.exec(select(func.count(Contact.id)).where(Contact.reception_day_id == row.id)).one()
     return view
 
@@ -618,7 +619,8 @@ def booking_info(ctx, operator, matter_id: int, *, limit: int = 12) -> BookingIn
                 ReceptionDayLeader.leader_id == case_leader.id)
         days = [_view(session, ctx, row, with_bookings=True, operator=operator)
                 for row in session.exec(query.limit(limit))]
-        return BookingInfo(matter.id, matter.number, STATUS_LABELS[Status(matter.status)], matter.summary,
+        summary = shown_text(operator.role if operator else Role.CLERK, matter.is_restricted, matter.summary)
+        return BookingInfo(matter.id, matter.number, STATUS_LABELS[Status(matter.status)], summary,
                            case_leader.id if case_leader else None, case_leader.name if case_leader else "",
                            current, days)
 

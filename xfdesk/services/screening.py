@@ -16,7 +16,7 @@ from xfdesk.domain import screening as rules
 from xfdesk.domain.deadlines import days_left
 from xfdesk.domain.glossary import Flag, FLAG_LABELS, MatterKind
 from xfdesk.domain.lifecycle import NOTICE, Action, Status
-from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
+from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity, shown_text
 from xfdesk.services import reference
 from xfdesk.services.lifecycle import find_for_update, transition
 from xfdesk.storage.models import ContactPetitioner, Deadline, Event, Matter, Petitioner, Review
@@ -59,7 +59,7 @@ def screening_queue(ctx, operator, *, limit: int = 500) -> list[QueueRow]:  # no
     for m, p in rows:
         visible = may_see_identity(operator.role, m.is_restricted)
         due = notices.get(m.id)
-        out.append(QueueRow(m.id, m.number, m.summary, m.received_on, due,
+        out.append(QueueRow(m.id, m.number, shown_text(operator.role, m.is_restricted, m.summary), m.received_on, due,
                             days_left(due, today) if due else None,
                             p.name if visible else RESTRICTED_NAME, p.village if visible else "",
                             tuple(FLAG_LABELS[f] for f in Flag if getattr(m, f.value)), m.kind))

@@ -37,7 +37,7 @@ from sqlmodel import Session
 
 from xfdesk.domain.glossary import Role
 from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
-from xfdesk.domain.privacy import RESTRICTED_NAME, mask_id_number, mask_phone, may_see_identity
+from xfdesk.domain.privacy import RESTRICTED_NAME, RESTRICTED_TEXT, mask_id_number, mask_phone, may_see_identity
 from xfdesk.storage import search_postgres, search_sqlite
 from xfdesk.storage.models import Contact, ContactPetitioner, Matter, Petitioner
 
@@ -194,6 +194,8 @@ def search(ctx, text: str, *, operator=None, limit: int = 20, offset: int = 0,  
         if scope in ("all", "matters"):
             rows, page.total_matters, matters_more = matters_list(session, q, see_restricted, limit, offset)
             page.matters = [_matter_hit(r, see_restricted) for r in rows]
+            if not see_restricted:
+                page.total_matters -= _drop_found_by_text(page, q)
             more = more or matters_more
         page.has_more = more
         return page
@@ -391,9 +393,21 @@ def _matter_hit(row, see_restricted: bool) -> MatterHit:  # noqa: ANN001
         label = STATUS_LABELS[Status(status)]
     except ValueError:
         label = status
-    return MatterHit(matter_id=mid, number=number, summary=summary, status=status, status_label=label,
+    return MatterHit(matter_id=mid, number=number, summary=RESTRICTED_TEXT if hide else summary, status=status,
+                     status_label=label,
                      received_on=_as_date(received_on), petitioner_name=RESTRICTED_NAME if hide else name,
                      village=(location or "") if hide else (location or village or ""), is_restricted=restricted)
+
+
+def _drop_found_by_text(page: SearchPage, q: ParsedQuery) -> int:
+    """For a clerk a 检举控告 matter is found by its number only: a hit on its words would tell what it reports
+    (and who, with a name typed beside them). Drops the other restricted hits of the page; returns how many."""
+    numbers = {t for t, kind in q.terms if kind == "number"}
+    numbers |= {n for ns in q.matter_numbers.values() for n in ns}
+    kept = [m for m in page.matters if not m.is_restricted or m.number in numbers]
+    dropped = len(page.matters) - len(kept)
+    page.matters = kept
+    return dropped
 
 
 # -- the portable path (PostgreSQL, or SQLite without the index) ---------------------------------------------------

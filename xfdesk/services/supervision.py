@@ -28,7 +28,7 @@ from xfdesk.domain.lifecycle import (
     is_open,
     transition_for,
 )
-from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity
+from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity, shown_text
 from xfdesk.services.documents import issue_document
 from xfdesk.services.lifecycle import find_for_update, transition
 from xfdesk.storage.models import Deadline, Event, Matter, Petitioner, Unit
@@ -109,7 +109,8 @@ def supervision_board(ctx, operator, *, within_days: int | None = None) -> list[
         visible = may_see_identity(operator.role, m.is_restricted)
         times = issued.get(m.id, [])
         group = groups.setdefault(m.unit_id, UnitGroup(m.unit_id, unit.name if unit else NO_UNIT))
-        group.rows.append(BoardRow(m.id, m.number, m.summary, STATUS_LABELS[Status(m.status)], m.due_on,
+        summary = shown_text(operator.role, m.is_restricted, m.summary)
+        group.rows.append(BoardRow(m.id, m.number, summary, STATUS_LABELS[Status(m.status)], m.due_on,
                                    days_left(m.due_on, today), p.name if visible else RESTRICTED_NAME,
                                    group.unit, len(times), max(times).date() if times else None,
                                    _clock_label(ctx, nearest.get(m.id))))
@@ -191,8 +192,9 @@ class IssuedSupervision:
 
 
 def issued_supervisions(ctx, *, matter_ref: int | str | None = None, unit_id: int | None = None,  # noqa: ANN001
-                        limit: int = 200) -> list[IssuedSupervision]:
-    """The 督办 issued, newest first (optionally for one matter or one unit)."""
+                        limit: int = 200, operator=None) -> list[IssuedSupervision]:  # noqa: ANN001
+    """The 督办 issued, newest first (optionally for one matter or one unit); a 检举控告 matter's summary is
+    RESTRICTED_TEXT unless ``operator`` may see it."""
     with ctx.db.read() as session:
         q = (select(Event, Matter).join(Matter, Matter.id == Event.matter_id)
              .where(Event.action == SUPERVISE).order_by(col(Event.at).desc(), col(Event.id).desc()))
@@ -204,7 +206,8 @@ def issued_supervisions(ctx, *, matter_ref: int | str | None = None, unit_id: in
     out = []
     for ev, m in rows:
         due = ev.data.get("due_on")
-        out.append(IssuedSupervision(ev.id, m.id, m.number, m.summary, ev.data.get("unit", ""), ev.at.date(),
+        summary = shown_text(operator.role if operator is not None else "clerk", m.is_restricted, m.summary)
+        out.append(IssuedSupervision(ev.id, m.id, m.number, summary, ev.data.get("unit", ""), ev.at.date(),
                                      ev.actor, ev.note, dt.date.fromisoformat(due) if due else None,
                                      not is_open(m.status)))
     return out

@@ -366,7 +366,7 @@ class HandlingScreen(Screen):
 
         mark_read(self, self.ctx)
         try:
-            s = handling_summary(self.ctx, self.matter_id)
+            s = handling_summary(self.ctx, self.matter_id, self.operator)
         except Refused as exc:
             self.query_one("#hd-head", Static).update(plain(str(exc)))
             return

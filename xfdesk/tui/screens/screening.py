@@ -253,7 +253,7 @@ class ScreeningDecisionScreen(Screen[str | None]):
         self.reasons = load_reasons(self.ctx)
         self.shown = (self._given if self._given is not None
                       else suggestions_for(self.ctx, self.matter_id, self.operator))
-        s = handling_summary(self.ctx, self.matter_id)
+        s = handling_summary(self.ctx, self.matter_id, self.operator)
         notice = next((c for c in s["clocks"] if c["name"] == "notice"), None)
         self.query_one("#sd-head", Static).update(Content.assemble(
             (s["number"], "bold #00D7FF"), "　", (s["status_label"], "bold"), "　",

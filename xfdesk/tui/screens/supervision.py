@@ -77,7 +77,7 @@ class SupervisionScreen(Screen):
         title = self.query_one("#sv-title", Static)
         mark_read(self, self.ctx)
         if self.show_issued:
-            issued = issued_supervisions(self.ctx)
+            issued = issued_supervisions(self.ctx, operator=self.operator)
             issued_table.clear()
             self.row_ids = []
             for s in issued:
