@@ -145,7 +145,8 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
     ]
     # what a desk that nobody is signed in to (or that is locked) refuses: everything that shows office data
     GATED_ACTIONS = frozenset({"register", "search", "home", "reception", "screening", "supervision", "refresh_home",
-                               "command_palette", "change_operator", "audit", "statistics"})
+                               "command_palette", "change_operator", "audit", "statistics",
+                               "accounts", "password"})
     IDLE_CHECK_S = 5.0
 
     def __init__(self, home: Home | str | None = None, *, ctx: AppContext | None = None,
@@ -417,6 +418,21 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
             self.notify(right_refusal(Right.READ_AUDIT), severity="warning", markup=False)
             return
         self.open_screen("xfdesk.tui.screens.audit", "AuditScreen")
+
+    def action_accounts(self) -> None:
+        from xfdesk.domain.accounts import Right, has_right, right_refusal
+
+        if not self.require_ready():
+            return
+        if not has_right(self.operator.role, Right.MANAGE_ACCOUNTS):
+            self.notify(right_refusal(Right.MANAGE_ACCOUNTS), severity="warning", markup=False)
+            return
+        self.open_screen("xfdesk.tui.screens.accounts", "AccountsScreen")
+
+    def action_password(self) -> None:
+        if not self.require_ready():
+            return
+        self.open_screen("xfdesk.tui.screens.accounts", "PasswordScreen")
 
     def action_refresh_home(self) -> None:
         self._refresh_home()

@@ -49,6 +49,9 @@ DESK_COMMANDS: list[DeskCommand] = [
     DeskCommand("lock", "锁屏", ("sp", "lock"), lambda app: app.action_lock(), "F12"),
     DeskCommand("audit", "审计日志（登录、查看检举控告事项、导出；主任）", ("sjrz", "sj", "audit", "log"),
                 lambda app: app.action_audit()),
+    DeskCommand("accounts", "账号管理（解除锁定、重设接待员密码；主任）", ("zhgl", "zh", "accounts", "unlock"),
+                lambda app: app.action_accounts()),
+    DeskCommand("password", "修改本人密码", ("xgmm", "mm", "passwd", "password"), lambda app: app.action_password()),
     DeskCommand("help", "帮助（按键说明）", ("bz", "help"), lambda app: app.action_help(), "F1", needs_db=False),
     DeskCommand("quit", "退出", ("tc", "quit", "exit"), lambda app: app.exit(), "Ctrl+Q", needs_db=False),
 ]
@@ -63,6 +66,8 @@ HELP_SCREENS: list[tuple[str, str]] = [
     ("xfdesk.tui.screens.sign_in", "SignInScreen"),
     ("xfdesk.tui.screens.sign_in", "FirstHeadScreen"),
     ("xfdesk.tui.screens.audit", "AuditScreen"),
+    ("xfdesk.tui.screens.accounts", "AccountsScreen"),
+    ("xfdesk.tui.screens.accounts", "PasswordScreen"),
     ("xfdesk.tui.screens.reception", "ReceptionCalendarScreen"),
     ("xfdesk.tui.screens.screening", "ScreeningQueueScreen"),
     ("xfdesk.tui.screens.screening", "ScreeningDecisionScreen"),

@@ -17,9 +17,10 @@ class AuditScreen(Screen):
     """审计日志."""
 
     HELP = ("审计日志（信访办主任）：登录、登录失败、账号锁定、退出、锁屏、账号变更、查看检举控告事项、导出，新的在上。"
-            "在“只看”栏输入姓名回车筛选（清空后回车看全部），F5 刷新，Esc 返回。")
+            "在“只看”栏输入姓名回车筛选（清空后回车看全部），F5 刷新，F9 账号管理（解除锁定、重设密码），Esc 返回。")
     BINDINGS = [
         Binding("f5", "reload", "刷新"),
+        Binding("f9", "accounts", "账号管理"),
         Binding("escape", "app.pop_screen", "返回"),
     ]
     DEFAULT_CSS = """
@@ -58,6 +59,14 @@ class AuditScreen(Screen):
     def action_reload(self) -> None:
         self.reload()
 
+    def action_accounts(self) -> None:
+        from xfdesk.tui.screens.accounts import AccountsScreen
+
+        self.app.push_screen(AccountsScreen(self.ctx, self.operator), lambda _result: self.reload())
+
+    def on_screen_resume(self) -> None:
+        self.reload()  # back from 账号管理: the locked accounts line is current
+
     def reload(self) -> None:
         from xfdesk.services.accounts import audit_log, list_accounts
 
@@ -65,7 +74,7 @@ class AuditScreen(Screen):
         locked = [f"{a.name}（{a.locked_until:%H:%M} 解除）" for a in list_accounts(self.ctx, self.operator)
                   if a.locked(at)]
         self.query_one("#audit-locked", Static).update(
-            plain("锁定中的账号：" + "、".join(locked) + "（xfdesk user unlock 姓名 可解除）" if locked
+            plain("锁定中的账号：" + "、".join(locked) + "（F9 账号管理中解除）" if locked
                   else "没有锁定中的账号"))
         rows = audit_log(self.ctx, self.operator, user=self.user or None, limit=self.LIMIT)
         table = self.query_one("#audit-log", DataTable)
