@@ -71,6 +71,19 @@ async def test_the_accused_unit_is_recorded_on_the_matter_screen_and_refused_for
             uid for uid, name in active_units(ctx) if name == "司法所"]
         await pilot.press("escape")
         await _until(pilot, lambda: isinstance(app.screen, MatterScreen))
+        # 交办 from the matter screen (H) to the accused unit: refused at the form, in Chinese, nothing written
+        from tests.test_screening_tui import choose_action
+        from xfdesk.tui.screens.handling import ActionFormScreen, HandlingScreen
+
+        await pilot.press("h")
+        await _until(pilot, lambda: isinstance(app.screen, HandlingScreen))
+        await pilot.pause()
+        await choose_action(pilot, "交办")
+        assert isinstance(app.screen, ActionFormScreen)
+        await pilot.press(*"sfs")  # 司法所 by its pinyin initials
+        await pilot.press("ctrl+s")
+        await _until(pilot, lambda: "所检举控告的单位" in screen_text(app))
+        assert isinstance(app.screen, ActionFormScreen) and "第三十条" in screen_text(app)
     assert [name for _, name in accused_units_of(ctx, mid)] == ["司法所"]
     sifa = next(uid for uid, name in active_units(ctx) if name == "司法所")
     with pytest.raises(AccusedUnitRefused, match="所检举控告的单位.*第三十条"):
