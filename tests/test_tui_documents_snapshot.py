@@ -48,3 +48,21 @@ def test_accused_units_dialog_at_80x24(snap_compare, ctx, clerk, register):
         await _still(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_dialog)
+
+
+def test_matter_screen_of_a_report_with_its_accused_unit_at_80x24(snap_compare, ctx, clerk, register):
+    from xfdesk.services.accused import record_accused_units
+    from xfdesk.services.handling import active_units
+    from xfdesk.tui.screens.matter import MatterScreen
+
+    mid = register(name="赵举报", summaries=("检举村委会挪用扶贫资金",), kind="检举控告").matter_ids[0]
+    apply_action(ctx, clerk, mid, "accept", reason="检举控告类事项", changes={"kind": "检举控告"})
+    record_accused_units(ctx, clerk, mid, [uid for uid, name in active_units(ctx) if name in ("司法所", "财政所")])
+    app = make_app(ctx, clerk)
+
+    async def open_matter(pilot) -> None:  # noqa: ANN001
+        await wait_interactive(pilot)
+        await pilot.app.push_screen(MatterScreen(ctx, clerk, mid))
+        await _still(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_matter)
