@@ -52,6 +52,9 @@ class Contact(SQLModel, table=True):
 class ContactPetitioner(SQLModel, table=True):
     """Who came in a contact; ``representative`` marks the (at most 5) representatives of a group visit."""
 
+    # a person's contacts from the index alone (search lists the matters of every contact a person took part in)
+    __table_args__ = (Index("ix_contactpetitioner_person_contact", "petitioner_id", "contact_id"),)
+
     contact_id: int = Field(foreign_key="contact.id", primary_key=True)
     petitioner_id: int = Field(foreign_key="petitioner.id", primary_key=True, index=True)
     representative: bool = False
@@ -64,7 +67,9 @@ class Matter(SQLModel, table=True):
     # the list's deadline order (nearest first, none last) from an index, alone and within a status (0004)
     __table_args__ = (UniqueConstraint("year", "seq"), Index("ix_matter_status_due", "status", "due_on"),
                       Index("ix_matter_due_order", text("(due_on IS NULL)"), "due_on", "id"),
-                      Index("ix_matter_status_due_order", "status", text("(due_on IS NULL)"), "due_on", "id"))
+                      Index("ix_matter_status_due_order", "status", text("(due_on IS NULL)"), "due_on", "id"),
+                      # a contact's (visible) matters from the index alone: search, a person's history
+                      Index("ix_matter_contact_restricted", "contact_id", "is_restricted", "id"))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     number: str = Field(max_length=20, unique=True, index=True)

@@ -431,13 +431,18 @@ def _digits_people(run: Run, digits: str) -> set[int]:
     fast even while the prefix is the county's region code), or whose phone contains them (a tail, through the
     trigrams). The trigrams are skipped when the digits are what an ID number starts with (six or more, and some
     ID does) or longer than any phone: those trigrams are in every ID number, and reading them is the slow part."""
-    by_id = _ids(run, "SELECT id FROM petitioner WHERE id_number >= :a AND id_number < :b",
-                 {"a": digits, "b": digits + UPPER})
+    by_id = _id_prefix_people(run, digits)
     ids = by_id | _ids(run, "SELECT id FROM petitioner WHERE phone >= :a AND phone < :b",
                        {"a": digits, "b": digits + UPPER})
     if len(digits) <= MAX_PHONE_DIGITS and not (len(digits) >= 6 and by_id):
         ids |= _fts(run, "petitioner_fts", _column_match(("phone",), digits))
     return ids
+
+
+def _id_prefix_people(run: Run, digits: str) -> set[int]:
+    """People whose ID number starts with ``digits`` (a range of the ID number's B-tree, read from the index alone)."""
+    return _ids(run, "SELECT id FROM petitioner WHERE id_number >= :a AND id_number < :b",
+                {"a": digits, "b": digits + UPPER})
 
 
 def person_ids(run: Run, q) -> set[int] | None:  # noqa: ANN001
@@ -484,7 +489,10 @@ def people_hits(run: Run, q) -> Hits | None:  # noqa: ANN001
             prefix.append(f"substr(id_number, 1, {len(t)}) = :g{n} OR substr(phone, -{len(t)}) = :g{n}")
             params[f"g{n}"] = t
         if prefix and len(ids) <= RANK_SCAN_LIMIT:
-            ranks.append(_newest(_filter(run, ids, "petitioner", " OR ".join(prefix), params)))
+            # an ID-number prefix is that B-tree range: those people rank here without reading their rows (2,661
+            # people of one county and birth year at 300,000 matters: 14 ms read row by row); the rest are checked
+            by_id = ids & set().union(*(_id_prefix_people(run, t) for t in digits)) if digits else set()
+            ranks.append(_newest(by_id | _filter(run, ids - by_id, "petitioner", " OR ".join(prefix), params)))
     return Hits(ids, ranks)
 
 
