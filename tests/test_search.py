@@ -553,3 +553,24 @@ def test_one_word_counted_and_paged_by_its_index_finds_what_reading_every_match_
     assert page.people[0].name == "大畲" and page.total_matters == 3 + 5 + 5 + 1
     # a clerk: not the restricted ones (found by their number only, tests/test_restricted_paths.py)
     assert search(ctx, "大畲", operator=clerk, limit=50).total_matters == 1 + 5 + 5 + 1
+
+
+@pytest.mark.parametrize("see_restricted", (False, True))
+def test_the_matters_of_the_people_found_are_read_from_the_indexes_alone(ctx, office, see_restricted):
+    """Migration 0010: an ID-number prefix finds thousands of people, and their matters are read through covering
+    indexes (no table row per person or per matter)."""
+    captured = []
+    with ctx.db.read() as session:
+        conn = session.connection()
+
+        def run(sql, params):  # noqa: ANN001, ANN202
+            captured.append((sql, params))
+            return conn.exec_driver_sql(sql, params).all()
+
+        people = {p for o in office.values() for p in o.petitioner_ids}
+        assert search_sqlite._matters_of(run, people, see_restricted)
+        sql, params = captured[-1]
+        plan = "\n".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+    assert "SEARCH cp USING COVERING INDEX ix_contactpetitioner_person_contact" in plan, plan
+    # with the restricted left out, the (contact_id, is_restricted, id) index; else any index on contact_id covers
+    assert ("SEARCH m USING COVERING INDEX ix_matter_contact_" + ("id" if see_restricted else "restricted")) in plan, plan
