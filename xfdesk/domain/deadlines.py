@@ -150,6 +150,33 @@ def days_left(due: dt.date, today: dt.date) -> int:
     return (due - today).days
 
 
+# "Due soon" (临期), one definition for the home screen, the 督办 board and the colour of every 剩N天 cell: an open
+# matter whose due date is today or within the next ``window`` calendar days. Calendar days, not working days,
+# because every days-left figure on the desk (剩N天, 超期N天) counts calendar days and the 条例's limits are in 日;
+# a window in working days would make "剩5天" sometimes due soon and sometimes not. The screens say so
+# (DUE_SOON_BASIS) and word the counts with ``due_counts_text``.
+DUE_SOON_BASIS = "按自然日计"
+
+
+def due_soon_last_day(today: dt.date, window: int) -> dt.date:
+    """The last due date that still counts as due soon (today + ``window`` calendar days)."""
+    return today + dt.timedelta(days=max(0, window))
+
+
+def is_due_soon(due: dt.date, today: dt.date, window: int) -> bool:
+    """Not overdue, and due within ``window`` calendar days (today included)."""
+    return 0 <= days_left(due, today) <= window
+
+
+def due_soon_words(window: int) -> str:
+    return f"{window} 天内到期"
+
+
+def due_counts_text(overdue: int, due_soon: int, window: int) -> str:
+    """The one wording of the counts: ``已超期 2 件，5 天内到期 3 件``."""
+    return f"已超期 {overdue} 件，{due_soon_words(window)} {due_soon} 件"
+
+
 def is_on_time(ended_on: dt.date, due: dt.date) -> bool:
     return ended_on <= due
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from xfdesk.domain.lifecycle import OPEN_STATUSES
+from xfdesk.domain.deadlines import due_soon_last_day
+from xfdesk.domain.lifecycle import OPEN_STATUSES, Category, category_of
 from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity, shown_text
 from xfdesk.services.history import status_label
 from xfdesk.storage.models import (Appointment, Contact, ContactPetitioner, Leader, Matter, Petitioner,
@@ -71,8 +72,12 @@ class HomeSummary:
     contacts_today: int
     matters_today: int
     contacts: list[ContactLine] = field(default_factory=list)
-    overdue_count: int = 0
+    overdue_count: int = 0  # every open matter (待甄别 too: its 15-day 受理告知 clock)
     due_soon_count: int = 0
+    # of those, the ones not screened yet: the 督办 board (F8) lists only matters being handled, so the home
+    # screen says how its totals split
+    overdue_unscreened: int = 0
+    due_soon_unscreened: int = 0
     overdue: list[DueLine] = field(default_factory=list)
     due_soon: list[DueLine] = field(default_factory=list)
     next_reception: ReceptionLine | None = None
@@ -92,7 +97,7 @@ def data_version(ctx) -> tuple:  # noqa: ANN001
 
 def home_summary(ctx, role, *, top: int = HOME_TOP) -> HomeSummary:  # noqa: ANN001
     today = ctx.today()
-    soon = today + dt.timedelta(days=ctx.settings.due_soon_days)
+    soon = due_soon_last_day(today, ctx.settings.due_soon_days)
     start = dt.datetime.combine(today, dt.time.min)
     end = start + dt.timedelta(days=1)
     with ctx.db.read() as session:
@@ -110,9 +115,9 @@ def home_summary(ctx, role, *, top: int = HOME_TOP) -> HomeSummary:  # noqa: ANN
                                       .where(col(ContactPetitioner.contact_id).in_(ids))
                                       .order_by(ContactPetitioner.position)):
                 people.setdefault(cp.contact_id, p)
-        open_due = select(func.count()).select_from(Matter).where(col(Matter.status).in_(_OPEN))
-        overdue_count = int(session.exec(open_due.where(Matter.due_on < today)).one())
-        due_soon_count = int(session.exec(open_due.where(Matter.due_on >= today, Matter.due_on <= soon)).one())
+        open_due = select(Matter.status, func.count()).where(col(Matter.status).in_(_OPEN)).group_by(Matter.status)
+        overdue_by = dict(session.exec(open_due.where(Matter.due_on < today)).all())
+        due_soon_by = dict(session.exec(open_due.where(Matter.due_on >= today, Matter.due_on <= soon)).all())
         due_rows = select(Matter, Petitioner).join(Petitioner, Petitioner.id == Matter.petitioner_id).where(
             col(Matter.status).in_(_OPEN))
         overdue = list(session.exec(due_rows.where(Matter.due_on < today)
@@ -145,10 +150,15 @@ def home_summary(ctx, role, *, top: int = HOME_TOP) -> HomeSummary:  # noqa: ANN
     notices_due = [NoticeReminder(view.day, view.booked) for view in days_needing_notices(ctx)]
     return HomeSummary(
         today=today, contacts_today=len(contacts), matters_today=sum(len(v) for v in matters_by_contact.values()),
-        contacts=lines[:top], overdue_count=overdue_count, due_soon_count=due_soon_count,
+        contacts=lines[:top], overdue_count=sum(overdue_by.values()), due_soon_count=sum(due_soon_by.values()),
+        overdue_unscreened=_unscreened(overdue_by), due_soon_unscreened=_unscreened(due_soon_by),
         overdue=[_due(m, p, today, role) for m, p in overdue], due_soon=[_due(m, p, today, role) for m, p in due_soon],
         next_reception=reception_line, notices_due=notices_due,
     )
+
+
+def _unscreened(counts: dict[str, int]) -> int:
+    return sum(n for status, n in counts.items() if category_of(status) == Category.UNSCREENED)
 
 
 def _due(m: Matter, p: Petitioner, today: dt.date, role) -> DueLine:  # noqa: ANN001

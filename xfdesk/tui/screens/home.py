@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
@@ -15,11 +17,55 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from xfdesk.domain.deadlines import DUE_SOON_BASIS, due_counts_text, due_soon_words
 from xfdesk.tui.screens._cells import days_text
-from xfdesk.tui.widgets.fields import lit, plain
 from xfdesk.tui.screens._reload import changed_since_read, mark_read
+from xfdesk.tui.widgets.fields import plain
 
 WEEKDAYS = "一二三四五六日"
+NAME_CELLS = 12  # the 信访人 column's most: a name fits, the accuser's placeholder ends in …
+MIN_SUMMARY_CELLS = 12
+ROOMY_SUMMARY_CELLS = 40  # below this the 信访人 column is capped (at 80 columns), above it shown whole
+
+
+def fit_cell(cell: str | Text, cells: int) -> Text:
+    """``cell`` (user text: shown literally) in at most ``cells`` terminal cells (CJK count two), ending in … when
+    cut."""
+    t = Text(cell) if isinstance(cell, str) else cell.copy()
+    t.no_wrap, t.overflow = True, "ellipsis"
+    if t.cell_len > cells:
+        keep, used = 0, 0
+        for ch in t.plain:  # whole characters up to one cell short, then … (no blank before it)
+            if used + cell_len(ch) > cells - 1:
+                break
+            used += cell_len(ch)
+            keep += 1
+        t = t[:keep]
+        t.append("…")
+    return t
+
+
+def _cells(cell: str | Text) -> int:
+    return cell_len(cell) if isinstance(cell, str) else cell.cell_len
+
+
+def fill_table(table: DataTable, titles: tuple[str, ...], rows: list[tuple[str | Text, ...]], width: int,
+               keys: list[str], *, capped: dict[int, int] | None = None) -> None:
+    """Rebuild ``table``: every column as wide as its widest cell (``capped`` columns at most that many cells
+    when the last would be narrow), the last one (诉求) taking all that is left of ``width`` so that a wider
+    terminal shows more of it."""
+    widths = [max([cell_len(t)] + [_cells(r[i]) for r in rows]) for i, t in enumerate(titles[:-1])]
+    used = sum(w + 2 for w in widths) + 2  # each cell's padding; the last column's own padding
+    if width - used < ROOMY_SUMMARY_CELLS and capped:  # narrow: the capped columns give way to 诉求
+        widths = [min(capped.get(i, w), w) for i, w in enumerate(widths)]
+        used = sum(w + 2 for w in widths) + 2
+    last = max(MIN_SUMMARY_CELLS, width - used)
+    table.clear(columns=True)
+    for title, w in zip(titles[:-1], widths, strict=True):
+        table.add_column(title, width=w)
+    table.add_column(titles[-1], width=last)
+    for key, row in zip(keys, rows, strict=True):
+        table.add_row(*(fit_cell(c, w) for c, w in zip(row, [*widths, last], strict=True)), key=key)
 
 
 def relative_day(day: dt.date, today: dt.date) -> str:
@@ -34,7 +80,8 @@ def relative_day(day: dt.date, today: dt.date) -> str:
 
 
 class HomeScreen(Screen):
-    HELP = ("首页：上方是今日来访、即将到期与已超期事项的数量和下一个领导接访日；即将到来的接访日通知书"
+    HELP = ("首页：上方是今日来访、已超期与即将到期事项的数量（“N 天内到期”：今天起 N 个自然日内届满，"
+            "办理中的与督办看板 F8 一致，待甄别的另列，见 F4）和下一个领导接访日；即将到来的接访日通知书"
             "尚未打印时有提醒，按 N 打开该接访日再按 P 打印。"
             "下方两张表可用上下键选择，回车打开事项。F2 登记来访，F3 综合查询，Ctrl+P 按名称或拼音首字母查找命令。")
     BINDINGS = [
@@ -44,9 +91,10 @@ class HomeScreen(Screen):
         Binding("f4", "app.screening", "甄别"),
         Binding("f6", "app.reception", "接访日"),
         Binding("f8", "app.supervision", "督办"),
-        Binding("f12", "app.lock", "锁屏"),  # works on every screen (the app's binding); shown where there is room
+        # works on every screen (the app's binding); shown here while there is room: not beside the reminder's N
+        Binding("f12", "lock", "锁屏", tooltip="锁屏（离开座位时；正在填的表单存为草稿）"),
         Binding("f5", "reload", "刷新", show=False),  # the figures are read again whenever the home screen comes back
-        Binding("n", "notice_day", "通知书"),  # shown only while a reminder is up
+        Binding("n", "notice_day", "通知书", tooltip="打开通知书尚未打印的接访日（有提醒时）"),  # only then shown
         Binding("tab", "app.focus_next", "切换", show=False),
     ]
 
@@ -61,16 +109,22 @@ class HomeScreen(Screen):
         self._tables_ready = False
         self._tables_mounting = False
         self.notice_days: list[dt.date] = []
+        self._summary = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "notice_day":
             return bool(getattr(self, "notice_days", None))
+        if action == "lock":  # off the footer while N is on it (80 columns); F12 still locks through the app
+            return not getattr(self, "notice_days", None)
         return True
 
     def on_screen_resume(self) -> None:
         # back from registering, printing, handling: what the clerk just did shows at once (read again only then)
         if changed_since_read(self, getattr(self.app, "ctx", None)):
             self.reload()
+
+    def action_lock(self) -> None:
+        self.app.action_lock()
 
     def action_notice_day(self) -> None:
         if self.notice_days:
@@ -81,17 +135,22 @@ class HomeScreen(Screen):
         due = DataTable(id="home-due", cursor_type="row", zebra_stripes=False)
         today = DataTable(id="home-today", cursor_type="row", zebra_stripes=False)
         await self.query_one("#home-body").mount(Container(
-            Vertical(Static(plain("待办：已超期 / 即将到期"), classes="section-title"), due, classes="home-column"),
+            Vertical(Static(plain("待办：已超期 / 即将到期"), id="home-due-title", classes="section-title"), due,
+                     classes="home-column"),
             Vertical(Static(plain("今日来访"), classes="section-title"), today, classes="home-column"),
             id="home-lists"))
-        due.add_columns("编号", "期限", "状态", "信访人", "诉求")
-        today.add_columns("时间", "形式", "信访人", "件数", "诉求")
         self._tables_ready = True
         self.reload()
 
     def on_resize(self) -> None:
-        # side by side on a wide terminal, one above the other on 80 columns
-        self.set_class(self.app.size.width >= 120, "-wide")
+        # The two lists stay one above the other at every width (side by side, 120 columns showed less of each
+        # 诉求 than 80 did); a wider terminal gives the 诉求 columns the width, a taller one more rows.
+        if self._tables_ready and self._summary is not None:
+            self._fill_tables()
+
+    def _list_width(self) -> int:
+        """Cells a list's columns may use: the screen's, less the scrollbar."""
+        return self.app.size.width - 2
 
     def action_reload(self) -> None:
         self.reload()
@@ -115,11 +174,17 @@ class HomeScreen(Screen):
         mark_read(self, ctx)
         summary = home_summary(ctx, operator.role)
         day = summary.today
+        window = ctx.settings.due_soon_days
+        handled = due_counts_text(summary.overdue_count - summary.overdue_unscreened,
+                                  summary.due_soon_count - summary.due_soon_unscreened, window)
+        waiting = due_counts_text(summary.overdue_unscreened, summary.due_soon_unscreened, window)
         lines = [
-            f"{day:%Y年%m月%d日} 星期{WEEKDAYS[day.weekday()]}　接待人：{operator.name}",
-            f"今日来访 {summary.contacts_today} 批，登记事项 {summary.matters_today} 件；"
-            f"已超期 {summary.overdue_count} 件，{ctx.settings.due_soon_days} 日内到期 {summary.due_soon_count} 件",
+            f"{day:%Y年%m月%d日} 星期{WEEKDAYS[day.weekday()]}　接待人：{operator.name}　"
+            f"今日来访 {summary.contacts_today} 批，登记事项 {summary.matters_today} 件",
+            f"办理中 {handled}（F8 督办）",
         ]
+        if summary.overdue_unscreened or summary.due_soon_unscreened:
+            lines.append(f"待甄别 {waiting}（F4 甄别）")
         r = summary.next_reception
         if r is None:
             lines.append("下一个领导接访日：尚未排定")
@@ -138,24 +203,37 @@ class HomeScreen(Screen):
             text = Content.assemble(text, "\n", (reminder, "bold #FFAF00"))
         status.update(text)
         self.refresh_bindings()
-
-        due = self.query_one("#home-due", DataTable)
-        due.clear()
-        self._row_matters = {}
-        for line in summary.overdue + summary.due_soon:
-            due.add_row(lit(line.number), days_text(line.days_left, ctx.settings.due_soon_days),
-                        lit(line.status_label),
-                        lit(line.petitioner), lit(line.summary), key=f"due-{line.matter_id}")
-            self._row_matters[f"due-{line.matter_id}"] = line.matter_id
-        today = self.query_one("#home-today", DataTable)
-        today.clear()
-        for c in summary.contacts:
-            today.add_row(lit(f"{c.received_at:%H:%M}"), lit(c.channel), lit(c.petitioner),
-                          lit(c.matter_count), lit(c.summary), key=f"contact-{c.contact_id}")
-            if c.first_matter_id is not None:
-                self._row_matters[f"contact-{c.contact_id}"] = c.first_matter_id
+        self.query_one("#home-due-title", Static).update(
+            plain(f"待办：已超期 / {due_soon_words(window)}（{DUE_SOON_BASIS}，含今天）"))
+        self._summary = summary
+        self._fill_tables()
+        due, today = self.query_one("#home-due", DataTable), self.query_one("#home-today", DataTable)
         if self.focused is None or not isinstance(self.focused, DataTable):
             (due if due.row_count else today).focus()
+
+    def _fill_tables(self) -> None:
+        summary, window = self._summary, self.app.ctx.settings.due_soon_days
+        due, today = self.query_one("#home-due", DataTable), self.query_one("#home-today", DataTable)
+        cursors = (due.cursor_row, today.cursor_row)
+        width = self._list_width()
+        self._row_matters = {}
+        lines = summary.overdue + summary.due_soon
+        fill_table(due, ("编号", "期限", "状态", "信访人", "诉求"),
+                   [(line.number, days_text(line.days_left, window), line.status_label, line.petitioner,
+                     line.summary) for line in lines], width,
+                   [f"due-{line.matter_id}" for line in lines], capped={3: NAME_CELLS})
+        for line in lines:
+            self._row_matters[f"due-{line.matter_id}"] = line.matter_id
+        fill_table(today, ("时间", "形式", "信访人", "件数", "诉求"),
+                   [(f"{c.received_at:%H:%M}", c.channel, c.petitioner, str(c.matter_count), c.summary)
+                    for c in summary.contacts], width,
+                   [f"contact-{c.contact_id}" for c in summary.contacts], capped={2: NAME_CELLS})
+        for c in summary.contacts:
+            if c.first_matter_id is not None:
+                self._row_matters[f"contact-{c.contact_id}"] = c.first_matter_id
+        for table, row in zip((due, today), cursors, strict=True):
+            if table.row_count and row:
+                table.move_cursor(row=min(row, table.row_count - 1))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         matter_id = self._row_matters.get(event.row_key.value)

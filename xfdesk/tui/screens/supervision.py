@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from xfdesk.domain.deadlines import DUE_SOON_BASIS, due_counts_text
 from xfdesk.tui.screens.handling import SCREEN_CSS, ActionFormScreen, supervision_form
 from xfdesk.tui.screens.screening import short_date
 from xfdesk.tui.screens._cells import days_text
@@ -17,13 +18,14 @@ from xfdesk.tui.screens._reload import changed_since_read, mark_read
 class SupervisionScreen(Screen):
     """督办看板."""
 
-    HELP = ("督办看板：按责任单位列出已超期和N天内到期的在办事项。上下键选择，S 督办（出具督办函），"
+    HELP = ("督办看板：按责任单位列出已超期和 N 天内（今天起 N 个自然日内）到期的办理中事项（与首页“办理中”一行"
+            "同一口径；待甄别事项尚无责任单位，在 F4 甄别）。上下键选择，S 督办（出具督办函），"
             "+/- 调整天数，I 切换到已发督办，O 查看事项详情，F5 刷新，Esc 返回。")
     BINDINGS = [
         Binding("s", "supervise", "督办"),
         # one footer entry for both day keys so that every key fits in 80 columns
-        Binding("plus,equals_sign", "days(1)", "天数", key_display="+/-"),
-        Binding("minus", "days(-1)", "天数-1", show=False),
+        Binding("plus,equals_sign", "days(1)", "天数", key_display="+/-", tooltip="多看一天（N 天内到期的 N 加 1）"),
+        Binding("minus", "days(-1)", "天数-1", show=False, tooltip="少看一天（N 减 1）"),
         Binding("i", "toggle_issued", "已发督办"),
         Binding("o", "open_matter", "详情"),
         Binding("f5", "reload", "刷新"),
@@ -101,8 +103,9 @@ class SupervisionScreen(Screen):
                 self.row_ids.append(r.id)
         overdue = sum(g.overdue for g in groups)
         soon = sum(g.due_soon for g in groups)
-        title.update(plain(f"已超期 {overdue} 件，{self.within} 天内到期 {soon} 件，涉及 {len(groups)} 个单位"
-                           "（+/- 调整天数）"))
+        # the home screen's 办理中 line in the same words (待甄别 matters are not on the board: no unit yet)
+        title.update(plain(f"办理中 {due_counts_text(overdue, soon, self.within)}（{DUE_SOON_BASIS}），"
+                           f"涉及 {len(groups)} 个单位　+/- 调整天数"))
         board.focus()
 
     def current_id(self) -> int | None:
