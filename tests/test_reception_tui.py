@@ -295,11 +295,12 @@ async def test_f6_opens_the_calendar_and_help_lists_its_keys(ctx, clerk, head, r
         assert isinstance(app.screen, ReceptionCalendarScreen)
     command = next(c for c in DESK_COMMANDS if c.id == "reception")
     assert match_command("jfr", command) > 0 and match_command("接访", command) > 0
-    sections = {title: keys for title, _body, keys in help_sections()}
-    assert ("G", "排本月") in sections["领导接访日历"]
+    sections = {s.title: s.keys for s in help_sections()}
+    assert ("G", "生成本月排班") in sections["领导接访日历"]
     assert ("P", "打印") in sections["接访日"]
     # the keys left out of the 80-column footers are still listed in F1 help
-    assert {("Y", "生成一年排班"), ("R", "接访日规则"), ("PageDown", "下月")} <= set(sections["领导接访日历"])
+    assert {("Y", "生成自本月起一年的排班"), ("R", "接访日规则"), ("PgDn", "下月"), ("T", "回到本月")} <= set(
+        sections["领导接访日历"])
     assert {("A", "领导缺席"), ("W", "调班"), ("F5", "刷新")} <= set(sections["接访日"])
 
 

@@ -84,7 +84,7 @@ async def test_help_describes_every_screen_and_its_keys(ctx, clerk):
         await settle(pilot)
         text = screen_text(app)
         for expected in ("登记来访", "综合查询", "事项详情", "首页", "Ctrl+S", "保存", "标为重复访", "Ctrl+Q", "退出",
-                         "PageDown", "拼音首字母", "dj"):
+                         "PgDn", "拼音首字母", "dj"):
             assert expected in text, expected
         await pilot.press("escape")
         await settle(pilot)

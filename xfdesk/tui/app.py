@@ -132,16 +132,17 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "帮助"),
-        Binding("ctrl+p", "command_palette", "命令", show=False, priority=True),
-        Binding("ctrl+q", "quit", "退出", priority=True),
+        Binding("ctrl+p", "command_palette", "命令", show=False, priority=True,
+                tooltip="命令面板：按名称或拼音首字母找命令"),
+        Binding("ctrl+q", "quit", "退出", priority=True, tooltip="退出（表单有未保存的内容时先问）"),
         Binding("f2", "register", "登记", show=False),
         Binding("f3", "search", "查询", show=False),
-        Binding("f10", "home", "首页", show=False),
+        Binding("f10", "home", "首页", show=False, tooltip="回到首页"),
         Binding("f6", "reception", "接访日", show=False),
         Binding("f4", "screening", "甄别", show=False),
         Binding("f8", "supervision", "督办", show=False),
         Binding("f7", "statistics", "统计", show=False),
-        Binding("f12", "lock", "锁屏", show=False),  # shown on the home screen (its own binding) and in the F1 help
+        Binding("f12", "lock", "锁屏", show=False, tooltip="锁屏（离开座位时；正在填的表单存为草稿）"),  # shown on the home screen (its own binding) and in the F1 help
     ]
     # what a desk that nobody is signed in to (or that is locked) refuses: everything that shows office data
     GATED_ACTIONS = frozenset({"register", "search", "home", "reception", "screening", "supervision", "refresh_home",
@@ -443,8 +444,28 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
             if flush is not None:
                 flush()
 
+    def unsaved_forms(self) -> list[str]:
+        """What open forms hold typed and unsaved (each screen's ``unsaved_text()``: a phrase, or "")."""
+        return [text for screen in reversed(self.screen_stack)
+                if (check := getattr(screen, "unsaved_text", None)) is not None and (text := check())]
+
     async def action_quit(self) -> None:
+        from xfdesk.tui.screens.confirm import QuitConfirmScreen
+
         # a form being typed is written out now rather than after its debounce delay
+        self._write_open_drafts()
+        unsaved = self.unsaved_forms()
+        if unsaved and not isinstance(self.screen, QuitConfirmScreen):  # asked already: a second Ctrl+Q quits
+            def answered(leave: bool | None) -> None:
+                if leave:
+                    self.call_later(self._quit_now)
+
+            self.push_screen(QuitConfirmScreen("；".join(unsaved) + "。\n确定退出信访接待台吗？",
+                                               yes="退出", no="继续填写"), answered)
+            return
+        await self._quit_now()
+
+    async def _quit_now(self) -> None:
         self._write_open_drafts()
         if self.ctx is not None and self.operator is not None and self.operator.account_id is not None:
             from xfdesk.services.accounts import note_session
@@ -486,7 +507,7 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
         from xfdesk.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(under=self.screen))  # opens at the keys of the screen F1 was pressed on
 
     def open_matter(self, matter_id: int) -> None:
         from xfdesk.tui.screens.matter import MatterScreen

@@ -53,7 +53,7 @@ DESK_COMMANDS: list[DeskCommand] = [
                 lambda app: app.action_accounts()),
     DeskCommand("password", "修改本人密码", ("xgmm", "mm", "passwd", "password"), lambda app: app.action_password()),
     DeskCommand("help", "帮助（按键说明）", ("bz", "help"), lambda app: app.action_help(), "F1", needs_db=False),
-    DeskCommand("quit", "退出", ("tc", "quit", "exit"), lambda app: app.exit(), "Ctrl+Q", needs_db=False),
+    DeskCommand("quit", "退出", ("tc", "quit", "exit"), lambda app: app.call_later(app.action_quit), "Ctrl+Q", needs_db=False),
 ]
 
 # Filled lazily (screens import textual widgets; the help screen imports them when it opens).

@@ -38,3 +38,10 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+
+class QuitConfirmScreen(ConfirmScreen):
+    """Ctrl+Q while a form holds unsaved text: Y/Enter quits (drafts are written first), N/Esc goes back to the
+    form; a second Ctrl+Q quits too."""
+
+    HELP = "退出确认：有未保存的内容。Y 或回车退出（登记表已存为草稿，下次启动可恢复），N 或 Esc 回到表单继续填写。"

@@ -103,6 +103,14 @@ class ActionFormScreen(ModalScreen[bool]):
             out[f.key] = text
         return out
 
+    def unsaved_text(self) -> str:
+        """Asked by Ctrl+Q: a field changed from what the form opened with (these forms keep no draft)."""
+        if not self.is_mounted:
+            return ""
+        changed = any(self.query_one(f"#af-{f.key}", Input).value.strip() != f.default.strip()
+                      for f in self.form.fields)
+        return f"“{self.form.title}”有未保存的内容（退出后不保留）" if changed else ""
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         keys = [f.key for f in self.form.fields]

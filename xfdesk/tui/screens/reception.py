@@ -118,20 +118,21 @@ class ReceptionCalendarScreen(Screen):
 
     HELP = ("领导接访日历：按月显示，星期一至星期日。“休”为法定节假日，“班”为调休上班日，“接”后为当天接访领导，"
             "“今”为今天，“约n”为已约访件数。"
-            "方向键选日期，回车打开该接访日（约访、打印、接访记录），PageUp/PageDown 上月/下月，T 回到本月，"
+            "方向键选日期，回车打开该接访日（约访、打印、接访记录），PgUp/PgDn 上月/下月，T 回到本月，"
             "G 生成本月排班，Y 生成自本月起一年的排班（已过去、已调整或已有约访的接访日不变），L 接访领导名单，"
             "R 接访日规则，Esc 返回。")
     BINDINGS = [
-        # 80 columns hold about eight footer keys: PageUp shows for both month keys, and the yearly schedule (Y)
-        # and the rule (R) are F1-help-only keys (rarely used; the help lists every binding below).
-        Binding("enter", "open_day", "打开", priority=True),
-        Binding("pageup", "month(-1)", "翻月", priority=True, key_display="pgup/dn"),
+        # Every key but T fits the 80-column footer beside the app's (Esc, Ctrl+Q, F1, Ctrl+P): the month keys and
+        # the two schedule keys share an entry each, the words are short; the F1 help reads the tooltips (the
+        # long words) and lists T too.
+        Binding("enter", "open_day", "打开", priority=True, tooltip="打开所选接访日"),
+        Binding("pageup", "month(-1)", "翻月", priority=True, key_display="pgup/dn", tooltip="上月"),
         Binding("pagedown", "month(1)", "下月", priority=True, show=False),
-        Binding("t", "this_month", "本月"),
-        Binding("g", "generate(1)", "排本月"),
-        Binding("y", "generate(12)", "生成一年排班", show=False),
-        Binding("l", "leaders", "领导名单"),
-        Binding("r", "rule", "接访日规则", show=False),
+        Binding("t", "this_month", "本月", show=False, tooltip="回到本月"),
+        Binding("g", "generate(1)", "排月/年", key_display="g/y", tooltip="生成本月排班"),
+        Binding("y", "generate(12)", "排一年", show=False, tooltip="生成自本月起一年的排班"),
+        Binding("l", "leaders", "领导", tooltip="接访领导名单"),
+        Binding("r", "rule", "规则", tooltip="接访日规则"),
         Binding("escape", "app.pop_screen", "返回"),
     ]
     CSS_PATH = CSS_FILE

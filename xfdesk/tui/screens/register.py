@@ -665,6 +665,12 @@ class RegisterScreen(Screen):
         except OSError as exc:
             self.notify(f"草稿保存失败：{exc}", severity="error", markup=False)
 
+    def unsaved_text(self) -> str:
+        """Asked by Ctrl+Q (``XfdeskApp.unsaved_forms``): what this form holds unsaved, or "" when nothing."""
+        if self.saved or not self.is_mounted or is_blank(self.collect()):
+            return ""
+        return "登记表有未保存的内容（已存为草稿，下次启动时可恢复）"
+
     # -- saving -------------------------------------------------------------------------------------------------
     def build_contact(self) -> tuple[ContactInput | None, list[int]]:
         """The form as a ContactInput; format errors the service cannot see (time, number) are shown here."""
