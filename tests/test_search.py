@@ -574,3 +574,12 @@ def test_the_matters_of_the_people_found_are_read_from_the_indexes_alone(ctx, of
     assert "SEARCH cp USING COVERING INDEX ix_contactpetitioner_person_contact" in plan, plan
     # with the restricted left out, the (contact_id, is_restricted, id) index; else any index on contact_id covers
     assert ("SEARCH m USING COVERING INDEX ix_matter_contact_" + ("id" if see_restricted else "restricted")) in plan, plan
+
+
+@pytest.mark.parametrize("backend", ("trgm",))
+def test_a_clerks_search_past_what_postgres_counts_has_no_total(ctx, office, clerk, monkeypatch, backend):
+    from xfdesk.storage import search_postgres
+
+    monkeypatch.setattr(search_postgres, "TOTAL_LIMIT", 0)  # every match is "more than counted"
+    page = search(ctx, "张三", operator=clerk, backend=backend)
+    assert page.total_matters is None and page.matters

@@ -195,7 +195,9 @@ def search(ctx, text: str, *, operator=None, limit: int = 20, offset: int = 0,  
             rows, page.total_matters, matters_more = matters_list(session, q, see_restricted, limit, offset)
             page.matters = [_matter_hit(r, see_restricted) for r in rows]
             if not see_restricted:
-                page.total_matters -= _drop_found_by_text(page, q)
+                dropped = _drop_found_by_text(page, q)
+                if page.total_matters is not None:  # None: more than PostgreSQL counts (search_postgres.TOTAL_LIMIT)
+                    page.total_matters -= dropped
             more = more or matters_more
         page.has_more = more
         return page
