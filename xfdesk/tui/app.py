@@ -37,10 +37,13 @@ from xfdesk.paths import Home
 # there, so it needs nothing from this module).
 from xfdesk.tui.commands import DESK_COMMANDS, HELP_SCREENS, DeskCommand, command_keys, match_command
 from xfdesk.tui.keys import KeyOrder
+from xfdesk.tui.wide_cells import keep_wide_characters_whole
 
 if TYPE_CHECKING:
     from xfdesk.services.context import AppContext, Operator
 
+
+keep_wide_characters_whole()  # toasts over a form lost Chinese characters at widget edges (see the module)
 
 __all__ = ["DESK_COMMANDS", "HELP_SCREENS", "DeskCommand", "XfdeskApp", "command_keys", "match_command"]
 
