@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Region
 from textual.suggester import Suggester
 from textual.widgets import Input, Static, TextArea
 
@@ -88,6 +89,17 @@ class FieldInput(Input):
                          suggester=suggester, select_on_focus=False)
         self.field_path = field_path
 
+    def on_blur(self) -> None:
+        # A long entry left showing its end (``…建房占用我家宅基地`` without the ``反映`` it starts with) reads as a
+        # different demand: once focus leaves, the field shows its start. The cursor stays where it was.
+        self.scroll_to(x=0, animate=False, immediate=True)
+
+    def on_focus(self) -> None:
+        # back in the field, the cursor is on screen again (the view was left at the start on blur)
+        offset = getattr(self, "_cursor_offset", None)
+        if isinstance(offset, int):
+            self.scroll_to_region(Region(offset, 0, width=1, height=1), force=True, animate=False)
+
 
 class ChoiceInput(FieldInput):
     """A field with a list of allowed values; typing pinyin initials and leaving the field fills in the choice."""
@@ -102,7 +114,7 @@ class ChoiceInput(FieldInput):
         if chosen is not None and chosen != self.value:
             self.value = chosen
 
-    def on_blur(self) -> None:
+    def on_blur(self) -> None:  # runs before FieldInput.on_blur (the MRO's order), which then shows the start
         self.resolve()
 
 
