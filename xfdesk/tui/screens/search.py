@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets.input import Selection
 
 from xfdesk.tui.screens._cells import fill_wrapping_table
 from xfdesk.tui.widgets.fields import FieldInput, FormField, plain
@@ -34,8 +35,11 @@ COLUMNS = ("类别", "编号/姓名", "状态", "日期")  # then 内容, as wid
 class SearchScreen(Screen):
     CSS_PATH = css("forms", "views")
     HELP = ("综合查询：输入身份证号、电话、姓名、拼音首字母、事项编号或诉求中的文字，结果随输入显示；"
-            "上下键选择，回车打开事项（选中的是人时打开其历史），PageDown/PageUp 翻页，Esc 返回。")
+            "上下键选择，回车打开事项（选中的是人时打开其历史），PageDown/PageUp 翻页；"
+            "F3 重新查询（选中原有内容，直接输入即替换），Esc 返回。")
     BINDINGS = [
+        # F3 again starts a new query: typing after it replaced nothing and ran on (``sj`` + ``wdm`` → ``sjwdm``)
+        Binding("f3", "new_query", "新查询"),
         Binding("pagedown", "page(1)", "下一页"),
         Binding("pageup", "page(-1)", "上一页"),
         Binding("escape", "app.pop_screen", "返回"),
@@ -67,6 +71,15 @@ class SearchScreen(Screen):
         self.query_one("#query", Input).focus()
         if self.initial:
             self.run_search()
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#query", Input).focus()  # back from a matter or a person: typing goes to the box
+
+    def action_new_query(self) -> None:
+        """Select the whole query (still readable) so that the next key typed replaces it; Backspace clears it."""
+        box = self.query_one("#query", Input)
+        box.focus()
+        box.selection = Selection(0, len(box.value))
 
     @on(Input.Changed, "#query")
     def _changed(self, event: Input.Changed) -> None:
