@@ -7,10 +7,11 @@ left out of a person's history, and shown without a name or its text among the v
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_
-from sqlmodel import select
+from sqlmodel import col, select
 
 from xfdesk.domain.glossary import FLAG_LABELS
 from xfdesk.domain.lifecycle import STATUS_LABELS, Status
@@ -31,6 +32,7 @@ class MatterLine:
     status: str
     status_label: str
     flags: tuple[str, ...]  # Chinese labels
+    representatives: tuple[str, ...] = ()  # the group visit's 代表, in the order typed
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,27 @@ def flag_labels(matter: Matter) -> tuple[str, ...]:
     return tuple(label for flag, label in FLAG_LABELS.items() if getattr(matter, flag.value, False))
 
 
-def _line(m: Matter) -> MatterLine:
-    return MatterLine(m.id, m.number, m.received_on, m.summary, m.status, status_label(m.status), flag_labels(m))
+def _line(m: Matter, representatives: dict[int, tuple[str, ...]] | None = None) -> MatterLine:
+    return MatterLine(m.id, m.number, m.received_on, m.summary, m.status, status_label(m.status), flag_labels(m),
+                      (representatives or {}).get(m.contact_id, ()))
+
+
+def representatives_of(session, contact_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:  # noqa: ANN001
+    """The 代表 named for each contact (a group visit), in the order they were typed; contacts without: absent.
+
+    The caller decides who may see them: a restricted matter's representatives are its accusers (条例第30条)."""
+    ids = sorted(set(contact_ids))
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.exec(
+            select(ContactPetitioner.contact_id, Petitioner.name)
+            .join(Petitioner, Petitioner.id == ContactPetitioner.petitioner_id)
+            .where(col(ContactPetitioner.contact_id).in_(ids[start:start + 500]),
+                   ContactPetitioner.representative == True)  # noqa: E712
+            .order_by(ContactPetitioner.contact_id, ContactPetitioner.position))
+        for contact_id, name in rows:
+            found.setdefault(contact_id, []).append(name)
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def person_history(ctx, petitioner_id: int, role) -> PersonHistory | None:  # noqa: ANN001
@@ -89,6 +110,8 @@ def person_history(ctx, petitioner_id: int, role) -> PersonHistory | None:  # no
         if not may_see_identity(role, True):
             query = query.where(Matter.is_restricted == False)  # noqa: E712
         matters = list(session.exec(query.order_by(Matter.received_on.desc(), Matter.id.desc())))
+        # a clerk's list holds no restricted matter (filtered above), so its representatives may be shown
+        representatives = representatives_of(session, (m.contact_id for m in matters[:HISTORY_LIMIT]))
         last_contact = session.exec(
             select(func.max(Contact.received_at))
             .join(ContactPetitioner, ContactPetitioner.contact_id == Contact.id)
@@ -104,7 +127,7 @@ def person_history(ctx, petitioner_id: int, role) -> PersonHistory | None:  # no
         petitioner_id=person.id, name=person.name, gender=person.gender or "",
         id_masked=mask_id_number(person.id_number), phone_masked=mask_phone(person.phone),
         village=person.village, address=person.address,
-        matters=[_line(m) for m in matters[:HISTORY_LIMIT]], matter_count=len(matters),
+        matters=[_line(m, representatives) for m in matters[:HISTORY_LIMIT]], matter_count=len(matters),
         open_count=sum(1 for m in matters if m.status in open_values),
         last_contact=last_contact, flags=tuple(flags),
     )

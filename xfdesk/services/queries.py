@@ -17,6 +17,7 @@ from xfdesk.domain.privacy import (
     PROGRAM_NOTE_ACTIONS, RESTRICTED_NAME, mask_id_number, mask_phone, may_see_identity, shown_note, shown_text,
 )
 from xfdesk.services.access import log_restricted_view
+from xfdesk.services.history import representatives_of
 from xfdesk.storage.models import ClockPause, Contact, Deadline, Document, Event, Matter, Petitioner, Unit
 
 OPEN_VALUES = sorted(s.value for s in OPEN_STATUSES)
@@ -179,6 +180,7 @@ def matter_detail(ctx, matter_ref: int | str, operator=None) -> dict[str, Any] |
         paused = any(p.ended_on is None for p in
                      session.exec(select(ClockPause).where(ClockPause.matter_id == m.id)).all())
         repeat_of = session.get(Matter, m.repeat_of_id).number if m.repeat_of_id else None
+        representatives = representatives_of(session, [m.contact_id]).get(m.contact_id, ())
     if m.is_restricted and operator is not None:
         _log_restricted_view(ctx, operator, m)
     visible = may_see_identity(role, m.is_restricted)
@@ -200,6 +202,8 @@ def matter_detail(ctx, matter_ref: int | str, operator=None) -> dict[str, Any] |
         "received_on": m.received_on.isoformat(),
         "channel": contact.channel if contact else None,
         "headcount": contact.headcount if contact else None,
+        # a group visit's 代表 identify accusers as much as the petitioner does: hidden with the petitioner
+        "representatives": list(representatives) if visible else [],
         "clerk": contact.clerk if contact else None,
         "unit": unit.name if unit else None,
         "route": m.route,

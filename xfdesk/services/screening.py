@@ -19,7 +19,7 @@ from xfdesk.domain.lifecycle import NOTICE, Action, Status
 from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity, shown_text
 from xfdesk.services import reference
 from xfdesk.services.lifecycle import find_for_update, transition
-from xfdesk.storage.models import ContactPetitioner, Deadline, Event, Matter, Petitioner, Review
+from xfdesk.storage.models import Contact, ContactPetitioner, Deadline, Event, Matter, Petitioner, Review
 
 
 def load_reasons(ctx) -> rules.ReasonList:  # noqa: ANN001
@@ -67,6 +67,31 @@ def screening_queue(ctx, operator, *, limit: int = 500) -> list[QueueRow]:  # no
 
 
 # ── suggestions ─────────────────────────────────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class DecisionHead:
+    """Who came and how, for the top of the 甄别 decision: what the route turns on (集体访, 越级访, 重大紧急)."""
+
+    petitioner: str  # RESTRICTED_NAME for anyone but the office head when the matter is restricted (检举控告)
+    flags: tuple[str, ...]
+    headcount: int
+    representatives: tuple[str, ...]  # empty when hidden with the petitioner
+
+
+def decision_head(ctx, operator, matter_ref: int | str) -> DecisionHead:  # noqa: ANN001
+    from xfdesk.services.history import representatives_of
+
+    with ctx.db.read() as session:
+        m = find_for_update(session, matter_ref)
+        person = session.get(Petitioner, m.petitioner_id)
+        contact = session.get(Contact, m.contact_id)
+        representatives = representatives_of(session, [m.contact_id]).get(m.contact_id, ())
+    visible = may_see_identity(operator.role, m.is_restricted)
+    return DecisionHead(petitioner=person.name if visible and person else RESTRICTED_NAME,
+                        flags=tuple(FLAG_LABELS[f] for f in Flag if getattr(m, f.value)),
+                        headcount=(contact.headcount if contact else 1) or 1,
+                        representatives=representatives if visible else ())
+
+
 def _petitioner_matter_ids(session: Session, matter: Matter) -> set[int]:
     """Every matter of the petitioner: as the main petitioner, or as one of the people of a contact."""
     contact_ids = select(ContactPetitioner.contact_id).where(ContactPetitioner.petitioner_id == matter.petitioner_id)

@@ -42,6 +42,19 @@ def suggestion_lines(suggestions: list[Suggestion]) -> Content:
     return Content("\n").join(parts)
 
 
+def who_line(head) -> Content:  # noqa: ANN001  (services.screening.DecisionHead)
+    """信访人 (masked for a restricted matter by the service), how many came and their 代表, then the flags the
+    route turns on (集体访, 越级访, 重大紧急) in the flag colour; names are literal."""
+    parts: list = [("信访人：", "bold"), head.petitioner]
+    if head.headcount > 1 or head.representatives:
+        parts.append(f"　{head.headcount}人")
+    if head.representatives:
+        parts += ["，代表 ", "、".join(head.representatives)]
+    if head.flags:
+        parts += ["　", ("、".join(head.flags), "bold #FFAF00")]
+    return Content.assemble(*parts)
+
+
 def short_date(day, today) -> str:  # noqa: ANN001
     """``11-16`` within the current year (80 columns are few), the full date otherwise."""
     if day is None:
@@ -105,6 +118,7 @@ class ScreeningQueueScreen(Screen):
         from xfdesk.services.screening import screening_queue
 
         mark_read(self, self.ctx)
+        keep = self.current_id()  # back from a decision or the matter: the cursor stays on the same matter
         self.rows = screening_queue(self.ctx, self.operator)
         today = self.ctx.today()
         self._suggestions.clear()
@@ -114,6 +128,9 @@ class ScreeningQueueScreen(Screen):
         for r in self.rows:
             table.add_row(lit(""), lit(r.number), lit(short_date(r.notice_due, today)), days_text(r.days_left, soon),
                           lit(r.summary), lit(r.petitioner), lit("、".join(r.flags)), key=str(r.id))
+        ids = [r.id for r in self.rows]
+        if keep in ids:
+            table.move_cursor(row=ids.index(keep), animate=False)
         overdue = sum(1 for r in self.rows if r.days_left is not None and r.days_left < 0)
         self.count_text = f"待甄别 {len(self.rows)} 件" + (f"，其中 {overdue} 件已超过受理告知期限" if overdue else "")
         self.query_one("#sq-count", Static).update(plain(self.count_text))
@@ -207,6 +224,7 @@ class ScreeningDecisionScreen(Screen[str | None]):
     #sd-kind-chosen { width: auto; padding: 0 1; }
     #sd-kind RadioButton { width: auto; margin-right: 2; }
     #sd-reasons { height: auto; max-height: 12; border: none; background: $background; }
+    #sd-body { height: 1fr; }
     #sd-basis { height: auto; padding: 0 1; color: #9E9E9E; }
     #sd-suggest { height: auto; padding: 0 1; }
     """
@@ -223,7 +241,7 @@ class ScreeningDecisionScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        with VerticalScroll():
+        with VerticalScroll(id="sd-body"):
             yield Static(id="sd-head", classes="hd-info")
             yield Static(id="sd-suggest")
             yield Static(plain("① 事项性质（左右键选择，空格确认）"), classes="hd-title")
@@ -244,7 +262,7 @@ class ScreeningDecisionScreen(Screen[str | None]):
 
     def on_mount(self) -> None:
         from xfdesk.services.handling import handling_summary
-        from xfdesk.services.screening import load_reasons, suggestions_for
+        from xfdesk.services.screening import decision_head, load_reasons, suggestions_for
 
         from xfdesk.services.access import note_view
 
@@ -259,6 +277,7 @@ class ScreeningDecisionScreen(Screen[str | None]):
             (s["number"], "bold #00D7FF"), "　", (s["status_label"], "bold"), "　",
             Content.assemble("受理告知期限 ", notice["due_on"].isoformat(), " ", Content.from_rich_text(
                 days_text(notice["days_left"], self.ctx.settings.due_soon_days))) if notice else "",
+            "\n", who_line(decision_head(self.ctx, self.operator, self.matter_id)),
             "\n", ("诉求：", "bold"), s["summary"]))
         self.query_one("#sd-suggest", Static).update(suggestion_lines(self.shown))
         suggested = {(sg.route, sg.reason_code) for sg in self.shown}
@@ -279,6 +298,32 @@ class ScreeningDecisionScreen(Screen[str | None]):
         else:
             options.highlighted = 1
             self.query_one("#sd-kind", RadioSet).focus()
+        self.call_after_refresh(self.fit_reasons)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_reasons)
+
+    def fit_reasons(self, show_first_group: bool = True) -> None:
+        """Give ② the rows the screen has left, so that ③ and ④ stay on screen below it (80×24), and show the
+        list from its first group (受理) whenever the chosen reason fits in that view."""
+        body = self.query_one("#sd-body", VerticalScroll)
+        options = self.query_one("#sd-reasons", OptionList)
+        others = sum(w.outer_size.height for w in body.children if w is not options and w.display)
+        rows = max(4, min(options.option_count, body.scrollable_content_region.height - others))
+        if options.styles.max_height is None or options.styles.max_height.value != rows:
+            options.styles.max_height = rows
+            options.styles.height = rows
+        if show_first_group:
+            self.call_after_refresh(self._show_first_group)
+
+    def _show_first_group(self) -> None:
+        options = self.query_one("#sd-reasons", OptionList)
+        options.scroll_home(animate=False, immediate=True)
+        if options.highlighted is not None and options.highlighted >= options.scrollable_content_region.height:
+            options.scroll_to_highlight()  # a reason further down: it must show, its group's heading with it
+        focused = self.app.focused
+        if focused is not None and focused is not options:
+            focused.scroll_visible(animate=False, immediate=True)
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self.query_one("#sd-kind-chosen", Static).update(
@@ -305,6 +350,7 @@ class ScreeningDecisionScreen(Screen[str | None]):
             basis.update("")
             return
         basis.update(Content.assemble(("依据：", "bold"), reason.basis))
+        self.call_after_refresh(self.fit_reasons, False)  # the basis may take another row: ④ stays on screen
         if reason.legal_channel:
             target = self.query_one("#sd-target", Input)
             # fill the channel unless the clerk typed a body of their own
@@ -332,12 +378,14 @@ class ScreeningDecisionScreen(Screen[str | None]):
             self.query_one("#sd-target", Input).value = first.legal_channel
         kind = self._kind()
         self.query_one("#sd-kind", RadioSet).focus() if kind is None else self.query_one("#sd-text", Input).focus()
+        self.call_after_refresh(self._show_first_group)  # the list from 受理 on, the adopted reason in it
         self.query_one("#sd-error", Static).update(plain(f"已采纳系统建议：{first.route_label}"
                                                          + ("，请选择事项性质" if kind is None else "")))
 
     def _kind(self) -> str | None:
-        pressed = self.query_one("#sd-kind", RadioSet).pressed_button
-        return pressed.name if pressed is not None else None
+        # the buttons' own values: RadioSet.pressed_button follows a message later (a kind set on opening was not
+        # seen by F7 / ``a`` at once, which then asked for a kind the registration had already given)
+        return next((b.name for b in self.query_one("#sd-kind", RadioSet).query(RadioButton) if b.value), None)
 
     def action_save(self) -> None:
         from xfdesk.services.screening import screen_matter
