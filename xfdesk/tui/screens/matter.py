@@ -123,6 +123,7 @@ class MatterScreen(Screen):
                                         person.get("address") or "") if x)
         rows = [
             ("信访人", who),
+            ("代表", "、".join(detail.get("representatives") or [])),  # a group visit's, as typed at registration
             ("诉求摘要", detail["summary"]),
             ("详细情况", detail["details"]),
             ("问题类别", detail["category"]),

@@ -58,7 +58,8 @@ class PersonScreen(Screen):
         if history.flags:
             lines.append(Content("标记：" + "、".join(history.flags)).stylize("bold #FFAF00"))
         head.update(Content("\n").join(lines))
-        rows = [(m.number, m.received_on.isoformat(), m.status_label, "、".join(m.flags), m.summary)
+        rows = [(m.number, m.received_on.isoformat(), m.status_label, "、".join(m.flags),
+                 m.summary + (f"（代表：{'、'.join(m.representatives)}）" if m.representatives else ""))
                 for m in history.matters]
         fill_wrapping_table(table, MATTER_COLUMNS, "诉求", rows, self.app.size.width)  # 诉求 wraps, never cut
         self.matter_ids = [m.id for m in history.matters]

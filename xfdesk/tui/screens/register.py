@@ -505,6 +505,8 @@ class RegisterScreen(Screen):
             flags = f" [{'、'.join(m.flags)}]" if m.flags else ""
             parts += ["\n", (m.number, "#00D7FF"), f" {m.received_on:%Y-%m-%d} ", (m.status_label, "bold"),
                       (flags, "#FFAF00"), "\n  ", m.summary]
+            if m.representatives:  # a group visit: who spoke for it
+                parts += ["\n  ", ("代表：", "dim"), "、".join(m.representatives)]
         if not history.matters:
             parts += ["\n", ("首次来访（无历史事项）", "dim")]
         self.query_one("#history", Static).update(Content.assemble(*parts))
