@@ -1,0 +1,284 @@
+"""The whole chain of the desk, driven as a person drives it: the real program in tmux at 80×24, keyboard only.
+
+    .venv/bin/python benchmarks/desk_walk.py --home /tmp/i16-offices/office-3k      # an office from offices.py
+    .venv/bin/python benchmarks/desk_walk.py --build 3000 --root /tmp/desk-walk      # build one first
+
+Steps: sign in, register (a group visit, two demands, representatives), screen and accept the first demand, assign,
+mediate (failed), reply, follow up, archive, book the second demand into the next reception day, print the day's set.
+Every key is sent with ``tmux send-keys`` and the response time of a key is the time until the text the step waits
+for is on the screen (``capture-pane`` polled every 5 ms), so it includes tmux and the terminal. Printed: each
+step's keystrokes (keys beyond typed text), the slowest response, and where the walk stopped if a screen did not
+show what was expected. Targets (issue 9): every response within 100 ms on 3,000 matters, 200 ms on 100,000.
+Skips (exit 0 with a message) when tmux is not installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+POLL = 0.005
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True).stdout
+
+
+@dataclass
+class Step:
+    name: str
+    keys: int = 0
+    typed: int = 0
+    slowest: float = 0.0
+    slowest_key: str = ""
+    ok: bool = True
+    note: str = ""
+
+
+@dataclass
+class Desk:
+    session: str
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def step(self) -> Step:
+        return self.steps[-1]
+
+    def screen(self) -> str:
+        return tmux("capture-pane", "-p", "-t", self.session)
+
+    def begin(self, name: str) -> None:
+        self.steps.append(Step(name))
+
+    def wait_for(self, pattern: str, timeout: float = 10.0) -> float:
+        started = time.perf_counter()
+        while time.perf_counter() - started < timeout:
+            if re.search(pattern, self.screen()):
+                return time.perf_counter() - started
+            time.sleep(POLL)
+        raise Stop(f"{pattern!r} did not show within {timeout:.0f} s")
+
+    def key(self, key: str, expect: str | None = None, timeout: float = 10.0) -> None:
+        """Press one key; with ``expect``, time until that text shows (the key's response)."""
+        tmux("send-keys", "-t", self.session, key)
+        self.step.keys += 1
+        self._timed(key, expect, timeout)
+
+    def type(self, text: str, expect: str | None = None, timeout: float = 10.0) -> None:
+        """Type text as one burst (a fast typist); with ``expect``, time until it shows."""
+        tmux("send-keys", "-t", self.session, "-l", text)
+        self.step.typed += len(text)
+        self._timed(text, expect if expect is not None else re.escape(text[-6:]), timeout)
+
+    def _timed(self, what: str, expect: str | None, timeout: float) -> None:
+        started = time.perf_counter()
+        if expect:
+            self.wait_for(expect, timeout)
+        else:
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        if elapsed > self.step.slowest:
+            self.step.slowest, self.step.slowest_key = elapsed, what
+
+    def choose(self, label: str, expect: str, timeout: float = 10.0) -> None:
+        """Pick an action in the handling list by its label: Home, then Down as many rows as it is below the first."""
+        self.key("Home")
+        time.sleep(0.1)
+        lines = self.screen().splitlines()
+        rows = [i for i, line in enumerate(lines) if line.strip().startswith(label)]
+        if not rows:
+            raise Stop(f"no action {label!r} on the handling screen")
+        first = self._first_option_row(lines)
+        for _ in range(rows[0] - first):
+            self.key("Down")
+        self.key("Enter", expect, timeout)
+
+    @staticmethod
+    def _first_option_row(lines: list[str]) -> int:
+        # the handling list follows its title line "可办理" / "办理" heading; fall back to the first action-looking row
+        for i, line in enumerate(lines):
+            if re.match(r"\s*(可办理|选择办理)", line):
+                return i + 1
+        return next(i for i, line in enumerate(lines) if re.match(r"\s*[▶>]?\s*(交办|调处|答复|回访|归档|受理)", line))
+
+
+class Stop(Exception):
+    """The screen did not show what the step waits for: the walk ends there (and says so)."""
+
+
+def walk(desk: Desk, user: str, password: str) -> None:
+    desk.begin("登录")
+    desk.wait_for("姓名", 30)
+    desk.type(user, expect=None)
+    desk.key("Tab")
+    desk.type(password, expect="")
+    desk.key("Enter", expect="f2 登记", timeout=30)
+    time.sleep(1.0)
+    if "是否恢复" in desk.screen():  # a draft left by an earlier walk that was stopped
+        desk.key("n")
+
+    desk.begin("登记（集体访，两项诉求，代表）")
+    desk.key("F2", expect="查找信访人")
+    desk.key("Enter", expect="姓名")
+    desk.type("陈国华", expect="陈国华")
+    desk.key("Tab")
+    desk.key("Tab")
+    desk.type("360735198003152314", expect="198003152314")
+    desk.key("Tab")
+    desk.type("13907971234", expect="13907971234")
+    desk.key("Tab")
+    desk.key("Tab")
+    desk.type("琴江镇大畲村5组", expect="大畲村5组")
+    for _ in range(3):
+        desk.key("Tab")
+    desk.key("BSpace")
+    desk.type("12", expect="12")
+    desk.key("Tab")
+    desk.type("陈国华、刘德明", expect="刘德明")
+    desk.key("Tab")
+    desk.type("村集体征地补偿款至今未分配到户，要求公开账目", expect="要求公开账目")
+    desk.key("Tab")
+    desk.type("cxjs", expect="cxjs")
+    desk.key("C-n", expect="诉求 2")
+    desk.type("征地后安置房迟迟未建，要求明确交房时间", expect="明确交房时间")
+    desk.key("Tab")
+    desk.type("cxjs", expect="cxjs")
+    desk.key("C-s", expect=r"XF-\d{4}-\d{6}", timeout=20)
+
+    desk.begin("甄别（受理）")
+    desk.key("Escape")
+    desk.key("F4", expect="待甄别")
+    desk.key("End")
+    desk.key("Enter", expect="① 事项性质")
+    desk.key("Right")
+    desk.key("Right")
+    desk.key("Space", expect="已选")
+    desk.key("Tab")
+    desk.key("Enter")
+    desk.type("属本镇职权范围", expect="属本镇职权范围")
+    desk.key("C-s", expect="受理告知书|文书", timeout=20)
+    desk.key("s", expect="待甄别", timeout=20)
+
+    desk.begin("交办")
+    desk.key("Escape")
+    desk.key("F3", expect="查询")
+    desk.type("要求公开账目", expect="要求公开账目")
+    desk.key("Enter", expect="事项详情")
+    desk.key("h", expect="办理")
+    desk.choose("交办", expect="责任单位|交办")
+    desk.type("cjb", expect="cjb")
+    desk.key("C-s", expect="交办|转送", timeout=20)
+    desk.key("Escape", expect="办理")
+
+    desk.begin("调处，调解未成")
+    desk.choose("调处", expect="调处")
+    desk.key("C-s", expect="调处中|调解")
+    desk.choose("调解未成", expect="未成原因")
+    desk.type("双方分歧较大", expect="分歧较大")
+    desk.key("C-s", expect="办理中")
+
+    desk.begin("答复")
+    desk.choose("答复", expect="答复")
+    desk.type("jssm", expect="jssm")
+    desk.key("Enter")
+    desk.type("经查补偿款已公示", expect="已公示")
+    desk.key("Enter")
+    desk.type("条例第三十二条", expect="三十二条")
+    desk.key("C-s", expect="意见书|文书", timeout=20)
+    desk.key("Escape", expect="已答复")
+
+    desk.begin("回访")
+    desk.choose("回访", expect="回访")
+    desk.type("dhhf", expect="dhhf")
+    desk.key("Enter")
+    desk.type("my", expect="my")
+    desk.key("C-s", expect="回访记录|文书", timeout=20)
+    desk.key("Escape", expect="已回访")
+
+    desk.begin("归档")
+    desk.choose("归档", expect="归档")
+    desk.key("C-s", expect="已归档")
+
+    desk.begin("约访接访日（第二项诉求）")
+    desk.key("Escape")
+    desk.key("Escape")
+    desk.key("F3", expect="查询")
+    desk.type("安置房迟迟未建", expect="安置房")
+    desk.key("Enter", expect="事项详情")
+    desk.key("b", expect="接访")
+    desk.key("Enter", expect="已约|约访")
+
+    desk.begin("打印当日全套")
+    desk.key("Escape")
+    desk.key("F6", expect="接访日")
+    desk.key("Enter", expect="约访")
+    desk.key("p", expect="打印|已送", timeout=30)
+
+
+def report(desk: Desk, home: Path, matters: int | None, stopped: str | None) -> int:
+    load = os.getloadavg()
+    print(f"desk_walk · {home} · {matters if matters is not None else '?'} matters · 80x24 · "
+          f"load {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} · {os.cpu_count()} cores")
+    print(f"{'step':<28}{'keys':>5}{'typed':>7}{'slowest ms':>12}  slowest after")
+    worst = 0.0
+    for s in desk.steps:
+        worst = max(worst, s.slowest)
+        print(f"{s.name:<28}{s.keys:>5}{s.typed:>7}{s.slowest * 1000:>12.0f}  {s.slowest_key[:24]}")
+    print(f"slowest response: {worst * 1000:.0f} ms (target: 100 ms at 3,000 matters, 200 ms at 100,000)")
+    if stopped:
+        print(f"STOPPED in step {desk.steps[-1].name!r}: {stopped}")
+        print(desk.screen())
+        return 1
+    return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--home", type=Path, help="an office folder (demo or offices.py)")
+    ap.add_argument("--build", type=int, help="build an office of this many matters first (benchmarks/offices.py)")
+    ap.add_argument("--root", type=Path, default=Path("/tmp/desk-walk"))
+    ap.add_argument("--user", default="王芳")
+    ap.add_argument("--password", help="the demo clerk's password (printed by `xfdesk demo --no-tui`)")
+    ap.add_argument("--xfdesk", default=str(Path(sys.executable).with_name("xfdesk")))
+    a = ap.parse_args()
+    if shutil.which("tmux") is None:
+        print("desk_walk: tmux is not installed: skipped")
+        return 0
+    home = a.home
+    if a.build:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from offices import build_demo, office_dir  # noqa: PLC0415
+
+        home = office_dir(a.root, a.build)
+        if not home.exists():
+            build_demo(home, a.build)
+    if home is None:
+        ap.error("--home or --build")
+    meta_path = home / "bench_meta.json"
+    matters = json.loads(meta_path.read_text())["matters"] if meta_path.exists() else None
+    password = a.password or os.environ.get("XFDESK_PASSWORD", "")
+    session = "walk" + uuid.uuid4().hex[:6]
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"{a.xfdesk} --home {home}; sleep 3600")
+    desk = Desk(session)
+    stopped = None
+    try:
+        walk(desk, a.user, password)
+    except Stop as exc:
+        stopped = str(exc)
+    finally:
+        code = report(desk, home, matters, stopped)
+        tmux("kill-session", "-t", session)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
