@@ -4,7 +4,6 @@ registration form's history pane (issue 9 item 10); a clerk sees no accuser's re
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
 
 from tests.conftest import make_id_number, sample_contact
 from tests.test_tui_helpers import make_app, screen_text, settle, type_text, wait_interactive
@@ -64,19 +63,6 @@ async def test_a_clerk_sees_no_representatives_of_an_accusation(ctx, clerk, head
             await settle(pilot)
             text = screen_text(app)
             assert ("何峰根" in text) is shown and ("赵六" in text) is shown
-
-
-def test_matter_with_representatives_at_80x24(snap_compare, ctx, clerk, group):
-    async def open_it(pilot) -> None:  # noqa: ANN001
-        await wait_interactive(pilot)
-        pilot.app.open_matter(group)
-        await settle(pilot)
-        for widget in pilot.app.screen.query(Input):
-            widget.cursor_blink = False
-        pilot.app.clear_notifications()
-        await pilot.pause(0.2)
-
-    assert snap_compare(make_app(ctx, clerk), terminal_size=(80, 24), run_before=open_it)
 
 
 def test_person_with_representatives_at_80x24(snap_compare, ctx, clerk, group):
