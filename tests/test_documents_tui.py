@@ -18,6 +18,13 @@ from xfdesk.tui.screens.documents import ChooseDocumentScreen, DayPrintScreen, D
 
 MARKUP_NAME = "[b]欧阳[/b]青"  # would turn bold (and lose the brackets) if it were ever parsed as markup
 
+async def _done(pilot) -> None:  # noqa: ANN001
+    """After a key: its worker (rendering, printing) has finished and what it posted back is on screen."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 
 class Host(App):
     def __init__(self, make_screen):  # noqa: ANN001
@@ -54,25 +61,25 @@ async def test_choose_preview_and_save_with_one_key(ctx, clerk, register):
     mid = _accepted(register, ctx, clerk)
     app = Host(lambda: ChooseDocumentScreen(ctx, clerk, mid))
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.pause()
+        await _done(pilot)
         chooser = app.screen
         assert isinstance(chooser, ChooseDocumentScreen)
         options = chooser.query_one(OptionList)
         first = str(options.get_option_at_index(0).prompt)
         assert "受理告知书" in first and first.startswith("★")  # the likely one for an accepted matter is first
         await pilot.press("enter")
-        await pilot.pause()
+        await _done(pilot)
         preview = app.screen
         assert isinstance(preview, DocumentPreviewScreen)
         body = _text(preview.query_one("#doc-body", Static))
         assert f"{MARKUP_NAME}：" in body and NUMBER_PLACEHOLDER in body
         assert _documents(ctx) == []  # previewing takes no number
         await pilot.press("s")
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, ChooseDocumentScreen)
         assert chooser.query_one("#issued", DataTable).row_count == 1  # the new document is listed for reprint
         await pilot.press("r")
-        await pilot.pause()
+        await _done(pilot)
         assert chooser.print_result is not None and chooser.print_result.path == Path(_documents(ctx)[0].file_path)
     docs = _documents(ctx)
     assert [d.number_text for d in docs] == ["琴信受告〔2026〕1号"] and Path(docs[0].file_path).exists()
@@ -88,13 +95,13 @@ async def test_preview_of_a_broken_template_says_why_and_saves_nothing(ctx, cler
     d.save(own)
     app = Host(lambda: DocumentPreviewScreen(ctx, clerk, "acceptance_notice", matter_id=mid))
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.pause()
+        await _done(pilot)
         assert "信访人性名" in _text(app.screen.query_one("#doc-body", Static))
         await pilot.press("s")
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, DocumentPreviewScreen)  # stays open; nothing saved
         await pilot.press("escape")
-        await pilot.pause()
+        await _done(pilot)
     assert _documents(ctx) == [] and app.dismissed == [None]
 
 
@@ -112,10 +119,10 @@ async def test_save_and_print_failure_keeps_the_document(ctx, clerk, register, t
     monkeypatch.setenv("PATH", f"{_lp(tmp_path / 'bad', True)}{os.pathsep}{os.environ['PATH']}")
     app = Host(lambda: DocumentPreviewScreen(ctx, clerk, "acceptance_notice", matter_id=mid))
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.pause()
+        await _done(pilot)
         screen = app.screen
         await pilot.press("p")
-        await pilot.pause()
+        await _done(pilot)
         assert screen.print_result is not None and not screen.print_result.ok
         assert "打印机脱机" in screen.print_result.message
     docs = _documents(ctx)
@@ -134,17 +141,17 @@ async def test_day_print_screen_generates_and_prints_the_day(ctx, clerk, head, r
     monkeypatch.setenv("PATH", f"{log}{os.pathsep}{os.environ['PATH']}")
     app = Host(lambda: DayPrintScreen(ctx, clerk, day.id))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await _done(pilot)
         screen = app.screen
         table = screen.query_one(DataTable)
         assert table.row_count == 0
         await pilot.press("g")
-        await pilot.pause()
+        await _done(pilot)
         kinds = sorted(d.kind for d in screen.documents)
         assert kinds == ["leader_brief", "leader_reception_notice", "reception_schedule"]
         assert table.row_count == 3
         await pilot.press("a")
-        await pilot.pause()
+        await _done(pilot)
         assert all(r.ok for _, r in screen.results) and len(screen.results) == 3
     printed = (log / "printed.log").read_text(encoding="utf-8").splitlines()
     assert len(printed) == 3 and all(line.endswith(".docx") for line in printed)
@@ -158,11 +165,11 @@ async def test_notice_offered_after_a_screening_action(ctx, clerk, register):
     assert notice_after_action(ctx, clerk, mid, "pause_clock") is None
     app = Host(lambda: notice_after_action(ctx, clerk, mid, "not_accept"))
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.pause()
+        await _done(pilot)
         body = _text(app.screen.query_one("#doc-body", Static))
         assert "信访事项不予受理告知书" in body and "越级走访" in body
         await pilot.press("s")
-        await pilot.pause()
+        await _done(pilot)
     assert [d.kind for d in _documents(ctx)] == ["non_acceptance_notice"]
 
 
@@ -174,11 +181,11 @@ async def test_a_second_notice_for_the_same_step_is_asked_first_then_confirmed_b
     first = ds.issue_document(ctx, clerk, "acceptance_notice", matter_id=mid)
     app = Host(lambda: DocumentPreviewScreen(ctx, clerk, "acceptance_notice", matter_id=mid))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _done(pilot)
         screen = app.screen
         await pilot.press("s")
         for _ in range(40):
-            await pilot.pause()
+            await _done(pilot)
             if app._notifications:
                 break
         asked = [n.message for n in app._notifications]
@@ -186,7 +193,7 @@ async def test_a_second_notice_for_the_same_step_is_asked_first_then_confirmed_b
         assert app.screen is screen and len(_documents(ctx)) == 1  # nothing issued yet
         await pilot.press("s")
         for _ in range(40):
-            await pilot.pause()
+            await _done(pilot)
             if app.dismissed:
                 break
     docs = _documents(ctx)
@@ -197,11 +204,11 @@ async def test_a_notice_the_state_does_not_allow_says_why_in_the_preview(ctx, cl
     mid = _accepted(register, ctx, clerk)
     app = Host(lambda: DocumentPreviewScreen(ctx, clerk, "non_acceptance_notice", matter_id=mid))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _done(pilot)
         body = _text(app.screen.query_one("#doc-body", Static))
         assert "已受理" in body and "不能出具“不予受理告知书”" in body
         await pilot.press("s")
-        await pilot.pause()
+        await _done(pilot)
     assert _documents(ctx) == []
 
 

@@ -24,6 +24,13 @@ from xfdesk.tui.screens.reception import (
 D = dt.date
 NEXT_THURSDAY = D(2026, 11, 26)
 
+async def _done(pilot) -> None:  # noqa: ANN001
+    """After a key: its worker (rendering, printing) has finished and what it posted back is on screen."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 
 class ScreenApp(App):
     """The smallest host for one screen (what XfdeskApp provides: ctx, operator, open_matter)."""
@@ -76,7 +83,7 @@ async def test_month_calendar_marks_holidays_makeup_days_and_generates(ctx, head
         await pilot.press("pagedown", "pagedown")  # December
         assert (screen.year, screen.month) == (2026, 12)
         await pilot.press("g")
-        await pilot.pause()
+        await _done(pilot)
         cells = grid_text(screen)
         dec3 = rs.day_view(ctx, D(2026, 12, 3)).leaders[0].name
         assert f"接 {dec3}" in cells[D(2026, 12, 3)]
@@ -86,7 +93,7 @@ async def test_month_calendar_marks_holidays_makeup_days_and_generates(ctx, head
         await pilot.press("pagedown")
         screen.reload(select=D(2026, 12, 3))
         await pilot.press("enter")
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, ReceptionDayScreen) and app.screen.day == D(2026, 12, 3)
 
 
@@ -100,9 +107,9 @@ async def test_calendar_reminds_of_notices_not_yet_issued(ctx, clerk, head, rost
         await pilot.press("down", "left", "left")  # today (Sat 21st) → Sat 28th → Thu 26th
         assert app.screen.selected_date() == NEXT_THURSDAY
         await pilot.press("enter", "p")  # open the day, print its set
-        await pilot.pause()
+        await _done(pilot)
         await pilot.press("escape", "escape")
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, ReceptionCalendarScreen)
         assert not app.screen.query_one("#rx-cal-reminder", Static).display
 
@@ -113,7 +120,7 @@ async def test_calendar_warns_about_a_year_without_data(ctx, head, roster):
         warning = app.screen.query_one("#rx-cal-warning", Static)
         assert warning.display and "2027" in str(warning.render())
         await pilot.press("g")
-        await pilot.pause()
+        await _done(pilot)
         assert any("2027" in n.message for n in app._notifications)
 
 
@@ -143,28 +150,28 @@ async def test_book_from_matter_screen_then_print_the_days_set(ctx, clerk, head,
     matter_id = register(name="钟秀英").matter_ids[0]
     app = XfdeskApp(ctx=ctx, operator=clerk, ask_drafts=False)
     async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.pause()
+        await _done(pilot)
         app.open_matter(matter_id)
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, MatterScreen)
         await pilot.press("b")  # 约访 on the matter detail screen
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, BookMatterScreen)
         await pilot.press("enter")  # the first day offered is next Thursday
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, ReceptionDayScreen) and app.screen.day == NEXT_THURSDAY
         with ctx.db.read() as session:
             appt = session.exec(select(Appointment).where(Appointment.matter_id == matter_id)).one()
         assert appt.state == "booked" and appt.slot == 1
         await pilot.press("p")  # one key: the day's notices issued and sent to the printer
-        await pilot.pause()
+        await _done(pilot)
         assert any("已全部发送到打印机" in n.message for n in app._notifications)
         assert type(app.screen).__name__ == "DayPrintScreen"  # the documents feature lists them for reprinting
         await pilot.press("escape")
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, ReceptionDayScreen)
         await pilot.press("escape")  # back to the matter: its timeline shows the booking
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, MatterScreen)
     with ctx.db.read() as session:
         docs = list(session.exec(select(Document).where(Document.reception_day_id.is_not(None))))
@@ -183,7 +190,7 @@ async def test_book_screen_offers_only_the_case_leaders_days_and_cancels(ctx, cl
         screen = app.screen
         assert screen.days and all(any(s.leader_id == leader.id for s in d.leaders) for d in screen.days)
         await pilot.press("enter")
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, ReceptionDayScreen)
         assert app.screen.day == screen.days[0].day
     with ctx.db.read() as session:
@@ -194,10 +201,10 @@ async def test_book_screen_offers_only_the_case_leaders_days_and_cancels(ctx, cl
     async with app.run_test(size=(120, 50)) as pilot:
         assert "已约" in str(app.screen.query_one("#rx-book-current", Static).render())
         await pilot.press("x")
-        await pilot.pause()
+        await _done(pilot)
         await pilot.press(*"改期")
         await pilot.press("enter")
-        await pilot.pause()
+        await _done(pilot)
         assert "尚未约访" in str(app.screen.query_one("#rx-book-current", Static).render())
     with ctx.db.read() as session:
         assert session.get(Appointment, appt.id).state == "cancelled"
@@ -211,7 +218,7 @@ async def test_refused_booking_is_shown_in_chinese(ctx, clerk, head, roster, reg
     app = ScreenApp(lambda: BookMatterScreen(ctx, clerk, second))
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, BookMatterScreen)
         assert any("约满" in n.message for n in app._notifications)
 
@@ -228,21 +235,21 @@ async def test_session_attendance_and_instruction_by_keyboard(ctx, clerk, head, 
         await pilot.press("enter")
         assert app.opened == [matter_id]
         await pilot.press("s")
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, SessionScreen)
         await pilot.press("y")
-        await pilot.pause()
+        await _done(pilot)
         await pilot.press("i")
-        await pilot.pause()
+        await _done(pilot)
         await pilot.press(*"请司法所五日内调解")
         units = app.screen.query_one("#rx-units", SelectionList)
         units.focus()
-        await pilot.pause()
+        await _done(pilot)
         await pilot.press("space")  # the first unit in the list
         due = app.screen.query_one("#rx-due", Input)
         assert due.value == ctx.calendar().add_days(NEXT_THURSDAY, 15).isoformat()
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, SessionScreen)
         table = app.screen.query_one("#rx-session", DataTable)
         assert cell(table, 0, "批示") == "请司法所五日内调解" and cell(table, 0, "到访") == "到"
@@ -259,9 +266,9 @@ async def test_absence_from_the_day_screen(ctx, clerk, head, roster):
     app = ScreenApp(lambda: ReceptionDayScreen(ctx, head, day))
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("a")
-        await pilot.pause()
+        await _done(pilot)
         await pilot.press(*"赴县开会", "enter")
-        await pilot.pause()
+        await _done(pilot)
         head_text = str(app.screen.query_one("#rx-day-head", Static).render())
         assert f"替{before.name}：缺席：赴县开会" in head_text
     with ctx.db.read() as session:
@@ -289,9 +296,9 @@ async def test_f6_opens_the_calendar_and_help_lists_its_keys(ctx, clerk, head, r
 
     app = XfdeskApp(ctx=ctx, operator=clerk, ask_drafts=False)
     async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.pause()
+        await _done(pilot)
         await pilot.press("f6")
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, ReceptionCalendarScreen)
     command = next(c for c in DESK_COMMANDS if c.id == "reception")
     assert match_command("jfr", command) > 0 and match_command("接访", command) > 0
@@ -312,14 +319,14 @@ async def test_walk_in_registered_from_the_day_screen(ctx, clerk, head, roster):
     app = ScreenApp(lambda: ReceptionDayScreen(ctx, clerk, NEXT_THURSDAY))
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("r")  # before the day: refused
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, ReceptionDayScreen)
         assert any("还未开始" in n.message for n in app._notifications)
     ctx.clock = lambda: NEXT_THURSDAY
     app = ScreenApp(lambda: ReceptionDayScreen(ctx, clerk, NEXT_THURSDAY), ctx, clerk)
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("r")
-        await pilot.pause()
+        await _done(pilot)
         form = app.screen
         assert isinstance(form, WalkInScreen)
         assert form.query_one("#c-channel", Input).value == "领导接访"
@@ -367,39 +374,39 @@ async def test_roster_and_rule_from_the_calendar(ctx, head):
     app = ScreenApp(lambda: ReceptionCalendarScreen(ctx, head))
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("l")
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, LeadersScreen)
         await pilot.press("n")
-        await pilot.pause()
+        await _done(pilot)
         await pilot.press(*"刘建国", "enter", *"党委书记", "enter")
-        await pilot.pause()
+        await _done(pilot)
         await pilot.press("i")  # the shipped demo roster: 刘建国 is already there, the others are added
-        await pilot.pause()
+        await _done(pilot)
         table = app.screen.query_one("#rx-leaders", DataTable)
         assert table.row_count == 5 and cell(table, 0, "职务") == "党委书记"
         await pilot.press("d")  # 刘建国 leaves
-        await pilot.pause()
+        await _done(pilot)
         assert cell(table, 0, "状态") == "已停用"
         await pilot.press("escape")
-        await pilot.pause()
+        await _done(pilot)
         await pilot.press("r")
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, RuleScreen)
         day_field = app.screen.query_one("#rx-rule-day_of_month", Input)
         day_field.focus()
         await pilot.press(*"31", "ctrl+s")
-        await pilot.pause()
+        await _done(pilot)
         assert "1至28" in str(app.screen.query_one("#rx-rule-error", Static).render())
         day_field.value = ""
         await pilot.press(*"10")
         leaders = app.screen.query_one("#rx-rule-leaders", Input)
         leaders.value = "2"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await _done(pilot)
         assert isinstance(app.screen, ReceptionCalendarScreen)
         assert "每月10日" in str(app.screen.query_one("#rx-cal-title", Static).render())
         await pilot.press("pagedown", "g")  # December (November's 10th is past)
-        await pilot.pause()
+        await _done(pilot)
     assert [v.day for v in rs.month_days(ctx, 2026, 12)] == [D(2026, 12, 10)]
     assert len(rs.day_view(ctx, D(2026, 12, 10)).leaders) == 2
     assert "刘建国" not in rs.day_view(ctx, D(2026, 12, 10)).leader_names
@@ -413,22 +420,22 @@ async def test_book_from_the_day_view_and_swap_by_keyboard(ctx, clerk, head, ros
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("down", "down")  # the empty slot 3
         await pilot.press("b")
-        await pilot.pause()
+        await _done(pilot)
         await pilot.press(*number.lower(), "enter")  # any case
-        await pilot.pause()
+        await _done(pilot)
         table = app.screen.query_one("#rx-slots", DataTable)
         assert cell(table, 2, "事项编号") == number and cell(table, 2, "信访人") == "钟秀英"
         await pilot.press("b")
-        await pilot.pause()
+        await _done(pilot)
         await pilot.press(*"XF-2026-999999", "enter")
-        await pilot.pause()
+        await _done(pilot)
         assert any("找不到事项" in n.message for n in app._notifications)
         await pilot.press("w")
-        await pilot.pause()
+        await _done(pilot)
         await pilot.press("down", "enter")  # the second free leader
-        await pilot.pause()
+        await _done(pilot)
         await pilot.press(*"外出学习", "enter")
-        await pilot.pause()
+        await _done(pilot)
         head_text = str(app.screen.query_one("#rx-day-head", Static).render())
         assert f"替{before.name}：外出学习" in head_text
     view = rs.day_view(ctx, NEXT_THURSDAY)
@@ -467,11 +474,11 @@ async def test_day_and_session_show_the_selected_demand_in_full_at_80x24(ctx, cl
     for make in (lambda: ReceptionDayScreen(ctx, head, NEXT_THURSDAY), lambda: SessionScreen(ctx, head, NEXT_THURSDAY)):
         app = ScreenApp(make)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await _done(pilot)
             flat = screen_text(app).replace(" ", "").replace("\n", "")
             assert "要求落实征地安置" in flat and demand not in flat  # first row selected; the table cuts the long one
             await pilot.press("down")
-            await pilot.pause()
+            await _done(pilot)
             flat = screen_text(app).replace(" ", "").replace("\n", "")
             assert demand in flat, type(app.screen).__name__  # wrapped under the table, whole
 
@@ -486,7 +493,7 @@ async def test_walk_in_key_goes_through_open_walk_in(ctx, clerk, head, roster, m
     app = ScreenApp(lambda: ReceptionDayScreen(ctx, clerk, NEXT_THURSDAY), ctx, clerk)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r")
-        await pilot.pause()
+        await _done(pilot)
     assert opened == [(app, NEXT_THURSDAY)]  # one place builds the walk-in form (its clock and its draft)
 
 
@@ -498,7 +505,7 @@ async def test_leaders_are_numbered_from_one(ctx, head):
 
     app = ScreenApp(lambda: LeadersScreen(ctx, head))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _done(pilot)
         table = app.screen.query_one("#rx-leaders", DataTable)
         assert [cell(table, r, "顺序") for r in range(table.row_count)] == ["1", "2", "3"]
         assert cell(table, 2, "姓名") == "黄丽华"

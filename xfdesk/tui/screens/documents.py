@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -63,6 +64,7 @@ class DocumentPreviewScreen(ModalScreen[Any]):
         self.document = None
         self.print_result = None
         self.again = False  # the clerk confirmed a second notice for the same step
+        self.busy = False  # the preview or a save runs in a worker
 
     def compose(self) -> ComposeResult:
         with Vertical(id="doc-box"):
@@ -73,48 +75,88 @@ class DocumentPreviewScreen(ModalScreen[Any]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#doc-body", Static).update(_content("正在生成预览……"))
+        self.busy = True
+        self._preview()
+
+    @work(thread=True, exclusive=True, group="document-preview")
+    def _preview(self) -> None:
+        """Rendering the template takes a moment on an old PC: never on the UI thread."""
         from xfdesk.services.documents import preview_document
 
         try:
-            self.text = preview_document(self.ctx, self.operator, self.kind, extra=self.extra, **self.target)
+            text = preview_document(self.ctx, self.operator, self.kind, extra=self.extra, **self.target)
         except Exception as exc:  # noqa: BLE001 — a template or record problem is shown, never a crash
-            self.error = str(exc)
-            self.query_one("#doc-body", Static).update(_content(f"无法生成文书：{exc}"))
-            self.query_one("#doc-status", Static).update(_content("请修改模板（xfdesk doc check）或补全记录后再试；Esc 关闭"))
+            self.app.call_from_thread(self._preview_failed, exc)
             return
-        self.query_one("#doc-body", Static).update(_content(self.text))
+        self.app.call_from_thread(self._previewed, text)
+
+    def _previewed(self, text: str) -> None:
+        self.busy = False
+        self.text = text
+        self.query_one("#doc-body", Static).update(_content(text))
+
+    def _preview_failed(self, exc: Exception) -> None:
+        self.busy = False
+        self.error = str(exc)
+        self.query_one("#doc-body", Static).update(_content(f"无法生成文书：{exc}"))
+        self.query_one("#doc-status", Static).update(_content("请修改模板（xfdesk doc check）或补全记录后再试；Esc 关闭"))
+
+    def _status(self, text: str) -> None:
+        self.query_one("#doc-status", Static).update(_content(text))
 
     def action_save(self, print_it: bool) -> None:
-        from xfdesk.services.documents import issue_document, print_document
-
+        if self.busy:  # a preview or a save under way: the key is not taken twice (one 文号)
+            return
         if self.error is not None:
             self.notify(self.error, markup=False, severity="error", timeout=8)
             return
-        if self.document is None:
-            from xfdesk.services.documents import NoticeAlreadyIssued
+        self.busy = True
+        self._status("正在打印……" if print_it else "正在保存……")
+        self._save(print_it, self.again)
 
+    @work(thread=True, exclusive=True, group="document-save")
+    def _save(self, print_it: bool, again: bool) -> None:
+        from xfdesk.services.documents import NoticeAlreadyIssued, issue_document, print_document
+
+        document = self.document
+        if document is None:
             try:
-                self.document = issue_document(self.ctx, self.operator, self.kind, extra=self.extra,
-                                               again=self.again, **self.target)
+                document = issue_document(self.ctx, self.operator, self.kind, extra=self.extra, again=again,
+                                          **self.target)
             except NoticeAlreadyIssued as exc:  # asked first: the same key again confirms a new 文号
-                self.again = True
-                self.notify(f"{exc}。再按一次同一键确认出具新文号，Esc 取消", markup=False, severity="warning",
-                            timeout=12)
+                self.app.call_from_thread(self._ask_again, exc)
                 return
             except Exception as exc:  # noqa: BLE001
-                self.notify(f"保存失败：{exc}", markup=False, severity="error", timeout=10)
+                self.app.call_from_thread(self._save_failed, exc)
                 return
-        number = self.document.number_text
-        if not print_it:
+        result = print_document(self.ctx, document.id) if print_it else None
+        self.app.call_from_thread(self._saved, document, result)
+
+    def _ask_again(self, exc: Exception) -> None:
+        self.busy = False
+        self.again = True
+        self._status("S 保存并编号　P 保存并打印　Esc 关闭")
+        self.notify(f"{exc}。再按一次同一键确认出具新文号，Esc 取消", markup=False, severity="warning", timeout=12)
+
+    def _save_failed(self, exc: Exception) -> None:
+        self.busy = False
+        self._status("S 保存并编号　P 保存并打印　Esc 关闭")
+        self.notify(f"保存失败：{exc}", markup=False, severity="error", timeout=10)
+
+    def _saved(self, document, result) -> None:  # noqa: ANN001
+        self.busy = False
+        self.document = document
+        number = document.number_text
+        if result is None:
             self.notify(f"已保存{self.kind.name}，文号 {number}", markup=False, timeout=6)
-            self.dismiss(self.document)
-            return
-        self.print_result = print_document(self.ctx, self.document.id)
-        if self.print_result.ok:
-            self.notify(f"{number}：{self.print_result.message}", markup=False, timeout=6)
         else:
-            self.notify(self.print_result.message, markup=False, severity="error", timeout=12)
-        self.dismiss(self.document)
+            self.print_result = result
+            if result.ok:
+                self.notify(f"{number}：{result.message}", markup=False, timeout=6)
+            else:
+                self.notify(result.message, markup=False, severity="error", timeout=12)
+        self.dismiss(document)
 
     def action_close(self) -> None:
         self.dismiss(self.document)
@@ -178,17 +220,23 @@ class ChooseDocumentScreen(ModalScreen[Any]):
             self.load_issued()
 
     def action_reprint(self) -> None:
-        from xfdesk.services.documents import print_document
-
         table = self.query_one("#issued", DataTable)
         if not self.issued or table.cursor_row is None:
             self.notify("这个事项还没有出具文书", markup=False, severity="warning")
             return
-        doc = self.issued[table.cursor_row]
-        self.print_result = print_document(self.ctx, doc.id)
-        self.notify(f"{doc.number_text}：{self.print_result.message}", markup=False,
-                    severity="information" if self.print_result.ok else "error",
-                    timeout=6 if self.print_result.ok else 12)
+        self._reprint(self.issued[table.cursor_row])
+
+    @work(thread=True, exclusive=True, group="document-reprint")
+    def _reprint(self, doc) -> None:  # noqa: ANN001
+        from xfdesk.services.documents import print_document
+
+        result = print_document(self.ctx, doc.id)
+        self.app.call_from_thread(self._reprinted, doc, result)
+
+    def _reprinted(self, doc, result) -> None:  # noqa: ANN001
+        self.print_result = result
+        self.notify(f"{doc.number_text}：{result.message}", markup=False,
+                    severity="information" if result.ok else "error", timeout=6 if result.ok else 12)
 
     def on_mount(self) -> None:
         from xfdesk.services.documents import document_choices
@@ -268,6 +316,7 @@ class DayPrintScreen(ModalScreen[Any]):
             self.day = ref[1] if ref else ctx.today()
         self.documents: list = []
         self.results: list = []
+        self.busy = False  # generating or printing in a worker
 
     def compose(self) -> ComposeResult:
         from xfdesk.documents.builders import cn_date
@@ -307,23 +356,53 @@ class DayPrintScreen(ModalScreen[Any]):
         self.query_one("#day-status", Static).update(_content(text))
 
     def action_generate(self) -> None:
-        from xfdesk.services.documents import issue_day_set
-
         if self.reception_day_id is None:
             self.notify("这一天不是领导接访日，没有接访文书可生成", markup=False, severity="warning")
             return
+        if self.busy:
+            return
+        self.busy = True
+        self._status("正在生成当日接访文书……")
+        self._generate()
+
+    @work(thread=True, exclusive=True, group="day-documents")
+    def _generate(self) -> None:
+        from xfdesk.services.documents import issue_day_set
+
         try:
             made = issue_day_set(self.ctx, self.operator, self.reception_day_id)
         except Exception as exc:  # noqa: BLE001
-            self.notify(f"生成失败：{exc}", markup=False, severity="error", timeout=10)
+            self.app.call_from_thread(self._generate_failed, exc)
             return
+        self.app.call_from_thread(self._generated, made)
+
+    def _generate_failed(self, exc: Exception) -> None:
+        self.busy = False
+        self._status(f"生成失败：{exc}")
+        self.notify(f"生成失败：{exc}", markup=False, severity="error", timeout=10)
+
+    def _generated(self, made: list) -> None:
+        self.busy = False
         self.notify(f"已生成{len(made)}份接访文书", markup=False, timeout=6)
         self.reload()
 
     def _print(self, docs: list) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self._status(f"正在打印{len(docs)}份……")
+        self._send(docs)
+
+    @work(thread=True, exclusive=True, group="day-documents")
+    def _send(self, docs: list) -> None:
         from xfdesk.services.documents import print_document
 
-        self.results = [(d, print_document(self.ctx, d.id)) for d in docs]
+        results = [(d, print_document(self.ctx, d.id)) for d in docs]
+        self.app.call_from_thread(self._sent, results)
+
+    def _sent(self, results: list) -> None:
+        self.busy = False
+        self.results = results
         failed = [(d, r) for d, r in self.results if not r.ok]
         if failed:
             first = failed[0][1].message

@@ -13,6 +13,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -333,6 +334,7 @@ class ReceptionDayScreen(Screen):
         self.view: Any = None
         self.row_appointments: list[Any] = []
         self.printed: list[Any] = []
+        self.printing = False  # the day's set is being issued and printed in a worker
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -447,17 +449,33 @@ class ReceptionDayScreen(Screen):
         open_walk_in(self.app, self.day)  # one place builds the walk-in form (its clock, its saved draft)
 
     def action_print_day(self) -> None:
-        """One key: the day's set is issued (or the issued one reused) and sent to the printer; the documents
-        feature's day screen then lists them for reprinting."""
+        """One key: the day's set is issued (or the issued one reused) and sent to the printer, in a worker (a set
+        of a dozen documents takes a second or more); the documents feature's day screen then lists them."""
+        if self.view is None or self.printing:
+            return
+        self.printing = True
+        self.notify("正在生成并打印当日文书……", timeout=4, markup=False)
+        self._print_day(self.view.id)
+
+    @work(thread=True, exclusive=True, group="reception-day-print")
+    def _print_day(self, day_id: int) -> None:
         from xfdesk.services.reception import print_day_set
 
-        if self.view is None:
-            return
         try:
-            result = print_day_set(self.ctx, self.operator, self.view.id)
+            result = print_day_set(self.ctx, self.operator, day_id)
         except Exception as exc:  # noqa: BLE001 — a template or data problem: say it, keep the screen
-            self.notify(f"当日文书未能生成：{exc}", severity="error", timeout=10, markup=False)
+            self.app.call_from_thread(self._day_print_failed, exc)
             return
+        self.app.call_from_thread(self._day_printed, result, day_id)
+
+    def _day_print_failed(self, exc: Exception) -> None:
+        self.printing = False
+        self.notify(f"当日文书未能生成：{exc}", severity="error", timeout=10, markup=False)
+
+    def _day_printed(self, result, day_id: int) -> None:  # noqa: ANN001
+        from xfdesk.tui.screens.documents import DayPrintScreen
+
+        self.printing = False
         self.printed = result.documents
         made = f"已生成{len(result.documents)}份" if result.issued else f"沿用已出具的{len(result.documents)}份"
         if result.failures:
@@ -465,9 +483,8 @@ class ReceptionDayScreen(Screen):
                         severity="error", timeout=12, markup=False)
         else:
             self.notify(f"当日文书{made}，已全部发送到打印机", title="打印", timeout=8, markup=False)
-        from xfdesk.tui.screens.documents import DayPrintScreen
-
-        self.app.push_screen(DayPrintScreen(self.ctx, self.operator, self.view.id))
+        if self.app.screen is self:  # the clerk may have moved on while it printed
+            self.app.push_screen(DayPrintScreen(self.ctx, self.operator, day_id))
 
     def action_book(self) -> None:
         """约访 from the day view: the matter by its number, into the empty slot under the cursor (else the first)."""

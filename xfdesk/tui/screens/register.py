@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -165,6 +165,9 @@ class RegisterScreen(Screen):
         self._draft_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._repeat_timer: Timer | None = None
+        self._repeat_query: tuple = ()  # the repeat search last started; older answers are dropped
+        self._people_query: tuple[str, int] = ("", 0)  # the people search last started
+        self._people_shown: tuple[str, int] = ("", 0)  # the one whose results are on screen
         self._draft_dirty = False
         self.left_draft: draft_store.Draft | None = None  # a form left with Esc: offered, never filled in silently
 
@@ -390,16 +393,53 @@ class RegisterScreen(Screen):
 
     # -- finding the person -------------------------------------------------------------------------------------
     def search_people(self) -> None:
-        from xfdesk.services.desk_queries import find_people
-
+        """Search-as-you-type, in a worker: the results follow the typing, the typing never waits for them."""
         if self._search_timer is not None:
             self._search_timer.stop()
             self._search_timer = None
-        text = self.input_value("find").strip()
+        query = (self.input_value("find").strip(), self.people_offset)
+        self._people_query = query
+        if not query[0]:
+            self._show_people(query, [])
+            return
+        self._find_people(query)
+
+    @work(thread=True, exclusive=True, group="people-search")
+    def _find_people(self, query: tuple[str, int]) -> None:
+        try:
+            rows = self._people_rows(query)
+        except Exception as exc:  # noqa: BLE001 — a busy database: say so on the hint line, keep the typing
+            self.app.call_from_thread(self._people_failed, query, exc)
+            return
+        self.app.call_from_thread(self._show_people, query, rows)
+
+    def _people_failed(self, query: tuple[str, int], exc: Exception) -> None:
+        if query == self._people_query and self._showing():
+            self._hint(f"查找信访人出错，请再输入或稍后再试：{exc}")
+
+    def _showing(self) -> bool:
+        """Still on the stack with its widgets (an answer may come back after Ctrl+S or Esc closed the form)."""
+        return self.is_mounted and not self.saved and self in self.app.screen_stack
+
+    def _people_rows(self, query: tuple[str, int]) -> list[Any]:
+        from xfdesk.services.desk_queries import find_people
+
+        text, offset = query
+        return find_people(self.ctx, text, operator=self.operator, limit=PEOPLE_PAGE + 1, offset=offset)
+
+    def _people_current(self) -> bool:
+        """The results shown are those of what the find box holds now (no search pending or running)."""
+        return (self._search_timer is None and self._people_shown == self._people_query
+                and self._people_query == (self.input_value("find").strip(), self.people_offset))
+
+    def _show_people(self, query: tuple[str, int], rows: list[Any]) -> None:
+        if query != self._people_query or not self._showing():  # typed on since: a newer search is coming
+            return
+        self._people_shown = query
+        text = query[0]
         table = self.query_one("#people", DataTable)
         table.clear()
-        self.people_rows = find_people(self.ctx, text, operator=self.operator, limit=PEOPLE_PAGE + 1,
-                                       offset=self.people_offset) if text else []
+        self.people_rows = rows
         more = len(self.people_rows) > PEOPLE_PAGE
         self.people_rows = self.people_rows[:PEOPLE_PAGE]
         for p in self.people_rows:
@@ -441,8 +481,15 @@ class RegisterScreen(Screen):
     @on(Input.Submitted, "#find")
     def _find_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self._search_timer is not None:
-            self.search_people()
+        if not self._people_current():
+            # Enter needs the answer for what is typed now: the search that is pending or under way is done here
+            # (the keys typed after Enter wait in KeyOrder for the field Enter leads to)
+            if self._search_timer is not None:
+                self._search_timer.stop()
+                self._search_timer = None
+            query = (self.input_value("find").strip(), self.people_offset)
+            self._people_query = query
+            self._show_people(query, self._people_rows(query) if query[0] else [])
         table = self.query_one("#people", DataTable)
         if self.people_rows:
             self.choose_person(self.people_rows[min(table.cursor_row, len(self.people_rows) - 1)].petitioner_id)
@@ -527,8 +574,7 @@ class RegisterScreen(Screen):
 
     # -- repeat detection ---------------------------------------------------------------------------------------
     def refresh_repeats(self) -> None:
-        from xfdesk.services.history import repeat_candidates
-
+        """Look for earlier similar matters of the demand being typed, in a worker: the clerk types on meanwhile."""
         if self._repeat_timer is not None:
             self._repeat_timer.stop()
             self._repeat_timer = None
@@ -536,8 +582,26 @@ class RegisterScreen(Screen):
         demand = demands.get(self.active_demand) or next(iter(demands.values()))
         text = " ".join(x for x in (demand.value("summary"), demand.value("details")) if x.strip())
         village = demand.value("location").strip() or self._village()
-        self.candidates = repeat_candidates(self.ctx, self.operator.role, text, petitioner_id=self.petitioner_id,
-                                            village=village, limit=8)
+        self._repeat_query = (demand.index, text, village, self.petitioner_id)
+        self._find_repeats(self._repeat_query)
+
+    @work(thread=True, exclusive=True, group="repeat-candidates")
+    def _find_repeats(self, query: tuple) -> None:
+        from xfdesk.services.history import repeat_candidates
+
+        index, text, village, petitioner_id = query
+        try:
+            found = repeat_candidates(self.ctx, self.operator.role, text, petitioner_id=petitioner_id,
+                                      village=village, limit=8)
+        except Exception:  # noqa: BLE001 — a hint, not a save: a busy database only means no candidates this time
+            found = []
+        self.app.call_from_thread(self._show_repeats, query, found)
+
+    def _show_repeats(self, query: tuple, found: list) -> None:
+        if query != self._repeat_query or not self._showing():  # typed on since: a newer search is coming
+            return
+        index, text, _, _ = query
+        self.candidates = found
         options = self.query_one("#repeats", OptionList)
         options.clear_options()
         for c in self.candidates:
@@ -549,7 +613,7 @@ class RegisterScreen(Screen):
             options.highlighted = 0
         hint = self.query_one("#repeat-hint", Static)
         if self.candidates:
-            hint.update(plain(f"诉求{demand.index + 1}有{len(self.candidates)}件相似事项："
+            hint.update(plain(f"诉求{index + 1}有{len(self.candidates)}件相似事项："
                               "Ctrl+R 标为重复访并关联选中的一件（Alt+↑↓ 选择）"))
         else:
             hint.update(plain("未发现相似的以往事项" if text else ""))
