@@ -279,3 +279,20 @@ def test_instruction_due_default_follows_the_rule_profile(ctx):
 
     # 2026-09-17 + 15 days = 10-02, inside the National Day holiday → first working day after it
     assert default_instruction_due(ctx, dt.date(2026, 9, 17)) == dt.date(2026, 10, 8)
+
+
+def test_one_petitioner_is_booked_once_a_day(ctx, clerk, roster, register):
+    """Two demands of one petitioner on one morning would mean two 领导接访通知书 for one visit: refused, in Chinese,
+    naming the booking already made; another day is fine."""
+    reg = register(name="钟秀英", summaries=("村道破损要求修复", "低保被取消要求说明"))
+    first, second = reg.matter_ids
+    appt = rs.book_matter(ctx, clerk, first, NEXT_THURSDAY)
+    with pytest.raises(BookingRefused) as refused:
+        rs.book_matter(ctx, clerk, second, NEXT_THURSDAY)
+    message = str(refused.value)
+    assert "钟秀英已约在11月26日" in message and f"第{appt.slot}时段" in message and "一并反映" in message
+    later = next(d.day for d in rs.upcoming_days(ctx, start=NEXT_THURSDAY + dt.timedelta(days=1), limit=1))
+    assert rs.book_matter(ctx, clerk, second, later).matter_id == second
+    rs.cancel_booking(ctx, clerk, appt.id, "改期")
+    rs.cancel_booking(ctx, clerk, rs.open_booking_id(ctx, second), "改期")
+    assert rs.book_matter(ctx, clerk, second, NEXT_THURSDAY).matter_id == second  # the first one was cancelled

@@ -350,6 +350,9 @@ class BookingRequest:
     case_leader_days: tuple[dt.date, ...] = ()  # that leader's coming reception days (for the message)
     wanted_slot: int | None = None
     wanted_leader_id: int | None = None
+    # the same petitioner's other booking that day (matter number, slot): one petitioner, one notice per day
+    same_person_booking: tuple[str, int] | None = None
+    petitioner_name: str = ""
 
 
 def decide_booking(req: BookingRequest) -> tuple[int, int]:
@@ -365,6 +368,11 @@ def decide_booking(req: BookingRequest) -> tuple[int, int]:
                                  f"请先在该接访日登记到/未到，或取消原约访再改约")
         raise BookingRefused(f"事项{req.matter_number}已约在{date_label(req.open_booking_day)}第"
                              f"{req.open_booking_slot}时段，请先取消原约访再改约")
+    if req.same_person_booking is not None:
+        number, slot = req.same_person_booking
+        who = req.petitioner_name or "该信访人"
+        raise BookingRefused(f"{who}已约在{date_label(req.day)}第{slot}时段（事项{number}），同一信访人一天只约一次、"
+                             f"只发一份领导接访通知书：本事项请在该次接访中一并反映，或约到其他接访日")
     if not req.day_leaders:
         raise BookingRefused(f"{date_label(req.day)}尚未安排接访领导，不能约访")
     leader_id = req.wanted_leader_id

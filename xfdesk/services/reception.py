@@ -653,6 +653,16 @@ def book_matter(ctx, operator, matter_id: int, day: dt.date | int, *, slot: int 
                 .join(ReceptionDayLeader, ReceptionDayLeader.reception_day_id == ReceptionDay.id)
                 .where(ReceptionDayLeader.leader_id == matter.leader_id, ReceptionDay.day >= ctx.today())
                 .order_by(ReceptionDay.day).limit(3)))
+        same_person = None
+        others = [a for a in active if a.matter_id != matter.id]
+        if others:
+            for a in others:
+                other = session.get(Matter, a.matter_id)
+                if other is not None and other.petitioner_id == matter.petitioner_id:
+                    same_person = (other.number, a.slot)
+                    break
+        person = session.get(Petitioner, matter.petitioner_id) if same_person else None
+        visible = may_see_identity(operator.role, matter.is_restricted)
         per_leader: dict[int, int] = {}
         for a in active:
             if a.leader_id is not None:
@@ -665,7 +675,8 @@ def book_matter(ctx, operator, matter_id: int, day: dt.date | int, *, slot: int 
             open_booking_day=open_booking[1].day if open_booking else None,
             open_booking_slot=open_booking[0].slot if open_booking else None,
             case_leader_id=matter.leader_id, case_leader_days=case_days, wanted_slot=slot,
-            wanted_leader_id=leader_id)
+            wanted_leader_id=leader_id, same_person_booking=same_person,
+            petitioner_name=(person.name if visible else RESTRICTED_NAME) if person else "")
         chosen_slot, chosen_leader = decide_booking(request)
         appt = Appointment(reception_day_id=row.id, matter_id=matter.id, leader_id=chosen_leader, slot=chosen_slot)
         session.add(appt)
