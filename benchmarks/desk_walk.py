@@ -158,6 +158,7 @@ def walk(desk: Desk, user: str, password: str) -> None:
     desk.key("Escape")
     desk.key("F4", expect="待甄别")
     desk.key("End")
+    desk.key("Up")  # the group's two demands are the last two rows: the first demand is accepted and handled
     desk.key("Enter", expect="① 事项性质")
     desk.key("Right")
     desk.key("Right")
@@ -173,7 +174,7 @@ def walk(desk: Desk, user: str, password: str) -> None:
     desk.key("F3", expect="查询")
     desk.type("要求公开账目", expect="要求公开账目")
     desk.key("Enter", expect="事项详情")
-    desk.key("h", expect="办理")
+    desk.key("h", expect="办理所选")
     desk.choose("交办", expect="责任单位|交办")
     desk.type("cjb", expect="cjb")
     desk.key("C-s", expect="交办|转送", timeout=20)
