@@ -1,4 +1,5 @@
-"""Screens read once when they open, and again on coming back to the top only when some desk wrote since.
+"""Screens read once when they open, and again on coming back to the top only when some desk wrote since; the F8
+board reads its rows a page at a time.
 
 Textual sends ScreenResume on the first show as well: screens that reloaded on every resume read twice on opening
 and again after every dialog closed over them, even one that changed nothing."""
@@ -50,7 +51,7 @@ def test_the_data_version_moves_with_any_desks_write_and_not_with_reads(ctx, cle
 async def test_f8_reads_once_and_again_only_after_a_write(ctx, clerk, board_office, monkeypatch):  # noqa: F811
     import xfdesk.services.supervision as supervision
 
-    calls = counted(monkeypatch, supervision, "supervision_board")
+    calls = counted(monkeypatch, supervision, "board_page")
     app = make_app(ctx, clerk)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_interactive(pilot)
@@ -133,3 +134,29 @@ async def test_other_screens_read_once_on_opening(ctx, clerk, register, monkeypa
         assert type(app.screen).__name__ == screen
         assert calls[0] == 1
 
+
+async def test_f8_board_reads_a_page_at_a_time_and_the_next_as_the_cursor_nears_the_end(
+        ctx, clerk, board_office, monkeypatch):  # noqa: F811
+    import xfdesk.services.supervision as supervision
+    import xfdesk.tui.screens.supervision as screen
+
+    monkeypatch.setattr(screen, "PAGE_ROWS", 2)
+    monkeypatch.setattr(screen, "PAGE_AHEAD", 1)
+    whole = [r.number for g in supervision.supervision_board(ctx, clerk) for r in g.rows]
+    assert len(whole) == 3
+    calls = counted(monkeypatch, supervision, "board_page")
+    app = make_app(ctx, clerk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        text = screen_text(app)
+        assert whole[0] in text and whole[1] in text and whole[2] not in text
+        assert "已超期 2 件" in text and "涉及 3 个单位" in text  # the head counts the whole board, not the page
+        await pilot.press("down")
+        await settle(pilot)
+        assert calls[0] == 2 and whole[2] in screen_text(app)
+        await pilot.press("down")
+        await settle(pilot)
+        assert calls[0] == 2  # nothing more to read
+        assert app.screen.row_ids == [r.id for g in supervision.supervision_board(ctx, clerk) for r in g.rows]

@@ -11,9 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import col, select
-
-from sqlmodel import Session
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
 
 from xfdesk.domain.deadlines import days_left
 from xfdesk.domain.glossary import DeadlineState
@@ -76,51 +75,108 @@ class UnitGroup:
         return sum(not r.overdue for r in self.rows)
 
 
-def supervision_board(ctx, operator, *, within_days: int | None = None) -> list[UnitGroup]:  # noqa: ANN001
-    """Open matters due within ``within_days`` (default: the setting ``due_soon_days``) or overdue, by unit;
-    units with the most overdue first, each unit's matters most late first."""
+@dataclass(frozen=True)
+class UnitTotals:
+    """One unit's line of the board's head: how many of its matters are overdue and due soon (all pages)."""
+
+    unit_id: int | None
+    unit: str
+    overdue: int
+    due_soon: int
+
+
+@dataclass
+class BoardPage:
+    """The units of the whole board in board order, and one slice of its rows (``offset``, at most ``limit``)."""
+
+    units: list[UnitTotals]
+    rows: list[BoardRow]
+    offset: int
+    total: int  # rows on the whole board
+
+    @property
+    def more(self) -> bool:
+        return self.offset + len(self.rows) < self.total
+
+
+def _board_filter(ctx, within_days: int | None):  # noqa: ANN001, ANN202
     today = ctx.today()
     within = ctx.settings.due_soon_days if within_days is None else within_days
     if within < 0:
         raise TransitionRefused("天数不能为负数")
     horizon = today + dt.timedelta(days=within)
-    open_values = [s.value for s in BEING_HANDLED_STATUSES]
+    open_values = sorted(s.value for s in BEING_HANDLED_STATUSES)
+    return today, (col(Matter.status).in_(open_values), col(Matter.due_on).is_not(None), Matter.due_on <= horizon)
+
+
+def board_page(ctx, operator, *, within_days: int | None = None, offset: int = 0,  # noqa: ANN001
+               limit: int | None = None) -> BoardPage:
+    """Open matters due within ``within_days`` (default: the setting ``due_soon_days``) or overdue, by unit;
+    units with the most overdue first, each unit's matters most late first; the rows from ``offset`` on.
+
+    Two statements whatever the size: the units' counts (grouped), then the page's rows as plain columns (the
+    nearest clock and the 督办 issued read by correlated lookups on their indexes, for those rows only)."""
+    today, where = _board_filter(ctx, within_days)
+    overdue = func.sum(case((Matter.due_on < today, 1), else_=0))
     with ctx.db.read() as session:
-        rows = session.exec(
-            select(Matter, Petitioner, Unit)
-            .join(Petitioner, Petitioner.id == Matter.petitioner_id)
-            .join(Unit, Unit.id == Matter.unit_id, isouter=True)
-            .where(col(Matter.status).in_(open_values), col(Matter.due_on).is_not(None), Matter.due_on <= horizon)
-            .order_by(Matter.due_on, Matter.id)
-        ).all()
-        ids = [m.id for m, _, _ in rows]
-        issued: dict[int, list[dt.datetime]] = {}
-        nearest: dict[int, Deadline] = {}
-        if ids:
-            for d in session.exec(select(Deadline).where(col(Deadline.matter_id).in_(ids), Deadline.state == DeadlineState.OPEN.value,
-                                                         Deadline.kind == DeadlineKind.DUTY.value)):
-                if d.matter_id not in nearest or d.due_on < nearest[d.matter_id].due_on:
-                    nearest[d.matter_id] = d
-            for matter_id, at in session.exec(select(Event.matter_id, Event.at).where(
-                    Event.action == SUPERVISE, col(Event.matter_id).in_(ids))):
-                issued.setdefault(matter_id, []).append(at)
-    groups: dict[int | None, UnitGroup] = {}
-    for m, p, unit in rows:
-        visible = may_see_identity(operator.role, m.is_restricted)
-        times = issued.get(m.id, [])
-        group = groups.setdefault(m.unit_id, UnitGroup(m.unit_id, unit.name if unit else NO_UNIT))
-        summary = shown_text(operator.role, m.is_restricted, m.summary)
-        group.rows.append(BoardRow(m.id, m.number, summary, STATUS_LABELS[Status(m.status)], m.due_on,
-                                   days_left(m.due_on, today), p.name if visible else RESTRICTED_NAME,
-                                   group.unit, len(times), max(times).date() if times else None,
-                                   _clock_label(ctx, nearest.get(m.id))))
-    return sorted(groups.values(), key=lambda g: (-g.overdue, min(r.days_left for r in g.rows), g.unit))
+        counts = session.exec(select(Matter.unit_id, Unit.name, overdue, func.count(Matter.id), func.min(Matter.due_on))
+                              .join(Unit, Unit.id == Matter.unit_id, isouter=True).where(*where)
+                              .group_by(Matter.unit_id, Unit.name)).all()
+        order = sorted(counts, key=lambda c: (-c[2], c[4], c[1] if c[0] is not None else NO_UNIT))
+        units = [UnitTotals(uid, name if uid is not None else NO_UNIT, int(late), int(n) - int(late))
+                 for uid, name, late, n, _ in order]
+        total = sum(u.overdue + u.due_soon for u in units)
+        rows: list[BoardRow] = []
+        if total and (limit is None or limit > 0):
+            rank = {u.unit_id: i for i, u in enumerate(units)}
+            unit_rank = case({k: v for k, v in rank.items() if k is not None}, value=Matter.unit_id,
+                             else_=rank.get(None, len(units)))
+            # the page first (ids in board order, off the status/due index), then its columns and lookups: the
+            # correlated lookups run for the page's rows only, not for every row of the board
+            page_q = (select(Matter.id.label("mid"), unit_rank.label("rank")).where(*where)
+                      .order_by(unit_rank, Matter.due_on, Matter.id).offset(offset))
+            if limit is not None:
+                page_q = page_q.limit(limit)
+            page_ids = page_q.subquery()
+            supervised = (Event.matter_id == Matter.id, Event.action == SUPERVISE)
+            nearest = (select(Deadline.name).where(Deadline.matter_id == Matter.id,
+                                                   Deadline.state == DeadlineState.OPEN.value,
+                                                   Deadline.kind == DeadlineKind.DUTY.value)
+                       .order_by(Deadline.due_on, Deadline.id).limit(1).scalar_subquery())
+            q = (select(Matter.id, Matter.number, Matter.summary, Matter.status, Matter.due_on, Matter.is_restricted,
+                        Matter.unit_id, Petitioner.name,
+                        select(func.count(Event.id)).where(*supervised).scalar_subquery(),
+                        select(func.max(Event.at)).where(*supervised).scalar_subquery(), nearest)
+                 .select_from(page_ids).join(Matter, Matter.id == page_ids.c.mid)
+                 .join(Petitioner, Petitioner.id == Matter.petitioner_id)
+                 .order_by(page_ids.c.rank, Matter.due_on, Matter.id))
+            names = {u.unit_id: u.unit for u in units}
+            labels = {s.value: label for s, label in STATUS_LABELS.items()}
+            clocks: dict[str, str] = {}
+            for mid, number, summary, status, due_on, restricted, uid, person, times, last, clock in session.exec(q):
+                visible = may_see_identity(operator.role, restricted)
+                if clock and clock not in clocks:
+                    clocks[clock] = ctx.profile.clock_label(clock)
+                rows.append(BoardRow(mid, number, shown_text(operator.role, restricted, summary),
+                                     labels.get(status, status), due_on,
+                                     days_left(due_on, today), person if visible else RESTRICTED_NAME, names[uid],
+                                     int(times or 0), _as_datetime(last).date() if last else None,
+                                     clocks[clock] if clock else ""))
+    return BoardPage(units, rows, offset, total)
 
 
-def _clock_label(ctx, d: Deadline | None) -> str:  # noqa: ANN001
-    if d is None:
-        return ""
-    return ctx.profile.clock_label(d.name)
+def supervision_board(ctx, operator, *, within_days: int | None = None) -> list[UnitGroup]:  # noqa: ANN001
+    """The whole board (every row) grouped by unit, in board order: see ``board_page``."""
+    page = board_page(ctx, operator, within_days=within_days)
+    groups = {u.unit_id: UnitGroup(u.unit_id, u.unit) for u in page.units}
+    by_name = {u.unit: u.unit_id for u in page.units}
+    for r in page.rows:
+        groups[by_name[r.unit]].rows.append(r)
+    return list(groups.values())
+
+
+def _as_datetime(value) -> dt.datetime:  # noqa: ANN001 - a scalar subquery's max() comes back as text on SQLite
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
 
 @dataclass(frozen=True)

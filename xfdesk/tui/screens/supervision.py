@@ -15,6 +15,10 @@ from xfdesk.tui.widgets.fields import lit, plain
 from xfdesk.tui.screens._reload import changed_since_read, mark_read
 
 
+PAGE_ROWS = 100  # rows read and shown at a time: a screenful is 18; the next page comes as the cursor nears the end
+PAGE_AHEAD = 20
+
+
 class SupervisionScreen(Screen):
     """督办看板."""
 
@@ -70,7 +74,7 @@ class SupervisionScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        from xfdesk.services.supervision import issued_supervisions, supervision_board
+        from xfdesk.services.supervision import board_page, issued_supervisions
 
         board = self.query_one("#sv-board", DataTable)
         issued_table = self.query_one("#sv-issued", DataTable)
@@ -90,23 +94,41 @@ class SupervisionScreen(Screen):
             title.update(plain(f"已发督办 {len(issued)} 件（I 返回看板）"))
             issued_table.focus()
             return
-        groups = supervision_board(self.ctx, self.operator, within_days=self.within)
+        self.page = board_page(self.ctx, self.operator, within_days=self.within, limit=PAGE_ROWS)
         board.clear()
         self.row_ids = []
-        soon, today = self.ctx.settings.due_soon_days, self.ctx.today()
-        for g in groups:
-            for i, r in enumerate(g.rows):
-                board.add_row(lit(g.unit if i == 0 else ""), lit(r.number), days_text(r.days_left, soon),
-                              lit(short_date(r.due_on, today)), lit(f"{r.supervisions}次" if r.supervisions else ""),
-                              lit(r.summary), lit(r.clock.removesuffix("期限")), lit(r.petitioner),
-                              lit(r.status_label))
-                self.row_ids.append(r.id)
-        overdue = sum(g.overdue for g in groups)
-        soon = sum(g.due_soon for g in groups)
+        self._last_unit = None
+        self._add_rows(self.page.rows)
+        overdue = sum(u.overdue for u in self.page.units)
+        soon = sum(u.due_soon for u in self.page.units)
         # the home screen's 办理中 line in the same words (待甄别 matters are not on the board: no unit yet)
         title.update(plain(f"办理中 {due_counts_text(overdue, soon, self.within)}（{DUE_SOON_BASIS}），"
-                           f"涉及 {len(groups)} 个单位　+/- 调整天数"))
+                           f"涉及 {len(self.page.units)} 个单位　+/- 调整天数"))
         board.focus()
+
+    def _add_rows(self, rows) -> None:  # noqa: ANN001
+        board = self.query_one("#sv-board", DataTable)
+        soon, today = self.ctx.settings.due_soon_days, self.ctx.today()
+        for r in rows:
+            first = r.unit != self._last_unit  # the unit's name on its first row only
+            self._last_unit = r.unit
+            board.add_row(lit(r.unit if first else ""), lit(r.number), days_text(r.days_left, soon),
+                          lit(short_date(r.due_on, today)), lit(f"{r.supervisions}次" if r.supervisions else ""),
+                          lit(r.summary), lit(r.clock.removesuffix("期限")), lit(r.petitioner),
+                          lit(r.status_label))
+            self.row_ids.append(r.id)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The next page of the board as the cursor nears the end of the rows read so far."""
+        page = getattr(self, "page", None)
+        if (self.show_issued or page is None or not page.more or event.data_table.id != "sv-board"
+                or event.cursor_row < len(self.row_ids) - PAGE_AHEAD):
+            return
+        from xfdesk.services.supervision import board_page
+
+        self.page = board_page(self.ctx, self.operator, within_days=self.within, offset=len(self.row_ids),
+                               limit=PAGE_ROWS)
+        self._add_rows(self.page.rows)
 
     def current_id(self) -> int | None:
         table = self.query_one("#sv-issued" if self.show_issued else "#sv-board", DataTable)
