@@ -77,3 +77,89 @@ def test_stats_command(ctx, register, capsys, tmp_path):
     assert out["rows"][0]["matters"] == 1
     assert run(["--home", str(ctx.home.root), "stats", "--month", "11/2026"]) == 1
     assert "YYYY-MM" in capsys.readouterr().err
+
+
+def _facts_object_by_object(ctx, start, end):  # noqa: ANN001, ANN202
+    """The figures' facts as they were read before issue 16 (whole ORM objects, lists of ids): the reference the
+    column-only, set-based ``matter_facts`` must equal."""
+    from collections import defaultdict
+
+    from sqlmodel import col, select
+
+    from xfdesk.domain.glossary import DeadlineState
+    from xfdesk.domain.lifecycle import FINISHED_STATUSES, HANDLING, NOTICE, REOPENING_ACTIONS, Status
+    from xfdesk.storage.models import Appointment, Deadline, Event, FollowUp, Matter, Unit
+
+    def on_time(d, today):  # noqa: ANN001, ANN202
+        if d is None:
+            return None
+        if d.state in (DeadlineState.MET.value, DeadlineState.LATE.value):
+            return bool(d.on_time)
+        return False if d.due_on < today else None
+
+    today = ctx.today()
+    with ctx.db.read() as s:
+        matters = s.exec(select(Matter).where(Matter.received_on >= start, Matter.received_on < end)
+                         .order_by(Matter.id)).all()
+        ids = [m.id for m in matters]
+        if not ids:
+            return []
+        units = {u.id: u.name for u in s.exec(select(Unit))}
+        clocks = {}
+        for d in s.exec(select(Deadline).where(col(Deadline.matter_id).in_(ids),
+                                              col(Deadline.name).in_((NOTICE, HANDLING))).order_by(Deadline.id)):
+            if d.state != DeadlineState.CANCELLED.value:
+                clocks[(d.matter_id, d.name)] = d
+        reopened = {e.matter_id for e in s.exec(select(Event).where(
+            col(Event.matter_id).in_(ids), col(Event.action).in_(tuple(a.value for a in REOPENING_ACTIONS))))}
+        reopened |= set(s.exec(select(Matter.repeat_of_id).where(col(Matter.repeat_of_id).in_(ids))))
+        satisfaction = {}
+        for f in s.exec(select(FollowUp).where(col(FollowUp.matter_id).in_(ids)).order_by(FollowUp.on, FollowUp.id)):
+            satisfaction[f.matter_id] = f.satisfaction
+        agreed = {e.matter_id for e in s.exec(select(Event).where(col(Event.matter_id).in_(ids),
+                                                                   Event.action == Action.MEDIATION_AGREED.value))}
+        received = defaultdict(bool)
+        for a in s.exec(select(Appointment).where(col(Appointment.matter_id).in_(ids),
+                                                  Appointment.state == "attended")):
+            received[a.matter_id] = True
+    return [MatterFacts(
+        number=m.number, received_on=m.received_on, category=m.category, village=m.location,
+        unit=units.get(m.unit_id, "") if m.unit_id else "",
+        notice_on_time=on_time(clocks.get((m.id, NOTICE)), today),
+        handling_on_time=on_time(clocks.get((m.id, HANDLING)), today),
+        finished=Status(m.status) in FINISHED_STATUSES,
+        resolved=m.id in agreed or satisfaction.get(m.id) in ("满意", "基本满意"),
+        reopened=m.id in reopened, satisfaction=satisfaction.get(m.id),
+        is_repeat=m.is_repeat, is_skip_level=m.is_skip_level, leader_received=received[m.id]) for m in matters]
+
+
+def test_set_based_facts_equal_the_object_by_object_reading_on_a_random_demo_office(tmp_path):
+    import random
+
+    from xfdesk.services.context import open_context
+    from xfdesk.services.demo import generate_demo
+    from xfdesk.services.statistics import matter_facts, month_range
+
+    seed = random.randrange(1, 10_000)
+    today = dt.date(2026, 11, 21)
+    ctx = open_context(tmp_path / "demo", clock=lambda: today)
+    try:
+        generate_demo(ctx, matters=300, seed=seed)
+        rng = random.Random(seed)
+        periods = [month_range(f"2026-{rng.randint(1, 11):02d}") for _ in range(3)]
+        periods += [month_range("2026-10"), (today - dt.timedelta(days=365), today),
+                    (dt.date(2000, 1, 1), dt.date(2030, 1, 1))]
+        checked = 0
+        for start, end in periods:
+            new, old = matter_facts(ctx, start, end), _facts_object_by_object(ctx, start, end)
+            assert new == old, (seed, start, end)
+            for by in ("category", "village", "unit"):
+                assert figures_by(new, by) == figures_by(old, by)
+            assert rank_units(new) == rank_units(old)
+            checked += len(new)
+        assert checked > 300  # the whole office was compared, with its handled, followed-up and repeated matters
+        every = matter_facts(ctx, dt.date(2000, 1, 1), dt.date(2030, 1, 1))
+        assert any(f.reopened for f in every) and any(f.satisfaction for f in every)
+        assert any(f.handling_on_time is not None for f in every) and any(f.unit for f in every)
+    finally:
+        ctx.db.dispose()

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-
 from sqlmodel import col, select
 
 from xfdesk.domain.glossary import DeadlineState
-from xfdesk.domain.lifecycle import FINISHED_STATUSES, HANDLING, NOTICE, REOPENING_ACTIONS, Action, Status
+from xfdesk.domain.lifecycle import FINISHED_STATUSES, HANDLING, NOTICE, REOPENING_ACTIONS, Action
 from xfdesk.domain.statistics import MatterFacts
 from xfdesk.storage.models import Appointment, Deadline, Event, FollowUp, Matter, Unit
 
@@ -30,52 +28,65 @@ def month_range(month: str) -> tuple[dt.date, dt.date]:
 
 
 def matter_facts(ctx, start: dt.date, end: dt.date) -> list[MatterFacts]:  # noqa: ANN001
-    """Facts of the matters received in ``[start, end)``, as of ``ctx.today()``."""
+    """Facts of the matters received in ``[start, end)``, as of ``ctx.today()``.
+
+    Plain columns in a fixed number of statements over indexed columns, whatever the period (the matters of the
+    period are a subquery, never a list of ids): the clocks as plain tuples (the latest of each name wins), the
+    other facts as sets of matter ids read from the (action, matter) and repeat_of_id indexes. The arithmetic
+    stays in ``domain.statistics``."""
     today = ctx.today()
+    period = (Matter.received_on >= start, Matter.received_on < end)
+    in_period = select(Matter.id).where(*period).scalar_subquery()
     with ctx.db.read() as s:
-        matters = s.exec(select(Matter).where(Matter.received_on >= start, Matter.received_on < end)
-                         .order_by(Matter.id)).all()
-        ids = [m.id for m in matters]
-        if not ids:
+        matters = s.exec(select(Matter.id, Matter.number, Matter.received_on, Matter.category, Matter.location,
+                                Matter.unit_id, Matter.status, Matter.is_repeat, Matter.is_skip_level)
+                         .where(*period).order_by(Matter.id)).all()
+        if not matters:
             return []
-        units = {u.id: u.name for u in s.exec(select(Unit))}
-        clocks: dict[tuple[int, str], Deadline] = {}
-        for d in s.exec(select(Deadline).where(col(Deadline.matter_id).in_(ids),
-                                              col(Deadline.name).in_((NOTICE, HANDLING)))
-                        .order_by(Deadline.id)):
-            if d.state != DeadlineState.CANCELLED.value:
-                clocks[(d.matter_id, d.name)] = d  # the latest clock of that name (re-handling restarts it)
-        reopened = {e.matter_id for e in s.exec(select(Event).where(col(Event.matter_id).in_(ids),
-                                                                     col(Event.action).in_(_REOPENING)))}
-        reopened |= set(s.exec(select(Matter.repeat_of_id).where(col(Matter.repeat_of_id).in_(ids))))
+        units = dict(s.exec(select(Unit.id, Unit.name)).all())
+        clocks: dict[tuple[int, str], tuple[str, bool | None, dt.date]] = {}
+        for mid, name, state, on_time, due_on in s.exec(
+                select(Deadline.matter_id, Deadline.name, Deadline.state, Deadline.on_time, Deadline.due_on)
+                .where(col(Deadline.matter_id).in_(in_period), col(Deadline.name).in_((NOTICE, HANDLING)),
+                       Deadline.state != DeadlineState.CANCELLED.value).order_by(Deadline.id)):
+            clocks[(mid, name)] = (state, on_time, due_on)  # the latest clock of that name (re-handling restarts it)
+        # events by (action, matter): joined to the period's matters, SQLite probes the (action, matter_id, at)
+        # index per matter instead of reading each matter's whole timeline
+        period_matter = select(Matter.id).where(*period).subquery()
+        reopened = set(s.exec(select(Event.matter_id).distinct()
+                              .join(period_matter, period_matter.c.id == Event.matter_id)
+                              .where(col(Event.action).in_(_REOPENING))))
+        reopened |= set(s.exec(select(Matter.repeat_of_id).distinct()
+                               .where(col(Matter.repeat_of_id).in_(in_period))))
         satisfaction: dict[int, str] = {}
-        for f in s.exec(select(FollowUp).where(col(FollowUp.matter_id).in_(ids)).order_by(FollowUp.on, FollowUp.id)):
-            satisfaction[f.matter_id] = f.satisfaction
-        agreed = {e.matter_id for e in s.exec(select(Event).where(col(Event.matter_id).in_(ids),
-                                                                   Event.action == Action.MEDIATION_AGREED.value))}
-        received = defaultdict(bool)
-        for a in s.exec(select(Appointment).where(col(Appointment.matter_id).in_(ids),
-                                                  Appointment.state == "attended")):
-            received[a.matter_id] = True
+        for mid, answer in s.exec(select(FollowUp.matter_id, FollowUp.satisfaction)
+                                  .where(col(FollowUp.matter_id).in_(in_period)).order_by(FollowUp.on, FollowUp.id)):
+            satisfaction[mid] = answer  # the last follow-up's answer
+        agreed = set(s.exec(select(Event.matter_id).distinct().where(Event.action == Action.MEDIATION_AGREED.value,
+                                                                    col(Event.matter_id).in_(in_period))))
+        received = set(s.exec(select(Appointment.matter_id).distinct()
+                              .where(col(Appointment.matter_id).in_(in_period), Appointment.state == "attended")))
+    finished_values = {st.value for st in FINISHED_STATUSES}
     facts = []
-    for m in matters:
-        finished = Status(m.status) in FINISHED_STATUSES
+    for mid, number, received_on, category, location, unit_id, status, is_repeat, is_skip_level in matters:
+        answer = satisfaction.get(mid)
         facts.append(MatterFacts(
-            number=m.number, received_on=m.received_on, category=m.category, village=m.location,
-            unit=units.get(m.unit_id, "") if m.unit_id else "",
-            notice_on_time=_on_time(clocks.get((m.id, NOTICE)), today),
-            handling_on_time=_on_time(clocks.get((m.id, HANDLING)), today),
-            finished=finished,
-            resolved=m.id in agreed or satisfaction.get(m.id) in ("满意", "基本满意"),
-            reopened=m.id in reopened, satisfaction=satisfaction.get(m.id),
-            is_repeat=m.is_repeat, is_skip_level=m.is_skip_level, leader_received=received[m.id],
+            number=number, received_on=received_on, category=category, village=location,
+            unit=units.get(unit_id, "") if unit_id else "",
+            notice_on_time=_on_time(clocks.get((mid, NOTICE)), today),
+            handling_on_time=_on_time(clocks.get((mid, HANDLING)), today),
+            finished=status in finished_values,
+            resolved=mid in agreed or answer in ("满意", "基本满意"),
+            reopened=mid in reopened, satisfaction=answer,
+            is_repeat=is_repeat, is_skip_level=is_skip_level, leader_received=mid in received,
         ))
     return facts
 
 
-def _on_time(d: Deadline | None, today: dt.date) -> bool | None:
-    if d is None:
+def _on_time(clock: tuple[str, bool | None, dt.date] | None, today: dt.date) -> bool | None:
+    if clock is None:
         return None
-    if d.state in _ENDED:
-        return bool(d.on_time)
-    return False if d.due_on < today else None
+    state, on_time, due_on = clock
+    if state in _ENDED:
+        return bool(on_time)
+    return False if due_on < today else None

@@ -42,7 +42,7 @@ BEGIN_ROUND_MS = 40  # one round of SQLite's busy handler while a write transact
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Checked against alembic's own view by a test; lets an up-to-date database open without
 # importing alembic at all (start-up time on old PCs).
-HEAD_REVISION = "0010"
+HEAD_REVISION = "0011"
 # what SQLite says when the file itself is damaged (as opposed to locked, missing or read-only)
 _DAMAGE_WORDS = ("malformed", "not a database", "file is encrypted", "disk image", "database corrupt")
 

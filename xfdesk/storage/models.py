@@ -69,7 +69,8 @@ class Matter(SQLModel, table=True):
                       Index("ix_matter_due_order", text("(due_on IS NULL)"), "due_on", "id"),
                       Index("ix_matter_status_due_order", "status", text("(due_on IS NULL)"), "due_on", "id"),
                       # a contact's (visible) matters from the index alone: search, a person's history
-                      Index("ix_matter_contact_restricted", "contact_id", "is_restricted", "id"))
+                      Index("ix_matter_contact_restricted", "contact_id", "is_restricted", "id"),
+                      Index("ix_matter_repeat_of_id", "repeat_of_id"))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     number: str = Field(max_length=20, unique=True, index=True)
@@ -147,6 +148,8 @@ class ClockPause(SQLModel, table=True):
 
 class Event(SQLModel, table=True):
     """The append-only timeline and audit trail. Rows are never updated or deleted."""
+
+    __table_args__ = (Index("ix_event_action_matter_at", "action", "matter_id", "at"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     matter_id: Optional[int] = Field(default=None, foreign_key="matter.id", index=True)
