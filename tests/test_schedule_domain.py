@@ -16,7 +16,9 @@ from xfdesk.domain.reception import (
     month_span,
     month_weeks,
     parse_month,
+    parse_sessions,
     plan_schedule,
+    sessions_label,
 )
 
 D = dt.date
@@ -183,3 +185,48 @@ def test_a_kept_moved_day_is_not_called_merged():
     assert day.planned_for == (D(2026, 2, 19),) and day.moved and not day.merged
     assert "合并" not in day.note(WorkCalendar()) and "春节" in day.note(WorkCalendar())
     assert [d.day for d in p.days].count(D(2026, 2, 24)) == 1
+
+
+# -- reception hours with a lunch break (issue 9 item 17) -----------------------------------------------------
+
+HOURS = parse_sessions("09:00-11:30、14:30-17:00")
+
+
+def _minutes_of(label: str) -> tuple[int, int]:
+    begin, end = (dt.time.fromisoformat(x) for x in label.split("-"))
+    return begin.hour * 60 + begin.minute, end.hour * 60 + end.minute
+
+
+def test_eight_half_hour_slots_fill_the_morning_then_jump_over_lunch():
+    rule = ReceptionRule(weekday=3, sessions=HOURS)
+    labels = [rule.slot_label(i) for i in range(1, 9)]
+    assert labels == ["09:00-09:30", "09:30-10:00", "10:00-10:30", "10:30-11:00", "11:00-11:30",
+                      "14:30-15:00", "15:00-15:30", "15:30-16:00"]
+    lunch = (11 * 60 + 30, 14 * 60 + 30)
+    for begin, end in map(_minutes_of, labels):
+        assert end - begin == 30
+        assert end <= lunch[0] or begin >= lunch[1], "no slot may touch the lunch break"
+    assert rule.slot_label(0) == "现场"
+
+
+def test_a_slot_never_crosses_a_period_end_and_the_start_may_sit_inside_a_period():
+    rule = ReceptionRule(weekday=3, slots=4, slot_minutes=40, start=dt.time(10, 0), sessions=HOURS)
+    # 10:00-10:40, 10:40-11:20, then 11:20-12:00 would cross 11:30: the afternoon takes over
+    assert [rule.slot_label(i) for i in range(1, 5)] == ["10:00-10:40", "10:40-11:20", "14:30-15:10",
+                                                         "15:10-15:50"]
+
+
+def test_slots_that_do_not_fit_the_hours_are_refused_in_chinese():
+    with pytest.raises(ReceptionRuleError, match="只能排10个"):
+        ReceptionRule(weekday=3, slots=11, sessions=HOURS)
+    with pytest.raises(ReceptionRuleError, match="不在接访时间"):
+        ReceptionRule(weekday=3, start=dt.time(12, 0), sessions=HOURS)
+    with pytest.raises(ReceptionRuleError, match="格式不对"):
+        parse_sessions("上午九点")
+    with pytest.raises(ReceptionRuleError, match="重叠"):
+        parse_sessions("09:00-12:00、11:00-17:00")
+    with pytest.raises(ReceptionRuleError, match="结束不晚于开始"):
+        parse_sessions("11:30-09:00")
+    assert parse_sessions("") == ()
+    assert parse_sessions("9:00-11:30，14:30～17:00") == HOURS
+    assert sessions_label(HOURS) == "09:00-11:30、14:30-17:00"

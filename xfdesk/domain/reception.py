@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar as _stdcal
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+import re
 from dataclasses import dataclass, field
 
 from xfdesk.domain.calendar import WorkCalendar
@@ -31,6 +32,40 @@ class ReceptionRuleError(Refused, ValueError):
     """A reception rule that cannot be used; the message is Chinese and names the setting."""
 
 
+Session = tuple[dt.time, dt.time]
+
+
+def parse_sessions(text: str) -> tuple[Session, ...]:
+    """``09:00-11:30、14:30-17:00`` → the reception periods of a day, in order; empty text → none (one run of
+    slots from the start time, no break). A Chinese message names what is wrong."""
+    parts = [p.strip() for p in re.split(r"[、,，;；\s]+", text.strip()) if p.strip()]
+    out: list[Session] = []
+    for part in parts:
+        found = re.fullmatch(r"(\d{1,2})[:：](\d{2})\s*[-–—~～至到]\s*(\d{1,2})[:：](\d{2})", part)
+        try:
+            if found is None:
+                raise ValueError(part)
+            h1, m1, h2, m2 = map(int, found.groups())
+            begin, end = dt.time(h1, m1), dt.time(h2, m2)
+        except ValueError:
+            raise ReceptionRuleError(f"接访时间格式不对：“{part}”，应为 09:00-11:30，多段用“、”隔开") from None
+        if end <= begin:
+            raise ReceptionRuleError(f"接访时间“{part}”的结束不晚于开始")
+        if out and begin < out[-1][1]:
+            raise ReceptionRuleError(f"接访时间“{part}”与前一段重叠或顺序颠倒，应按时间先后填写")
+        out.append((begin, end))
+    return tuple(out)
+
+
+def sessions_label(sessions: Sequence[Session]) -> str:
+    """``09:00-11:30、14:30-17:00``."""
+    return "、".join(f"{b:%H:%M}-{e:%H:%M}" for b, e in sessions)
+
+
+def _minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
 @dataclass(frozen=True)
 class ReceptionRule:
     """Which days are reception days, and how each day is organised.
@@ -45,6 +80,8 @@ class ReceptionRule:
     slots: int = 8
     slot_minutes: int = 30
     start: dt.time = dt.time(9, 0)
+    # the periods of the day slots may fall in (the lunch break lies between them); empty: one run from ``start``
+    sessions: tuple[Session, ...] = ()
 
     def __post_init__(self) -> None:
         if self.day_of_month is None and self.weekday is None:
@@ -60,6 +97,27 @@ class ReceptionRule:
             raise ReceptionRuleError("每个接访日至少1个约访时段")
         if self.slot_minutes < 5:
             raise ReceptionRuleError("每个约访时段至少5分钟")
+        if self.sessions:
+            if not any(b <= self.start < e for b, e in self.sessions):
+                raise ReceptionRuleError(f"接访开始时间{self.start:%H:%M}不在接访时间（{sessions_label(self.sessions)}）内")
+            fit = len(self._slot_starts())
+            if fit < self.slots:
+                raise ReceptionRuleError(
+                    f"{self.slots}个时段、每段{self.slot_minutes}分钟排不下：接访时间{sessions_label(self.sessions)}"
+                    f"（{self.start:%H:%M}起）只能排{fit}个，请减少时段数、缩短每段分钟数或延长接访时间")
+
+    def _slot_starts(self, limit: int | None = None) -> list[int]:
+        """Start minutes of the slots that fit the sessions, from ``start``: a period is filled, then the next."""
+        out: list[int] = []
+        first = _minutes(self.start)
+        for begin, end in self.sessions:
+            t, stop = max(_minutes(begin), first), _minutes(end)
+            while t + self.slot_minutes <= stop:
+                out.append(t)
+                if limit is not None and len(out) >= limit:
+                    return out
+                t += self.slot_minutes
+        return out
 
     def describe(self) -> str:
         if self.day_of_month is not None:
@@ -90,16 +148,20 @@ class ReceptionRule:
         """``09:00-09:30`` for slot 1; slot 0 is a walk-in registered on the day (现场)."""
         if slot <= 0:
             return "现场"
-        begin = dt.datetime.combine(dt.date(2000, 1, 1), self.start) + dt.timedelta(
-            minutes=(slot - 1) * self.slot_minutes)
-        end = begin + dt.timedelta(minutes=self.slot_minutes)
-        return f"{begin:%H:%M}-{end:%H:%M}"
+        starts = self._slot_starts(limit=slot) if self.sessions else []
+        if len(starts) >= slot:
+            minutes = starts[slot - 1]
+        else:  # no sessions (or a day planned with more slots than they hold now): one run on from the start
+            minutes = _minutes(self.start) + (slot - 1) * self.slot_minutes
+        end = minutes + self.slot_minutes
+        return f"{minutes // 60:02d}:{minutes % 60:02d}-{end // 60:02d}:{end % 60:02d}"
 
 
 def rule_from_settings(s) -> ReceptionRule:  # noqa: ANN001 - the office settings (``services.context.Settings``)
     """The reception rule from the office's settings (which may have been typed in by hand: numbers as text are
     accepted); a ``ReceptionRuleError`` names the setting at fault."""
-    start = str(s.extra.get("reception_start", "09:00"))
+    sessions = parse_sessions(str(s.extra.get("reception_sessions") or ""))
+    start = str(s.extra.get("reception_start") or (f"{sessions[0][0]:%H:%M}" if sessions else "09:00"))
     try:
         start_time = dt.time.fromisoformat(start)
     except ValueError:
@@ -116,7 +178,7 @@ def rule_from_settings(s) -> ReceptionRule:  # noqa: ANN001 - the office setting
             raise ReceptionRuleError(f"设置“{label}”（{key}）不是数字：{raw!r}") from None
     return ReceptionRule(weekday=values["reception_weekday"], day_of_month=values["reception_day_of_month"],
                          leaders_per_day=values["reception_leaders_per_day"], slots=values["reception_slots"],
-                         slot_minutes=values["reception_slot_minutes"], start=start_time)
+                         slot_minutes=values["reception_slot_minutes"], start=start_time, sessions=sessions)
 
 
 

@@ -90,6 +90,7 @@ class AppContext:
             with self.db.read() as session:
                 for row in session.exec(select(Setting)):
                     (values if row.key in Settings.keys() else extra)[row.key] = row.value
+            extra.setdefault("reception_sessions", shipped_reception_sessions(self.home))
             self._settings = Settings(**values, extra=extra)
         return self._settings
 
@@ -158,6 +159,16 @@ def write_setting(session, key: str, value: Any) -> None:  # noqa: ANN001
     else:
         row.value = value
         session.add(row)
+
+
+def shipped_reception_sessions(home: Home) -> str:
+    """The reception hours of ``data/reception.toml`` (lunch break between the periods), the default until the
+    office sets ``reception_sessions``; empty when the file is missing or unreadable (one run of slots, as before)."""
+    try:
+        with home.data_file("reception.toml").open("rb") as f:
+            return str(tomllib.load(f).get("sessions", ""))
+    except (OSError, tomllib.TOMLDecodeError):
+        return ""
 
 
 def load_profile(home: Home, name: str) -> RuleProfile:

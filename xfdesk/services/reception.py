@@ -17,7 +17,9 @@ from xfdesk.domain.glossary import Channel, Role
 from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
 from xfdesk.domain.privacy import RESTRICTED_NAME, may_see_identity, shown_text
 from xfdesk.domain.reception import (
+    parse_sessions,
     rule_from_settings,
+    sessions_label,
     ABSENT,
     ACTIVE_STATES,
     APPOINTMENT_STATES,
@@ -79,11 +81,13 @@ WEEKDAY_NAMES = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "�
 def set_reception_rule(ctx, operator, *, weekday: int | str | None = None,  # noqa: ANN001
                        day_of_month: int | None = None, leaders_per_day: int | None = None,
                        slots: int | None = None, slot_minutes: int | None = None,
-                       start: str | None = None) -> ReceptionRule:
+                       start: str | None = None, sessions: str | None = None) -> ReceptionRule:
     """Change the reception rule; the whole new rule is checked before anything is saved. A weekday clears the
     day-of-month rule and a day of the month (0 to clear it) replaces the weekday. Existing days are not touched:
-    regenerate the schedule to apply it."""
+    regenerate the schedule to apply it. ``sessions`` are the reception hours (``09:00-11:30、14:30-17:00``): the
+    slots must fit them, and a new first period moves the start time to its beginning unless a start is given."""
     current = reception_rule(ctx)
+    new_sessions = current.sessions if sessions is None else parse_sessions(sessions)
     if isinstance(weekday, str):
         text = weekday.strip().removeprefix("星期").removeprefix("周")
         if text in WEEKDAY_NAMES:
@@ -98,12 +102,21 @@ def set_reception_rule(ctx, operator, *, weekday: int | str | None = None,  # no
     elif weekday is not None:
         new_dom = None
     try:
-        start_time = dt.time.fromisoformat(start.strip()) if start else current.start
+        if start:
+            start_time = dt.time.fromisoformat(start.strip())
+            if sessions is None and new_sessions and start_time < new_sessions[0][1]:
+                # "starts at 08:30" means the morning period opens then; the lunch break stays where it is
+                new_sessions = ((start_time, new_sessions[0][1]), *new_sessions[1:])
+        elif sessions is not None and new_sessions:
+            start_time = new_sessions[0][0]
+        else:
+            start_time = current.start
     except ValueError:
         raise ReceptionRuleError(f"接访开始时间格式不对：“{start}”，应为 09:00") from None
     rule = ReceptionRule(weekday=current.weekday if weekday is None else weekday, day_of_month=new_dom,
                          leaders_per_day=leaders_per_day or current.leaders_per_day, slots=slots or current.slots,
-                         slot_minutes=slot_minutes or current.slot_minutes, start=start_time)
+                         slot_minutes=slot_minutes or current.slot_minutes, start=start_time,
+                         sessions=new_sessions)
     with ctx.db.read() as session:
         active = len(_leaders(session, active_only=True))
     if active and rule.leaders_per_day > active:
@@ -112,6 +125,7 @@ def set_reception_rule(ctx, operator, *, weekday: int | str | None = None,  # no
               "reception_leaders_per_day": rule.leaders_per_day, "reception_slots": rule.slots,
               "reception_slot_minutes": rule.slot_minutes}
     values["reception_start"] = rule.start.strftime("%H:%M")
+    values["reception_sessions"] = sessions_label(rule.sessions)
     with ctx.db.write() as session:  # all the rule's settings and the event together
         for key, value in values.items():
             write_setting(session, key, value)
@@ -442,8 +456,13 @@ def _view(session: Session, ctx, row: ReceptionDay, *, with_bookings: bool, oper
                                 planned.name if planned else "", rdl.change_reason, rdl.manual))
     rule = reception_rule(ctx)
     # the day keeps the slots it was planned with, even if the setting changed since
-    rule = ReceptionRule(weekday=rule.weekday, day_of_month=rule.day_of_month, slots=row.slots,
-                         slot_minutes=row.slot_minutes, start=rule.start, leaders_per_day=rule.leaders_per_day)
+    try:
+        rule = ReceptionRule(weekday=rule.weekday, day_of_month=rule.day_of_month, slots=row.slots,
+                             slot_minutes=row.slot_minutes, start=rule.start, leaders_per_day=rule.leaders_per_day,
+                             sessions=rule.sessions)
+    except ReceptionRuleError:  # planned before the hours were shortened: one run from the start, as then
+        rule = ReceptionRule(weekday=rule.weekday, day_of_month=rule.day_of_month, slots=row.slots,
+                             slot_minutes=row.slot_minutes, start=rule.start, leaders_per_day=rule.leaders_per_day)
     view = DayView(row.id, row.day, row.planned_for, row.note, row.slots, row.slot_minutes, seats,
                    slot_times=[rule.slot_label(i) for i in range(1, row.slots + 1)])
     if with_bookings:
