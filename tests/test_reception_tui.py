@@ -521,3 +521,34 @@ async def test_a_four_character_leader_name_is_not_cut_in_the_calendar(ctx, head
         grid = app.screen.query_one("#rx-grid", DataTable)
         widths = {c.get_render_width(grid) - 2 for c in grid.columns.values()}
         assert max(cell_len(line) for line in cells[NEXT_THURSDAY].splitlines()) <= min(widths)
+
+
+@pytest.mark.parametrize("who", ["clerk", "head"])
+async def test_days_notices_list_says_who_each_is_for(ctx, clerk, head, roster, register, printer, who):
+    """Issue 9 item 17: the day's documents name the petitioner of each notice on the screen; a 检举控告 accuser
+    shows as （检举控告，身份保密） to a clerk and by name to the head."""
+    from tests.test_tui_helpers import screen_text
+    from xfdesk.tui.screens.documents import DayPrintScreen
+
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    plain_id = register(name="钟秀英").matter_ids[0]
+    secret_id = register(name="曾德泰", summaries=("举报村干部侵占集体资金",), kind="检举控告",
+                         category="党纪政纪", phone="13900002222").matter_ids[0]
+    for matter_id in (plain_id, secret_id):
+        rs.book_matter(ctx, clerk, matter_id, NEXT_THURSDAY)
+    day_id = rs.day_view(ctx, NEXT_THURSDAY).id
+    ds.issue_day_set(ctx, head, day_id)
+    operator = clerk if who == "clerk" else head
+    app = ScreenApp(lambda: DayPrintScreen(ctx, operator, day_id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _done(pilot)
+        text = screen_text(app)
+        assert "对象" in text
+        rows = [line for line in text.splitlines() if "领导接访通知书" in line]
+        assert len(rows) == 2
+        assert any("钟秀英" in line for line in rows)
+        if who == "clerk":
+            assert any("（检举控告，身份保密）" in line for line in rows) and "曾德泰" not in text
+        else:
+            assert any("曾德泰" in line for line in rows) and "身份保密" not in text
+        assert any("接访领导" in line and "安排表" in line for line in text.splitlines())

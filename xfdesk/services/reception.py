@@ -66,7 +66,7 @@ __all__ = [
     "upcoming_days", "swap_leader",
     "mark_absent", "assign_case_leader", "book_matter", "cancel_booking", "register_walk_in", "record_attendance",
     "record_instruction", "default_instruction_due", "days_needing_notices", "booking_info", "BookingInfo", "active_units",
-    "print_day_set", "DaySet", "GenerationResult", "DayView", "AppointmentView",
+    "print_day_set", "DaySet", "notice_recipients", "GenerationResult", "DayView", "AppointmentView",
 ]
 
 
@@ -418,6 +418,43 @@ def day_ref(ctx, day: dt.date | int) -> tuple[int, dt.date] | None:  # noqa: ANN
     with ctx.db.read() as session:
         row = _day_row(session, day)
         return (row.id, row.day) if row else None
+
+
+def notice_recipients(ctx, operator, documents) -> dict[int, str]:  # noqa: ANN001
+    """Who each of a day's documents is for, by document id: the unit of a unit notice, the petitioner of a
+    matter's notice (``（检举控告，身份保密）`` for a 检举控告 matter unless the operator may see it), and the day's
+    leaders for a day-wide document (the 接访安排表)."""
+    docs = [d for d in documents if d.id is not None]
+    role = operator.role if operator else Role.CLERK
+    out: dict[int, str] = {}
+    with ctx.db.read() as session:
+        unit_ids = {d.unit_id for d in docs if d.unit_id}
+        units = {u.id: u.name for u in session.exec(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
+        matter_ids = {d.matter_id for d in docs if d.matter_id}
+        people = {}
+        if matter_ids:
+            query = (select(Matter.id, Matter.is_restricted, Petitioner.name)
+                     .join(Petitioner, Petitioner.id == Matter.petitioner_id).where(Matter.id.in_(matter_ids)))
+            people = {mid: (name if may_see_identity(role, restricted) else RESTRICTED_NAME)
+                      for mid, restricted, name in session.exec(query)}
+        day_ids = {d.reception_day_id for d in docs if d.reception_day_id and not d.matter_id and not d.unit_id}
+        leaders: dict[int, list[str]] = {}
+        if day_ids:
+            query = (select(ReceptionDayLeader.reception_day_id, Leader.name)
+                     .join(Leader, Leader.id == ReceptionDayLeader.leader_id)
+                     .where(ReceptionDayLeader.reception_day_id.in_(day_ids)).order_by(ReceptionDayLeader.id))
+            for day_id, name in session.exec(query):
+                leaders.setdefault(day_id, []).append(name)
+    for d in docs:
+        if d.unit_id and d.unit_id in units:
+            out[d.id] = units[d.unit_id]
+        elif d.matter_id and d.matter_id in people:
+            out[d.id] = people[d.matter_id]
+        elif d.reception_day_id in leaders:
+            out[d.id] = "接访领导" + "、".join(leaders[d.reception_day_id])
+        else:
+            out[d.id] = ""
+    return out
 
 
 def open_booking_id(ctx, matter_id: int) -> int | None:  # noqa: ANN001

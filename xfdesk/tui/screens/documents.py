@@ -329,7 +329,7 @@ class DayPrintScreen(ModalScreen[Any]):
 
     def on_mount(self) -> None:
         table = self.query_one("#day-table", DataTable)
-        table.add_columns("文号", "文书", "出具时间", "经办人", "文件")
+        table.add_columns("文号", "对象", "文书", "出具时间", "经办人", "文件")  # 对象 before the long kind names
         if self.reception_day_id is None:
             from xfdesk.services.reception import day_ref
 
@@ -343,11 +343,16 @@ class DayPrintScreen(ModalScreen[Any]):
 
         from xfdesk.services.documents import documents_for_day
 
+        from xfdesk.services.reception import notice_recipients
+
         self.documents = documents_for_day(self.ctx, self.day)
+        # who each notice is for: the petitioner (masked for 检举控告), the unit, or the day's leaders
+        recipients = notice_recipients(self.ctx, self.operator, self.documents)
         table = self.query_one("#day-table", DataTable)
         table.clear()
         for d in self.documents:
-            table.add_row(Text(d.number_text), Text(get_kind(d.kind).name), Text(f"{d.issued_at:%m-%d %H:%M}"),
+            table.add_row(Text(d.number_text), Text(recipients.get(d.id, "")), Text(get_kind(d.kind).name),
+                          Text(f"{d.issued_at:%m-%d %H:%M}"),
                           Text(d.operator), Text(Path(d.file_path).name), key=str(d.id))
         hint = "G 生成当日领导接访文书　" if self.reception_day_id else "（这一天不是领导接访日）　"
         self._status(f"共{len(self.documents)}份。{hint}P 打印选中　A 全部打印")
