@@ -552,3 +552,30 @@ async def test_days_notices_list_says_who_each_is_for(ctx, clerk, head, roster, 
         else:
             assert any("曾德泰" in line for line in rows) and "身份保密" not in text
         assert any("接访领导" in line and "安排表" in line for line in text.splitlines())
+
+
+async def test_rule_dialog_edits_the_reception_hours_and_refuses_slots_that_do_not_fit(ctx, head):
+    """Issue 9 item 17: the hours (lunch break between them) are shown and typed in the rule dialog; 8 slots that
+    do not fit are refused at the field, in Chinese, the typed text kept and nothing saved."""
+    from tests.test_tui_helpers import screen_text
+    from xfdesk.tui.screens.reception_setup import RuleScreen
+
+    app = ScreenApp(lambda: RuleScreen(ctx, head))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _done(pilot)
+        assert "09:00-11:30、14:30-17:00" in screen_text(app)
+        hours = app.screen.query_one("#rx-rule-hours", Input)
+        hours.focus()
+        hours.value = ""
+        await pilot.press(*"09:00-11:00,14:30-15:30", "ctrl+s")
+        await _done(pilot)
+        flat = screen_text(app).replace(" ", "").replace("\n", "").replace("│", "")
+        assert "排不下" in flat and "只能排6个" in flat
+        assert hours.value == "09:00-11:00,14:30-15:30" and "09:00-11:00,14:30-15:30" in screen_text(app)
+        assert rs.reception_rule(ctx).sessions[0][1] == dt.time(11, 30)  # nothing saved
+        slots = app.screen.query_one("#rx-rule-slots", Input)
+        slots.value = "6"
+        await pilot.press("ctrl+s")
+        await _done(pilot)
+    rule = rs.reception_rule(ctx)
+    assert rule.slots == 6 and rule.slot_label(5) == "14:30-15:00"

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from xfdesk.domain.reception import WEEKDAY_CHARS, ReceptionRuleError
+from xfdesk.domain.reception import WEEKDAY_CHARS, ReceptionRuleError, sessions_label
 from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
 
 CSS_FILE = str(Path(__file__).with_name("reception.tcss"))
@@ -134,11 +134,12 @@ class RuleScreen(ModalScreen[bool]):
     """接访日规则."""
 
     HELP = ("接访日规则：每周几接访（一至日），或每月几日（填了日期就按每月，填0改回每周），每日领导人数、"
-            "约访时段数、每段分钟数和开始时间。Ctrl+S 保存（已排的接访日不变，保存后按 G/Y 重新生成排班），Esc 取消。")
+            "约访时段数、每段分钟数、开始时间和接访时间（上午、下午两段，如 09:00-11:30、14:30-17:00，午休不排约访；"
+            "时段须排得下）。Ctrl+S 保存（已排的接访日不变，保存后按 G/Y 重新生成排班），Esc 取消。")
     BINDINGS = [Binding("ctrl+s", "save", "保存", priority=True), Binding("escape", "cancel", "取消")]
     CSS_PATH = CSS_FILE
     FIELDS = (("weekday", "每周几"), ("day_of_month", "每月几日"), ("leaders", "每日领导"), ("slots", "时段数"),
-              ("minutes", "每段分钟"), ("start", "开始时间"))
+              ("minutes", "每段分钟"), ("start", "开始时间"), ("hours", "接访时间"))
 
     def __init__(self, ctx, operator):  # noqa: ANN001
         super().__init__()
@@ -151,7 +152,8 @@ class RuleScreen(ModalScreen[bool]):
         rule = reception_rule(self.ctx)
         values = {"weekday": WEEKDAY_CHARS[rule.weekday], "day_of_month": str(rule.day_of_month or ""),
                   "leaders": str(rule.leaders_per_day), "slots": str(rule.slots), "minutes": str(rule.slot_minutes),
-                  "start": rule.start.strftime("%H:%M")}
+                  "start": rule.start.strftime("%H:%M"), "hours": sessions_label(rule.sessions)}
+        self.shown_hours = values["hours"]
         with Vertical(classes="rx-dialog"):
             yield Static(plain(f"接访日规则　现为：{rule.describe()}"), classes="rx-question")
             for name, label in self.FIELDS:
@@ -175,11 +177,14 @@ class RuleScreen(ModalScreen[bool]):
             return int(text) if text else None
 
         day_of_month = number("day_of_month")
+        hours = self.value("hours")
         try:
             rule = set_reception_rule(self.ctx, self.operator, weekday=self.value("weekday") or None,
                                       day_of_month=day_of_month if day_of_month is not None else 0,
                                       leaders_per_day=number("leaders"), slots=number("slots"),
-                                      slot_minutes=number("minutes"), start=self.value("start") or None)
+                                      slot_minutes=number("minutes"), start=self.value("start") or None,
+                                      # the hours only when edited: a new start alone opens the morning then
+                                      sessions=None if hours == self.shown_hours else hours)
         except ReceptionRuleError as exc:
             self.query_one("#rx-rule-error", Static).update(plain(str(exc)))
             return
