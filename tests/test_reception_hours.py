@@ -40,3 +40,19 @@ def test_rule_setter_refuses_slots_that_do_not_fit_and_keeps_the_old_rule(ctx, h
     # an earlier start opens the morning sooner; the afternoon stays
     rule = rs.set_reception_rule(ctx, head, start="08:00")
     assert rule.sessions[0] == (dt.time(8, 0), dt.time(11, 30)) and rule.sessions[1][0] == dt.time(14, 0)
+
+
+def test_the_notice_of_the_first_afternoon_slot_prints_its_afternoon_time(ctx, head, clerk, register):
+    from pathlib import Path
+
+    from xfdesk.documents.render import docx_text
+
+    rs.add_leader(ctx, head, "刘建国", "党委书记")
+    rs.generate_schedule(ctx, head, 2026, 11, 1)
+    ids = [m for i in range(6) for m in register(name=f"李{'一二三四五六'[i]}", phone=f"1370000{i:04d}").matter_ids]
+    for matter_id in ids:
+        rs.book_matter(ctx, clerk, matter_id, NEXT_THURSDAY)
+    result = rs.print_day_set(ctx, clerk, NEXT_THURSDAY, send=False)
+    sixth = next(d for d in result.documents if d.kind == "leader_reception_notice" and d.matter_id == ids[5])
+    body = docx_text(Path(sixth.file_path))
+    assert "14:30" in body and "11:30-12:00" not in body

@@ -126,3 +126,20 @@ def test_reminder_lists_coming_days_whose_notices_are_not_out(ctx, clerk, demo_d
     assert rs.days_needing_notices(ctx, within_days=2) == []  # not yet that close
     rs.print_day_set(ctx, clerk, NEXT_THURSDAY, send=False)
     assert rs.days_needing_notices(ctx) == []
+
+
+def test_each_document_of_the_day_says_who_it_is_for(ctx, clerk, demo_day):
+    """Issue 9 item 17: the unit notice names the unit, each 领导接访通知书 its petitioner, the day-wide ones the
+    day's leaders."""
+    result = rs.print_day_set(ctx, clerk, NEXT_THURSDAY, send=False)
+    who = rs.notice_recipients(ctx, clerk, result.documents)
+    first, second, third = demo_day["matters"]
+    by_kind_matter = {(d.kind, d.matter_id): who[d.id] for d in result.documents}
+    assert by_kind_matter[("leader_reception_notice", first)] == "钟秀英"
+    assert by_kind_matter[("leader_reception_notice", second)] == "赖国平"
+    assert by_kind_matter[("leader_reception_notice", third)] == "温小梅"
+    unit_notice = next(d for d in result.documents if d.kind == "unit_attendance_notice")
+    assert who[unit_notice.id] == demo_day["unit"].name
+    schedule = next(d for d in result.documents if d.kind == "reception_schedule")
+    sitting = rs.day_view(ctx, NEXT_THURSDAY).leaders
+    assert who[schedule.id] == "接访领导" + "、".join(seat.name for seat in sitting)
