@@ -151,3 +151,8 @@ def test_rule_shown_changed_and_checked(home, capsys):
     assert "在任领导只有5位" in capsys.readouterr().err
     assert cli(home, "schedule", "rule") == 0
     assert "每周一" in capsys.readouterr().out  # the refused changes saved nothing
+    # the reception hours (lunch break between them), issue 9 item 17
+    assert cli(home, "schedule", "rule", "--hours", "09:00-10:00、14:30-15:00") == 1
+    assert "排不下" in capsys.readouterr().err
+    assert cli(home, "schedule", "rule", "--hours", "08:30-11:30、14:00-17:00") == 0
+    assert "08:30开始，接访时间08:30-11:30、14:00-17:00" in capsys.readouterr().out

@@ -71,18 +71,22 @@ def rule_cmd(
     slots: Optional[int] = typer.Option(None, "--slots", help="每个接访日的约访时段数"),
     minutes: Optional[int] = typer.Option(None, "--minutes", help="每个时段的分钟数"),
     start: Optional[str] = typer.Option(None, "--start", help="第一个时段的开始时间，如 09:00"),
+    hours: Optional[str] = typer.Option(None, "--hours", help="接访时间（午休不排约访），如 09:00-11:30、14:30-17:00"),
 ) -> None:
+    from xfdesk.domain.reception import sessions_label
     from xfdesk.services.reception import reception_rule, set_reception_rule
 
     ctx = context()
     with _refusals():
-        if all(v is None for v in (weekday, day_of_month, leaders, slots, minutes, start)):
+        if all(v is None for v in (weekday, day_of_month, leaders, slots, minutes, start, hours)):
             rule = reception_rule(ctx)
         else:
             rule = set_reception_rule(ctx, _operator(), weekday=weekday, day_of_month=day_of_month,
-                                      leaders_per_day=leaders, slots=slots, slot_minutes=minutes, start=start)
+                                      leaders_per_day=leaders, slots=slots, slot_minutes=minutes, start=start,
+                                      sessions=hours)
             print("已修改接访日规则（已排的接访日不变，请用 xfdesk schedule generate 重新生成）")
-    print(f"接访日规则：{rule.describe()}，{rule.start:%H:%M}开始")
+    hours_text = f"，接访时间{sessions_label(rule.sessions)}" if rule.sessions else ""
+    print(f"接访日规则：{rule.describe()}，{rule.start:%H:%M}开始{hours_text}")
 
 
 @schedule_app.command("generate", help="生成（或重新生成）接访排班。已过去的接访日、已调班或已有约访的接访日保持不变")
