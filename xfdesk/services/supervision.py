@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from xfdesk.domain.deadlines import days_left
+from xfdesk.domain.deadlines import days_left, due_soon_last_day
 from xfdesk.domain.glossary import DeadlineState
 from xfdesk.domain.lifecycle import (
     BEING_HANDLED_STATUSES,
@@ -104,7 +104,7 @@ def _board_filter(ctx, within_days: int | None):  # noqa: ANN001, ANN202
     within = ctx.settings.due_soon_days if within_days is None else within_days
     if within < 0:
         raise TransitionRefused("天数不能为负数")
-    horizon = today + dt.timedelta(days=within)
+    horizon = due_soon_last_day(today, within)  # the one definition home's figures use too
     open_values = sorted(s.value for s in BEING_HANDLED_STATUSES)
     return today, (col(Matter.status).in_(open_values), col(Matter.due_on).is_not(None), Matter.due_on <= horizon)
 
