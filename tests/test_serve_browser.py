@@ -196,7 +196,7 @@ async def _register(tab: Tab, url: str, person: str, village: str, summary: str,
     await tab.fill("demands", "category", category, tabs_before=1)
     mark = len(tab.output)
     await tab.key("Control+s")
-    await tab.shows("已登记", since=mark)
+    await tab.shows("登记成功", since=mark)  # the panel that keeps the numbers on screen after saving
     await tab.page.screenshot(path=str(tab.home.parent / f"saved-{tab.operator}.png"))
 
 

@@ -39,7 +39,9 @@ class SearchScreen(Screen):
             "F3 重新查询（选中原有内容，直接输入即替换），Esc 返回。")
     BINDINGS = [
         # F3 again starts a new query: typing after it replaced nothing and ran on (``sj`` + ``wdm`` → ``sjwdm``)
-        Binding("f3", "new_query", "新查询"),
+        # not in the footer (it cut f1 帮助 at 80 columns): F3 is the key a clerk presses for a search anyway, and
+        # the help lists it
+        Binding("f3", "new_query", "新查询", show=False, tooltip="F3 再按一次：选中旧的查询词，新输入替换它"),
         Binding("pagedown", "page(1)", "下一页"),
         Binding("pageup", "page(-1)", "上一页"),
         Binding("escape", "app.pop_screen", "返回"),
