@@ -16,6 +16,7 @@ from xfdesk.services.bulk_registration import register_contacts
 from xfdesk.services.context import open_context
 from xfdesk.services.exchange import FORMAT, export_to_file, import_exchange
 from xfdesk.services.registration import check_contact, register_contact, register_contact_in
+from tests.test_screen_statements import statements
 
 VILLAGES = ("大畲村", "琴江村", "古樟村")
 
@@ -171,27 +172,13 @@ def exchange_document(contacts: int, *, start: dt.datetime = dt.datetime(2025, 1
     return {"format": FORMAT, "office": "琴江镇信访办", "contacts": out}
 
 
-def _statements(ctx, call) -> int:  # noqa: ANN001
-    count = [0]
-
-    def counted(*_args, **_kwargs) -> None:
-        count[0] += 1
-
-    event.listen(ctx.db.engine, "before_cursor_execute", counted)
-    try:
-        call()
-    finally:
-        event.remove(ctx.db.engine, "before_cursor_execute", counted)
-    return count[0]
-
-
-def test_an_import_issues_a_bounded_number_of_statements(tmp_path, head):
+def test_an_import_issues_a_bounded_number_ofstatements(tmp_path, head):
     counts = {}
     for size in (20, 400):
         ctx = open_context(tmp_path / f"home{size}", clock=lambda: TODAY)
         try:
             document = exchange_document(size)
-            counts[size] = _statements(ctx, lambda: import_exchange(ctx, head, document))  # noqa: B023
+            counts[size] = statements(ctx, lambda: import_exchange(ctx, head, document))  # noqa: B023
             with ctx.db.read() as s:
                 assert s.connection().execute(text("SELECT count(*) FROM contact")).scalar() == size
         finally:
@@ -255,7 +242,7 @@ def test_a_ledger_import_is_indexed_once_at_its_end_and_found(ctx, head, tmp_pat
 
     module.index_filled_after = counting
     try:
-        count = _statements(ctx, lambda: import_ledger(ctx, head, path))
+        count = statements(ctx, lambda: import_ledger(ctx, head, path))
     finally:
         module.index_filled_after = real
     assert len(indexed) == 1 and count < 60, count  # one fill for the file; statements do not grow per row
