@@ -445,7 +445,7 @@ def test_day_set_one_notice_per_booking_one_per_unit_brief_and_schedule(ctx, cle
     # the brief and the accuser's own notice name a 检举控告 petitioner: the office head issues the set
     with pytest.raises(ds.DocumentRefused, match="信访办主任"):
         ds.issue_day_set(ctx, clerk, reception["day"].id)
-    docs = ds.issue_day_set(ctx, head, reception["day"].id)
+    docs = ds.issue_day_set(ctx, head, reception["day"].id).documents
     kinds = [d.kind for d in docs]
     assert kinds.count("leader_reception_notice") == 2
     assert kinds.count("unit_attendance_notice") == 1

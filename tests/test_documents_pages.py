@@ -104,7 +104,7 @@ def issue_every_kind(ctx, clerk, head) -> list:  # noqa: ANN001
         apply_action(ctx, clerk, mid, "accept", reason="属于本机关职权范围")
         hs.assign_matter(ctx, clerk, mid, _unit(ctx))
         rs.book_matter(ctx, clerk, mid, day.day)
-    day_docs = ds.issue_day_set(ctx, head, day.id)
+    day_docs = ds.issue_day_set(ctx, head, day.id).documents
     docs.extend(day_docs)
     appt = rs.day_view(ctx, day.day).appointments[0]
     from xfdesk.services.context import open_context

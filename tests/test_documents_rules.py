@@ -292,7 +292,7 @@ def test_a_report_is_never_assigned_to_or_invited_with_the_unit_it_accuses(ctx, 
     rs.generate_schedule(ctx, head, 2026, 11, 2)
     day = next(d for d in rs.upcoming_days(ctx, start=TODAY, limit=4) if d.day > TODAY)
     rs.book_matter(ctx, clerk, mid, day.day)
-    docs = ds.issue_day_set(ctx, head, day.id)
+    docs = ds.issue_day_set(ctx, head, day.id).documents
     invited = {d.unit_id for d in docs if d.kind == "unit_attendance_notice"}
     assert accused not in invited and other in invited
     with pytest.raises(ds.DocumentRefused, match="没有须参加接访的事项"):  # not even asked for by hand

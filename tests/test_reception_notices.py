@@ -143,3 +143,54 @@ def test_each_document_of_the_day_says_who_it_is_for(ctx, clerk, demo_day):
     schedule = next(d for d in result.documents if d.kind == "reception_schedule")
     sitting = rs.day_view(ctx, NEXT_THURSDAY).leaders
     assert who[schedule.id] == "接访领导" + "、".join(seat.name for seat in sitting)
+
+
+def test_a_new_booking_leaves_the_others_their_notices(ctx, clerk, demo_day, register):
+    """Issue 9 item 17: one petitioner, one 领导接访通知书 for one booking. A later booking issues a notice to the
+    newcomer and a new brief and table; the others keep theirs (not issued or printed again); what the new set
+    replaces is voided with its reason, so the day's live documents are exactly its current set."""
+    first = rs.print_day_set(ctx, clerk, NEXT_THURSDAY, send=False)
+    notices = {d.matter_id: d.id for d in first.documents if d.kind == "leader_reception_notice"}
+    newcomer = register(name="曾水生", phone="13700004444", summaries=("反映山林界址不清",)).matter_ids[0]
+    rs.book_matter(ctx, clerk, newcomer, NEXT_THURSDAY)
+    second = rs.print_day_set(ctx, clerk, NEXT_THURSDAY, send=False)
+    assert second.issued
+    again = {d.matter_id: d.id for d in second.documents if d.kind == "leader_reception_notice"}
+    assert {m: again[m] for m in notices} == notices  # the same documents, same 文号
+    assert sorted(d.id for d in second.kept if d.kind == "leader_reception_notice") == sorted(notices.values())
+    assert newcomer in again and again[newcomer] not in notices.values()
+    # the unit's notice lists the same matter: kept too; the brief and table are new (they name the newcomer)
+    assert [d.kind for d in second.kept] == ["leader_reception_notice"] * 3 + ["unit_attendance_notice"]
+    brief = next(d for d in second.documents if d.kind == "leader_brief")
+    assert "曾水生" in docx_text(Path(brief.file_path))
+    with ctx.db.read() as session:
+        live = session.exec(select(Document).where(Document.void == False)).all()  # noqa: E712
+        void = session.exec(select(Document).where(Document.void == True)).all()  # noqa: E712
+    assert sorted(d.id for d in live) == sorted(d.id for d in second.documents)
+    assert sorted(d.kind for d in void) == ["leader_brief", "reception_schedule"]
+    assert all("已重新出具" in d.void_reason for d in void)
+    # a cancelled booking: that petitioner's notice is voided as no longer booked, the others still stand
+    appt = next(a for a in rs.day_view(ctx, NEXT_THURSDAY).appointments if a.matter_id == demo_day["matters"][2])
+    rs.cancel_booking(ctx, clerk, appt.id, "信访人已撤回")
+    third = rs.print_day_set(ctx, clerk, NEXT_THURSDAY, send=False)
+    with ctx.db.read() as session:
+        cancelled = session.get(Document, notices[demo_day["matters"][2]])
+    assert cancelled.void and "预约已取消" in cancelled.void_reason
+    assert {d.matter_id for d in third.kept if d.kind == "leader_reception_notice"} == {
+        demo_day["matters"][0], demo_day["matters"][1], newcomer}
+
+
+def test_a_changed_slot_gets_a_new_notice(ctx, clerk, demo_day):
+    """A petitioner whose time changed gets a new notice (the old one voided); nobody else does."""
+    first = rs.print_day_set(ctx, clerk, NEXT_THURSDAY, send=False)
+    view = rs.day_view(ctx, NEXT_THURSDAY)
+    moved = view.appointments[0]
+    free = next(s for s in range(1, view.slots + 1) if s not in {a.slot for a in view.appointments})
+    rs.cancel_booking(ctx, clerk, moved.id, "信访人要求改到下午")
+    rs.book_matter(ctx, clerk, moved.matter_id, NEXT_THURSDAY, slot=free)
+    second = rs.print_day_set(ctx, clerk, NEXT_THURSDAY, send=False)
+    new_notices = [d for d in second.documents if d.kind == "leader_reception_notice" and d not in second.kept]
+    assert [d.matter_id for d in new_notices] == [moved.matter_id]
+    old = next(d for d in first.documents if d.kind == "leader_reception_notice" and d.matter_id == moved.matter_id)
+    with ctx.db.read() as session:
+        assert session.get(Document, old.id).void

@@ -249,12 +249,18 @@ def print_cmd(
             result = print_day_set(ctx, _operator(), _day(date, "接访日"), send=not no_send)
         except TemplateProblem as exc:
             raise CliError(f"文书模板有问题：{exc}") from None
+    kept_ids = {d.id for d in result.kept}
     for doc in result.documents:
-        print(f"{doc.number_text}  {doc.file_path}")
+        print(f"{doc.number_text}  {doc.file_path}{'  （沿用，未重印）' if doc.id in kept_ids else ''}")
         if pdf:
             made = convert_to_pdf(Path(doc.file_path))
             print(f"  PDF：{made}" if made else "  未能转换为 PDF（没有 LibreOffice 或 Word/WPS，或转换失败），Word 文件已保存")
-    print(f"{'新生成' if result.issued else '沿用已出具的'}{len(result.documents)}份文书")
+    if not result.issued:
+        print(f"沿用已出具的{len(result.documents)}份文书")
+    else:
+        kept = f"，{len(result.kept)}份通知书内容未变，沿用原件" if result.kept else ""
+        voided = f"，作废被替换的{len(result.voided)}份" if result.voided else ""
+        print(f"新生成{len(result.documents) - len(result.kept)}份文书{kept}{voided}")
     for failure in result.failures:
         print(f"提示：{failure.message}", file=sys.stderr)
     if result.failures:

@@ -15,6 +15,17 @@ NUMBER_PLACEHOLDER = "（保存时编号）"  # shown in a preview in place of t
 BLANK = "＿＿＿＿＿＿＿＿"  # a value the record does not hold yet: printed as a line to fill in by hand
 RESTRICTED_NAME = "（身份保密）"
 RESTRICTED_VALUE = "（保密）"
+# the fields that say when and by whom a document was issued, not what it tells its reader: two notices that differ
+# only in these tell the same thing (a reception day's set keeps a petitioner's notice while it does)
+ISSUE_FIELDS = frozenset({"文号", "发文日期", "经办人"})
+
+
+def same_content(issued: dict | None, values: dict) -> bool:
+    """Whether a document issued with ``issued`` (its kept values) tells its reader what ``values`` would."""
+    if not issued:
+        return False
+    return ({k: v for k, v in issued.items() if k not in ISSUE_FIELDS}
+            == {k: v for k, v in values.items() if k not in ISSUE_FIELDS})
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from xfdesk.documents.builders import (
     cn_date,
     numbering_config,
 )
+from xfdesk.documents.fields import same_content
 from xfdesk.documents.kinds import KINDS, DocumentKind, Scope, get_kind
 from xfdesk.documents.render import TemplateProblem, check_template, clean_value, docx_text, render_docx
 from xfdesk.domain.lifecycle import (
@@ -58,7 +59,8 @@ PRINT_TIMEOUT_S = 60
 
 __all__ = [
     "DocumentRefused", "PrintResult", "TemplateProblem", "issue_document", "preview_document", "print_document",
-    "void_document", "documents_for_day", "issue_day_set", "kinds_for_matter", "template_path", "check_templates",
+    "void_document", "documents_for_day", "issue_day_set", "DayIssue", "DAY_SET_KINDS", "kinds_for_matter",
+    "template_path", "check_templates",
     "document_file", "convert_to_pdf", "series_name", "NoticeAlreadyIssued", "notice_problem", "stored_path",
     "with_paths", "office_contact_gaps", "document_pdf", "KindChoice", "document_choices",
 ]
@@ -445,9 +447,41 @@ def issue_document(ctx, operator, kind: DocumentKind | str, *, matter_id: int | 
     return _resolved(ctx, doc)
 
 
-def issue_day_set(ctx, operator, reception_day_id: int) -> list[Document]:  # noqa: ANN001
+@dataclass
+class DayIssue:
+    """A reception day's set as it stands after issuing: ``documents`` is the whole current set, ``new`` those
+    issued now (to print), ``kept`` the notices issued before that still tell their reader the same, ``voided`` the
+    earlier ones the new set replaces."""
+
+    documents: list[Document]
+    new: list[Document]
+    kept: list[Document]
+    voided: list[Document]
+
+
+# the documents of a reception day's set, in the order they are issued
+DAY_SET_KINDS = ("leader_reception_notice", "unit_attendance_notice", "leader_brief", "reception_schedule")
+SUPERSEDED = "接访安排已变更，已重新出具当日文书"
+NO_LONGER_BOOKED = "预约已取消或改约，不再参加当日接访"
+
+
+def _day_recipient(doc_or_target) -> int | None:  # noqa: ANN001 — a Document or a Target of a day's set
+    """Whom a document of a day's set is for: the petitioner's matter, the unit, or the day as a whole (None)."""
+    kind = doc_or_target.kind if isinstance(doc_or_target.kind, str) else doc_or_target.kind.key
+    if kind == "leader_reception_notice":
+        return doc_or_target.matter_id
+    return doc_or_target.unit_id if kind == "unit_attendance_notice" else None
+
+
+def issue_day_set(ctx, operator, reception_day_id: int) -> DayIssue:  # noqa: ANN001
     """A reception day's notices in one transaction: a 领导接访通知书 per booked appointment, a 参与接访通知书 per
-    unit involved, the leader brief, and the week's 接访安排表."""
+    unit involved, the leader brief, and the week's 接访安排表.
+
+    A document already issued for the day that says what a new one would (only 文号, date and 经办人 differ) is
+    kept, not issued again: one petitioner holds one notice for one booking however often the bookings of others
+    change, and issuing an unchanged day again issues nothing. Every earlier document of the day that the new set
+    does not keep — a changed time, a cancelled booking, the brief and table before a change — is voided with its
+    reason, so the day's live documents are always exactly its current set."""
     written: list[Path] = []
     try:
         with ctx.db.write() as session:
@@ -457,26 +491,59 @@ def issue_day_set(ctx, operator, reception_day_id: int) -> list[Document]:  # no
             appts = session.exec(select(Appointment).where(Appointment.reception_day_id == day.id,
                                                            Appointment.state != "cancelled")
                                  .order_by(Appointment.slot, Appointment.id)).all()
+            earlier = session.exec(select(Document).where(Document.reception_day_id == day.id,
+                                                          Document.void == False)  # noqa: E712
+                                   .order_by(Document.id.desc())).all()
+            by_recipient: dict[tuple[str, int | None], Document] = {}
+            for doc in earlier:  # newest first: what a recipient holds is their latest one
+                if doc.kind in DAY_SET_KINDS:
+                    by_recipient.setdefault((doc.kind, _day_recipient(doc)), doc)
             docs: list[Document] = []
+            new: list[Document] = []
+            kept: list[Document] = []
+
+            def issue_or_keep(kind: DocumentKind, target: Target) -> None:
+                held = by_recipient.get((kind.key, _day_recipient(target)))
+                if held is not None and same_content(held.rendered_values, clean_value(build_values(
+                        session, ctx, operator, target, number_text=None, issued_on=ctx.today()).values)):
+                    kept.append(held)
+                    docs.append(held)
+                    return
+                doc = _issue_in(session, ctx, operator, kind, target, None, written)
+                new.append(doc)
+                docs.append(doc)
+
             unit_ids: list[int] = []
+            notice = get_kind("leader_reception_notice")
             for appt in appts:
-                docs.append(_issue_in(session, ctx, operator, get_kind("leader_reception_notice"),
-                                      Target(get_kind("leader_reception_notice"), appt.matter_id, day.id, None,
-                                             appt.id), None, written))
+                issue_or_keep(notice, Target(notice, appt.matter_id, day.id, None, appt.id))
                 matter = session.get(Matter, appt.matter_id)
                 if matter.unit_id and matter.unit_id not in unit_ids and not (
                         matter.is_restricted and matter.unit_id in accused_unit_ids(session, matter.id)):
                     unit_ids.append(matter.unit_id)
             for uid in unit_ids:
                 k = get_kind("unit_attendance_notice")
-                docs.append(_issue_in(session, ctx, operator, k, Target(k, None, day.id, uid), None, written))
+                issue_or_keep(k, Target(k, None, day.id, uid))
             for key in ("leader_brief", "reception_schedule"):
                 k = get_kind(key)
-                docs.append(_issue_in(session, ctx, operator, k, Target(k, None, day.id), None, written))
+                issue_or_keep(k, Target(k, None, day.id))
+            kept_ids = {d.id for d in kept}
+            voided = [d for d in earlier if d.id not in kept_ids and d.kind in DAY_SET_KINDS]
+            for doc in voided:
+                reason = NO_LONGER_BOOKED if doc.kind == "leader_reception_notice" and doc.matter_id not in {
+                    a.matter_id for a in appts} else SUPERSEDED
+                doc.void = True
+                doc.void_reason = reason
+                session.add(doc)
+                record_event(session, operator, VOIDED, matter_id=doc.matter_id,
+                             note=f"作废{get_kind(doc.kind).name}（{doc.number_text}）：{reason}",
+                             data={"kind": doc.kind, "number": doc.number_text, "document_id": doc.id})
     except BaseException:
         _cleanup(written)
         raise
-    return [_resolved(ctx, d) for d in docs]
+    for doc in {id(d): d for d in docs + voided}.values():
+        _resolved(ctx, doc)
+    return DayIssue(docs, new, kept, voided)
 
 
 def _load(ctx, document_id: int) -> Document:  # noqa: ANN001

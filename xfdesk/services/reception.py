@@ -42,7 +42,7 @@ from xfdesk.domain.reception import (
 )
 from xfdesk.domain.records import ContactInput
 from xfdesk.services.context import write_setting
-from xfdesk.services.documents import issue_day_set, issue_document, print_document, with_paths
+from xfdesk.services.documents import issue_day_set, issue_document, print_document
 from xfdesk.services.events import record_event
 from xfdesk.services.handling import assign_in
 from xfdesk.services.lifecycle import transition
@@ -948,14 +948,13 @@ def days_needing_notices(ctx, *, within_days: int = NOTICE_DAYS_AHEAD, operator=
     return out
 
 
-DAY_SET_KINDS = ("leader_reception_notice", "unit_attendance_notice", "leader_brief", "reception_schedule")
-
-
 @dataclass
 class DaySet:
-    documents: list[Any]
+    documents: list[Any]  # the day's whole current set
     issued: bool  # a new set was made (else the set already issued for the day, unchanged bookings)
-    printed: list[Any] = field(default_factory=list)  # documents.PrintResult per document when sent
+    printed: list[Any] = field(default_factory=list)  # documents.PrintResult per document sent
+    kept: list[Any] = field(default_factory=list)  # notices of the new set issued before, still true: not reprinted
+    voided: list[Any] = field(default_factory=list)  # earlier documents of the day the new set replaces
 
     @property
     def failures(self) -> list[Any]:
@@ -964,23 +963,18 @@ class DaySet:
 
 def print_day_set(ctx, operator, day: dt.date | int, *, send: bool = True) -> DaySet:  # noqa: ANN001
     """One key prints a day's set: the notices to each booked petitioner and each unit, the leader's brief and the
-    week's 接访安排表 (through the documents feature). The set already issued is reprinted as it is while the
-    bookings are the same; after a booking or a cancellation a new set is issued — numbers are never taken twice
-    for nothing."""
+    week's 接访安排表 (through the documents feature). Whatever a booking, a cancellation or a new time changed is
+    issued anew and only that is printed (``issue_day_set`` keeps every document that still says the same, and
+    voids what it replaces); when nothing changed the set already issued is reprinted as it is — numbers are never
+    taken twice for nothing, and a petitioner never holds two notices for one booking."""
     view = day_view(ctx, day, operator=operator)
-    with ctx.db.read() as session:
-        docs = list(session.exec(select(Document).where(Document.reception_day_id == view.id,
-                                                        Document.void == False)  # noqa: E712
-                                 .order_by(Document.id)))
-    docs = [d for d in docs if d.kind in DAY_SET_KINDS]
-    # a set is issued in one go and ends with its 接访安排表: the latest set is what follows the one before
-    ends = [d.id for d in docs if d.kind == "reception_schedule"]
-    latest = [d for d in docs if d.id > (ends[-2] if len(ends) > 1 else 0)] if ends else []
-    covered = {d.matter_id for d in latest if d.kind == "leader_reception_notice"}
-    needed = {a.matter_id for a in view.appointments if a.state in ACTIVE_STATES}
-    issued = not latest or covered != needed  # booked or cancelled since: a new set
-    docs = issue_day_set(ctx, operator, view.id) if issued else with_paths(ctx, latest)
-    result = DaySet(docs, issued)
+    made = issue_day_set(ctx, operator, view.id)
+    if made.new or made.voided:
+        result = DaySet(made.documents, True, kept=made.kept, voided=made.voided)
+        to_print = made.new
+    else:
+        result = DaySet(made.documents, False)
+        to_print = made.documents
     if send:
-        result.printed = [print_document(ctx, d.id) for d in docs]
+        result.printed = [print_document(ctx, d.id) for d in to_print]
     return result

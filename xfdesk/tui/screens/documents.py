@@ -38,6 +38,11 @@ def _content(text: object) -> Content:
     return Content("" if text is None else str(text))
 
 
+
+def day_set_wording(new: int, kept: int) -> str:
+    """What issuing a reception day's set did: notices whose content did not change are kept, not issued again."""
+    return f"新出具{new}份，{kept}份通知书内容未变，沿用原件（不重印）" if kept else f"已生成{new}份"
+
 class DocumentPreviewScreen(ModalScreen[Any]):
     """The filled text of one document; S saves it (the 文号 is taken then), P saves and prints, Esc closes."""
 
@@ -386,9 +391,9 @@ class DayPrintScreen(ModalScreen[Any]):
         self._status(f"生成失败：{exc}")
         self.notify(f"生成失败：{exc}", markup=False, severity="error", timeout=10)
 
-    def _generated(self, made: list) -> None:
+    def _generated(self, made) -> None:  # noqa: ANN001 — services.documents.DayIssue
         self.busy = False
-        self.notify(f"已生成{len(made)}份接访文书", markup=False, timeout=6)
+        self.notify(day_set_wording(len(made.new), len(made.kept)), markup=False, timeout=6)
         self.reload()
 
     def _print(self, docs: list) -> None:

@@ -473,16 +473,18 @@ class ReceptionDayScreen(Screen):
         self.notify(f"当日文书未能生成：{exc}", severity="error", timeout=10, markup=False)
 
     def _day_printed(self, result, day_id: int) -> None:  # noqa: ANN001
-        from xfdesk.tui.screens.documents import DayPrintScreen
+        from xfdesk.tui.screens.documents import DayPrintScreen, day_set_wording
 
         self.printing = False
         self.printed = result.documents
-        made = f"已生成{len(result.documents)}份" if result.issued else f"沿用已出具的{len(result.documents)}份"
+        made = (day_set_wording(len(result.documents) - len(result.kept), len(result.kept)) if result.issued
+                else f"沿用已出具的{len(result.documents)}份")
         if result.failures:
             self.notify(f"当日文书{made}，{len(result.failures)}份未能打印：{result.failures[0].message}",
                         severity="error", timeout=12, markup=False)
         else:
-            self.notify(f"当日文书{made}，已全部发送到打印机", title="打印", timeout=8, markup=False)
+            sent = "新出具的已发送到打印机" if result.kept else "已全部发送到打印机"
+            self.notify(f"当日文书{made}，{sent}", title="打印", timeout=8, markup=False)
         if self.app.screen is self:  # the clerk may have moved on while it printed
             self.app.push_screen(DayPrintScreen(self.ctx, self.operator, day_id))
 
