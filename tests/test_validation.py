@@ -414,3 +414,12 @@ def test_messages_say_what_is_wrong_not_what_was_ignored():
     [error] = _check_received_at(dt.datetime(2026, 11, 22, 8, 0), now)
     assert error.message == "来访时间不能晚于现在（现在是2026-11-21 09:30）"
     assert check_id_number("360735198001011230") == "身份证号校验位不正确（按前17位，最后一位应为5）"
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(NOISY_TEXT, st.text(max_size=40)), st.booleans())
+def test_the_plain_text_shortcut_cleans_exactly_as_every_step_does(raw, multiline):
+    """clean_text returns plain NFC text only trimmed; whatever it is given, that is what all its passes give."""
+    from xfdesk.domain.validation import _clean_every_step
+
+    assert clean_text(raw, multiline=multiline) == _clean_every_step(raw, multiline=multiline)

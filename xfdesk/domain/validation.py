@@ -95,6 +95,11 @@ _INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u2
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Every line break (CR LF, CR, NEL, Unicode line and paragraph separators) becomes "\n".
 _LINE_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
+# Any character one of the steps above acts on (every control, tab and line break included): text without one,
+# already NFC — nearly every typed or imported field — only needs trimming (an import cleans each field of each
+# row: the five passes were a third of its time).
+_ACTED_ON = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+                       "\u200b-\u200d\u2060\ufeff]")
 
 
 def clean_text(value: str | None, *, multiline: bool = False) -> str:
@@ -106,6 +111,12 @@ def clean_text(value: str | None, *, multiline: bool = False) -> str:
             value = str(value)
         except Exception:  # noqa: BLE001 — cleaning must never be the thing that fails
             return ""
+    if _ACTED_ON.search(value) is None and unicodedata.is_normalized("NFC", value):
+        return value.strip()
+    return _clean_every_step(value, multiline=multiline)
+
+
+def _clean_every_step(value: str, *, multiline: bool) -> str:
     text = _LINE_BREAKS.sub("\n", value)
     text = _ESCAPES.sub("", text)
     text = _INVISIBLE.sub("", text)
