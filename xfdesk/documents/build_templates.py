@@ -375,7 +375,8 @@ def _rows_unsplit(table) -> None:  # noqa: ANN001
             trpr.insert(0, OxmlElement("w:cantSplit"))
 
 
-def form_table(document, rows: Sequence[Sequence[str]], widths_mm: Sequence[float]):  # noqa: ANN001, ANN201
+def form_table(document, rows: Sequence[Sequence[str]], widths_mm: Sequence[float], *,  # noqa: ANN001, ANN201
+               style: str = STYLE_TABLE, vertical_mm: float = 0.8):
     """A bordered form. Each row lists cells label, value, label, value …; a row shorter than the grid spans its
     last cell to the end (for long values: 诉求, 详细情况). Labels are bold and centred."""
     columns = len(widths_mm)
@@ -392,9 +393,9 @@ def form_table(document, rows: Sequence[Sequence[str]], widths_mm: Sequence[floa
         for i, text in enumerate(spec):
             is_label = i % 2 == 0
             _cell_text(cells[i], text, bold=is_label,
-                       align=WD_ALIGN_PARAGRAPH.CENTER if is_label else WD_ALIGN_PARAGRAPH.LEFT)
+                       align=WD_ALIGN_PARAGRAPH.CENTER if is_label else WD_ALIGN_PARAGRAPH.LEFT, style=style)
     _set_widths(table, widths_mm)
-    _cell_margins(table)
+    _cell_margins(table, vertical_mm=vertical_mm)
     _rows_unsplit(table)
     return table
 
@@ -453,8 +454,11 @@ MATTER_INTRO = ("{{ 称谓 }}于{{ 来访日期 }}以{{ 来访形式 }}形式提
 
 
 def build_registration_form(document) -> None:  # noqa: ANN001
-    header_block(document, "信访事项登记表")
-    w = FORM_WIDTHS
+    # The petitioner's receipt is signed by both on one page: a one-line head (the body's name in the title) and
+    # the form in 小四 with narrow cell margins fit sixteen rows, a 200-character demand and the signature lines
+    # on A4 (in 四号 with the head on two lines the signatures went alone onto page 2).
+    header_block(document, "{{ 机关名称 }}信访事项登记表", authority="")
+    w = (26, 52, 26, 52)  # in 小四 a five-character label fits 26 mm; 登记时间 then fits its line
     form_table(document, [
         ("事项编号", "{{ 事项编号 }}", "登记时间", "{{ 来访时间 }}"),
         ("信访人", "{{ 信访人姓名 }}", "性别", "{{ 信访人性别 }}"),
@@ -473,7 +477,7 @@ def build_registration_form(document) -> None:  # noqa: ANN001
         ("甄别意见", "{{ 办理状态 }}　{{ 甄别理由 }}"),
         ("责任单位", "{{ 责任单位 }}", "包案领导", "{{ 包案领导 }}"),
         ("填表日期", "{{ 发文日期 }}"),
-    ], w)
+    ], w, style=STYLE_LIST, vertical_mm=0.4)
     para(document, "", STYLE_NOTE)
     para(document, "信访人（代表）确认签名：＿＿＿＿＿＿　　接待人签名：＿＿＿＿＿＿", STYLE_NOTE)
     para(document, "注：身份证号、联系电话属于个人信息，仅用于办理本信访事项（《中华人民共和国个人信息保护法》）。",
