@@ -108,3 +108,36 @@ async def test_document_preview_renders_in_a_worker(ctx, clerk, register, monkey
         gate.release()
         await _until(pilot, lambda: "信访事项登记表" in screen_text(app) and "张三" in screen_text(app))
     assert threads == [False]
+
+
+async def test_save_typed_while_the_preview_renders_is_carried_out(ctx, clerk, register, monkeypatch):
+    """S pressed as soon as the preview window shows (before its text): saved once the text is there, not lost
+    (seen driving the desk in tmux: a fast clerk's S went nowhere and the notice stayed unsaved)."""
+    from textual.app import App
+
+    from xfdesk.services import documents
+    from xfdesk.services.documents import documents_for_matter
+    from xfdesk.tui.screens.documents import DocumentPreviewScreen
+
+    mid = register(name="张三").matter_ids[0]
+    gate = Gate(documents.preview_document)
+    monkeypatch.setattr(documents, "preview_document", gate)
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(DocumentPreviewScreen(ctx, clerk, "registration_form", matter_id=mid))
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _until(pilot, gate.entered.is_set)
+        await pilot.press("s")
+        await pilot.press("s")  # pressed twice while waiting: still one document, one 文号
+        await _until(pilot, lambda: "预览生成后即保存" in screen_text(app))
+        assert documents_for_matter(ctx, mid) == []
+        gate.release()
+        await _until(pilot, lambda: not isinstance(app.screen, DocumentPreviewScreen))  # saved, the preview closed
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+    issued = documents_for_matter(ctx, mid)
+    assert len(issued) == 1
+    assert said == [f"已保存信访事项登记表，文号 {issued[0].number_text}"]

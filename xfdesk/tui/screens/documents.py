@@ -70,6 +70,7 @@ class DocumentPreviewScreen(ModalScreen[Any]):
         self.print_result = None
         self.again = False  # the clerk confirmed a second notice for the same step
         self.busy = False  # the preview or a save runs in a worker
+        self.save_asked: bool | None = None  # S (False) or P (True) pressed while the preview was still rendering
 
     def compose(self) -> ComposeResult:
         with Vertical(id="doc-box"):
@@ -100,9 +101,13 @@ class DocumentPreviewScreen(ModalScreen[Any]):
         self.busy = False
         self.text = text
         self.query_one("#doc-body", Static).update(_content(text))
+        if self.save_asked is not None:  # the key typed while it rendered is carried out now, not lost
+            print_it, self.save_asked = self.save_asked, None
+            self.action_save(print_it)
 
     def _preview_failed(self, exc: Exception) -> None:
         self.busy = False
+        self.save_asked = None
         self.error = str(exc)
         self.query_one("#doc-body", Static).update(_content(f"无法生成文书：{exc}"))
         self.query_one("#doc-status", Static).update(_content("请修改模板（xfdesk doc check）或补全记录后再试；Esc 关闭"))
@@ -111,7 +116,12 @@ class DocumentPreviewScreen(ModalScreen[Any]):
         self.query_one("#doc-status", Static).update(_content(text))
 
     def action_save(self, print_it: bool) -> None:
-        if self.busy:  # a preview or a save under way: the key is not taken twice (one 文号)
+        if self.busy and not self.text and self.error is None and self.document is None:
+            # S/P typed before the preview is shown (a clerk who knows the screen): saved as soon as it is
+            self.save_asked = print_it
+            self._status("预览生成后即打印……" if print_it else "预览生成后即保存……")
+            return
+        if self.busy:  # a save under way: the key is not taken twice (one 文号)
             return
         if self.error is not None:
             self.notify(self.error, markup=False, severity="error", timeout=8)
