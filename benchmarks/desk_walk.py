@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 POLL = 0.005
+DIALOG = r"Ctrl\+S 保存"  # the foot line of every handling dialog (its title repeats the action's name)
 WALK_PASSWORD = "walk-desk-2026"  # the accounts this script gives an office that has none
 
 
@@ -107,7 +108,7 @@ class Desk:
     def _first_option_row(lines: list[str]) -> int:
         # the handling list follows its title line "可办理" / "办理" heading; fall back to the first action-looking row
         for i, line in enumerate(lines):
-            if re.match(r"\s*(可办理|选择办理)", line):
+            if re.match(r"\s*(可进行的操作|可办理|选择办理)", line):
                 return i + 1
         return next(i for i, line in enumerate(lines) if re.match(r"\s*[▶>]?\s*(交办|调处|答复|回访|归档|受理)", line))
 
@@ -174,38 +175,38 @@ def walk(desk: Desk, user: str, password: str) -> None:
     desk.key("s", expect="办理所选", timeout=20)
 
     desk.begin("交办")
-    desk.choose("交办", expect="责任单位|交办")
+    desk.choose("交办", expect=DIALOG)
     desk.type("cjb", expect="cjb")
-    desk.key("C-s", expect="交办|转送", timeout=20)
-    desk.key("Escape", expect="办理")
+    desk.key("C-s", expect="交办单（预览）", timeout=20)
+    desk.key("s", expect="办理所选", timeout=20)
 
     desk.begin("调处，调解未成")
-    desk.choose("调处", expect="调处")
-    desk.key("C-s", expect="调处中|调解")
+    desk.choose("调处", expect=DIALOG)
+    desk.key("C-s", expect="已开始调处")
     desk.choose("调解未成", expect="未成原因")
     desk.type("双方分歧较大", expect="分歧较大")
-    desk.key("C-s", expect="办理中")
+    desk.key("C-s", expect="继续办理")
 
     desk.begin("答复")
-    desk.choose("答复", expect="答复")
+    desk.choose("答复", expect=DIALOG)
     desk.type("jssm", expect="jssm")
     desk.key("Enter")
     desk.type("经查补偿款已公示", expect="已公示")
     desk.key("Enter")
     desk.type("条例第三十二条", expect="三十二条")
     desk.key("C-s", expect="（预览）", timeout=20)
-    desk.key("Escape", expect="已答复")
+    desk.key("s", expect="办理所选", timeout=20)
 
     desk.begin("回访")
-    desk.choose("回访", expect="回访")
+    desk.choose("回访", expect=DIALOG)
     desk.type("dhhf", expect="dhhf")
     desk.key("Enter")
     desk.type("my", expect="my")
     desk.key("C-s", expect="（预览）", timeout=20)
-    desk.key("Escape", expect="已回访")
+    desk.key("s", expect="办理所选", timeout=20)
 
     desk.begin("归档")
-    desk.choose("归档", expect="归档")
+    desk.choose("归档", expect=DIALOG)
     desk.key("C-s", expect="已归档")
 
     desk.begin("约访接访日（第二项诉求）")

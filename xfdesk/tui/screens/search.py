@@ -56,6 +56,7 @@ class SearchScreen(Screen):
         self.lines: list = []
         self.has_more = False
         self._timer: Timer | None = None
+        self.searched_text: str | None = None  # the text the results shown are for
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -98,6 +99,7 @@ class SearchScreen(Screen):
             self._timer.stop()
             self._timer = None
         text = self.query_one("#query", Input).value
+        self.searched_text = text
         result = search_everything(self.ctx, text, operator=self.operator, limit=PAGE, offset=self.page_offset)
         self.lines, self.has_more = result.lines, result.has_more
         table = self.query_one("#results", DataTable)
@@ -133,7 +135,10 @@ class SearchScreen(Screen):
         self.action_open_selected()
 
     def action_open_selected(self) -> None:
-        if self._timer is not None:
+        # Enter right behind the typing (keys held while the screen composed arrive in one burst) runs before the
+        # box's Changed messages reach this screen: no timer yet, the results of an older text. What the box
+        # holds now is what Enter opens.
+        if self._timer is not None or self.searched_text != self.query_one("#query", Input).value:
             self.run_search()
         if not self.lines:
             return
