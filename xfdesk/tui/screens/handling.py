@@ -68,6 +68,7 @@ class ActionFormScreen(ModalScreen[bool]):
     HELP = "填写后按 Ctrl+S 保存；回车跳到下一栏，最后一栏回车即保存；选项栏可输入开头的字或拼音首字母；Esc 取消。"
     BINDINGS = [Binding("ctrl+s", "save", "保存", priority=True), Binding("escape", "cancel", "取消")]
     CSS = SCREEN_CSS
+    AUTO_FOCUS = "FieldInput"  # the first field, not the scrolling box first (restyled in and out of focus)
 
     def __init__(self, form: ActionForm):
         super().__init__()

@@ -124,6 +124,10 @@ class DemandForm(Vertical):
 
 class RegisterScreen(Screen):
     draft_kind = DRAFT_KIND  # one draft per form kind and operator (a walk-in's is per reception day)
+    # Textual focuses the first focusable widget on opening, here the scrolling form: focus restyles a widget with
+    # all it holds, so the form (91 widgets) was styled twice more, in and out of focus (85-140 ms each of F2's
+    # 700 ms in tmux on a 2-core PC), before on_mount's focus reached 查找信访人
+    AUTO_FOCUS = "#find"
     CSS_PATH = css("forms", "register")
     HELP = ("登记来访：先在“查找信访人”中输入身份证号、电话、姓名、姓名+村或拼音首字母（如 zs），"
             "上下键选择、回车选定（无结果时回车即登记新信访人）。右侧显示历史事项和疑似重复访；"
