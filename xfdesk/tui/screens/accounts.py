@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from xfdesk.domain.errors import Refused
 from xfdesk.tui.styles import css
 from xfdesk.tui.widgets.fields import FormField, lit, plain
+from xfdesk.tui.widgets.footer import DeskFooter
 
 
 class PasswordScreen(ModalScreen[bool]):
@@ -62,7 +63,7 @@ class PasswordScreen(ModalScreen[bool]):
                             id="f-pw-again", label_width=12)
             yield Static(plain("回车保存 · Esc 返回" + ("" if self.own else " · 保存后该账号同时解除锁定")),
                          classes="password-hint", id="pw-hint")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(f"#{self._fields()[0]}", Input).focus()
@@ -167,7 +168,7 @@ class AccountsScreen(Screen):
         yield Header(icon="")
         yield Static(id="accounts-note")
         yield DataTable(id="accounts-table", cursor_type="row", zebra_stripes=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"账号管理 · {self.operator.name}"

@@ -12,10 +12,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, SelectionList, Static
+from textual.widgets import SelectionList, Static
 
 from xfdesk.tui.failures import failed_message
 from xfdesk.tui.widgets.fields import plain
+from xfdesk.tui.widgets.footer import DeskFooter
 
 CSS = """
 AccusedUnitsScreen { align: center middle; }
@@ -58,7 +59,7 @@ class AccusedUnitsScreen(ModalScreen[Any]):
                                      id="accused-units")
             yield Static(id="accused-error")
             yield Static(plain("保存后不能向所勾单位交办、督办或约其参与接访（条例第三十条）"), id="accused-basis")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#accused-units", SelectionList).focus()

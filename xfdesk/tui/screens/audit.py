@@ -8,9 +8,10 @@ import datetime as dt
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from xfdesk.tui.widgets.fields import lit, plain
+from xfdesk.tui.widgets.footer import DeskFooter
 
 
 class AuditScreen(Screen):
@@ -41,7 +42,7 @@ class AuditScreen(Screen):
         yield Static(id="audit-locked", classes="audit-line")
         yield Input("", placeholder="只看某人：输入姓名回车", id="audit-user")
         yield DataTable(id="audit-log", cursor_type="row", zebra_stripes=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"审计日志 · {self.operator.name}"

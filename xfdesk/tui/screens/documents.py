@@ -13,12 +13,13 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from xfdesk.domain.errors import Refused
 from xfdesk.documents.kinds import get_kind
 from xfdesk.tui.screens._reload import changed_since_read, mark_read
+from xfdesk.tui.widgets.footer import DeskFooter
 
 CSS = """
 DocumentPreviewScreen, ChooseDocumentScreen, DayPrintScreen { align: center middle; }
@@ -78,7 +79,7 @@ class DocumentPreviewScreen(ModalScreen[Any]):
             with VerticalScroll(id="doc-text"):
                 yield Static(_content(""), id="doc-body")
             yield Static(_content("S 保存并编号　P 保存并打印　Esc 关闭"), id="doc-status")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#doc-body", Static).update(_content("正在生成预览……"))
@@ -215,7 +216,7 @@ class ChooseDocumentScreen(ModalScreen[Any]):
             yield OptionList(id="choose-list")
             yield Static(_content("已出具的文书（R 重印，保留原文号）"), id="issued-title")
             yield DataTable(id="issued", cursor_type="row")
-        yield Footer()
+        yield DeskFooter()
 
     def load_issued(self) -> None:
         from xfdesk.services.documents import documents_for_matter
@@ -340,7 +341,7 @@ class DayPrintScreen(ModalScreen[Any]):
             yield Static(_content(f"{cn_date(self.day)}的文书"), id="day-title")
             yield DataTable(id="day-table", cursor_type="row", zebra_stripes=True)
             yield Static(_content(""), id="day-status")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#day-table", DataTable)

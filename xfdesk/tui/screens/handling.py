@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from xfdesk.domain.dates import DATE_HINT, parse_day
@@ -32,6 +32,7 @@ from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.screens.screening import ScreeningDecisionScreen
 from xfdesk.tui.widgets.fields import ChoiceInput, FieldInput, FormField, plain, resolve_choice
 from xfdesk.tui.screens._reload import changed_since_read, mark_read
+from xfdesk.tui.widgets.footer import DeskFooter
 
 
 parse_date = parse_day  # a bad date is a BadDate refusal (domain.dates), shown at the form
@@ -353,7 +354,7 @@ class HandlingScreen(Screen):
             yield Static(plain("可进行的操作（上下键选择，回车办理）"), classes="hd-title")
             yield OptionList(id="hd-actions")
             yield Static(id="hd-message", classes="hd-message")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         from xfdesk.services.access import note_view

@@ -23,11 +23,12 @@ from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.keys import format_key
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from xfdesk.tui.commands import DESK_COMMANDS, HELP_SCREENS, command_keys
 from xfdesk.tui.styles import css
 from xfdesk.tui.widgets.fields import plain
+from xfdesk.tui.widgets.footer import DeskFooter
 
 # How a key is written for a clerk (Textual's names are identifiers: equals_sign, pagedown …)
 KEY_NAMES = {
@@ -259,7 +260,7 @@ class HelpScreen(Screen):
                 key = f"（{c.key}）" if c.key else ""
                 grid.add_row(Text(c.title + key, style=KEY_STYLE), Text(aliases))
             yield Static(grid, classes="help-text")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "帮助"

@@ -15,12 +15,13 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from xfdesk.domain.deadlines import DUE_SOON_BASIS, due_counts_text, due_soon_words
 from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.screens._reload import changed_since_read, mark_read
 from xfdesk.tui.widgets.fields import plain
+from xfdesk.tui.widgets.footer import DeskFooter
 
 WEEKDAYS = "一二三四五六日"
 NAME_CELLS = 12  # the 信访人 column's most: a name fits, the accuser's placeholder ends in …
@@ -102,7 +103,7 @@ class HomeScreen(Screen):
         yield Header(icon="", show_clock=False)
         with Vertical(id="home-body"):
             yield Static(plain("正在打开数据库……"), id="home-status")
-        yield Footer(compact=True)  # every key of the home screen fits in 80 columns
+        yield DeskFooter(compact=True)  # every key of the home screen fits in 80 columns
 
     def on_mount(self) -> None:
         self._row_matters: dict[str, int] = {}

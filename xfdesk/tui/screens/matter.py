@@ -14,13 +14,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from xfdesk.domain.deadlines import state_words
 from xfdesk.tui.screens._cells import OVERDUE_STYLE, days_text, fill_wrapping_table, labelled_grid
 from xfdesk.tui.widgets.fields import lit, plain
 from xfdesk.tui.styles import css
 from xfdesk.tui.screens._reload import changed_since_read, mark_read
+from xfdesk.tui.widgets.footer import DeskFooter
 
 def action_label(action: str) -> str:
     """Chinese name of an event's action (the rule lives in ``domain.timeline``)."""
@@ -78,7 +79,7 @@ class MatterScreen(Screen):
             yield Static(id="matter-bases")
             yield Static(plain("办理记录"), classes="section-title")
             yield DataTable(id="matter-events", cursor_type="row", zebra_stripes=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "事项详情"

@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from xfdesk.tui.screens._cells import fill_wrapping_table
 from xfdesk.tui.widgets.fields import plain
 from xfdesk.tui.styles import css
+from xfdesk.tui.widgets.footer import DeskFooter
 
 
 MATTER_COLUMNS = ("编号", "日期", "状态", "标记")  # then 诉求, as wide as the screen leaves
@@ -37,7 +38,7 @@ class PersonScreen(Screen):
         yield Header(icon="")
         yield Static(id="person-head")
         yield DataTable(id="person-matters", cursor_type="row", zebra_stripes=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         from xfdesk.services.history import person_history

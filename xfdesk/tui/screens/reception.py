@@ -19,13 +19,14 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, SelectionList, Static
+from textual.widgets import DataTable, Header, Input, OptionList, SelectionList, Static
 
 from xfdesk.domain.lifecycle import TransitionRefused
 from xfdesk.domain.reception import WEEKDAY_CHARS, BookingRefused, ReceptionRuleError, date_label, month_weeks
 from xfdesk.tui.screens._cells import labelled_grid
 from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
 from xfdesk.tui.screens._reload import changed_since_read, mark_read
+from xfdesk.tui.widgets.footer import DeskFooter
 
 CSS_FILE = str(Path(__file__).with_name("reception.tcss"))
 CAL_CELL_WIDTH = 9  # seven days of 9 (+2 padding) fit 80 columns
@@ -155,7 +156,7 @@ class ReceptionCalendarScreen(Screen):
             yield Static(id="rx-cal-reminder", classes="rx-warning")
             yield DataTable(id="rx-grid", cursor_type="cell", zebra_stripes=False, show_row_labels=False)
             yield Static(id="rx-cal-list")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "领导接访日历"
@@ -343,7 +344,7 @@ class ReceptionDayScreen(Screen):
             yield Static(plain("约访"), classes="section-title")
             yield DataTable(id="rx-slots", cursor_type="row", zebra_stripes=False)
             yield Static(id="rx-day-foot")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"接访日 {date_label(self.day)}"
@@ -707,7 +708,7 @@ class SessionScreen(Screen):
         yield Static(id="rx-session-head", classes="section-title")
         yield DataTable(id="rx-session", cursor_type="row", zebra_stripes=False)
         yield Static(id="rx-session-detail")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"接访记录 {date_label(self.day)}"
@@ -805,7 +806,7 @@ class BookMatterScreen(Screen):
             yield DataTable(id="rx-book-days", cursor_type="row", zebra_stripes=False)
             yield FormField("时段", FieldInput("slot", id="rx-book-slot", placeholder="空=自动取第一个空时段",
                                                restrict=r"\d*"), id="f-slot")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "约访"

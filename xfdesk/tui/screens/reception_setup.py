@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from xfdesk.domain.reception import WEEKDAY_CHARS, ReceptionRuleError, sessions_label
 from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
+from xfdesk.tui.widgets.footer import DeskFooter
 
 CSS_FILE = str(Path(__file__).with_name("reception.tcss"))
 
@@ -85,7 +86,7 @@ class LeadersScreen(Screen):
         yield Header(icon="")
         yield Static(plain("接访领导（按排班顺序）"), classes="section-title")
         yield DataTable(id="rx-leaders", cursor_type="row", zebra_stripes=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "接访领导名单"

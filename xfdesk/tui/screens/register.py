@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.events import Key
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static, TextArea
+from textual.widgets import DataTable, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from xfdesk.domain.glossary import Channel, Flag, MatterKind
@@ -30,6 +30,7 @@ from xfdesk.services import reference
 from xfdesk.tui.widgets.fields import ChoiceInput, FieldInput, FieldTextArea, FormField, lit, plain
 from xfdesk.tui.failures import failed_message, save_failure  # noqa: F401  (save_failure: used by tests)
 from xfdesk.tui.styles import css
+from xfdesk.tui.widgets.footer import DeskFooter
 
 DRAFT_KIND = "registration"
 PEOPLE_PAGE = 6
@@ -218,7 +219,7 @@ class RegisterScreen(Screen):
                 yield Static(plain("疑似重复访"), classes="section-title")
                 yield OptionList(id="repeats")
                 yield Static(id="repeat-hint")
-        yield Footer(compact=True)  # every key of this busy screen fits in 80 columns
+        yield DeskFooter(compact=True)  # every key of this busy screen fits in 80 columns
 
     def heading(self) -> str:
         """The header's subtitle (the walk-in form names its reception day)."""

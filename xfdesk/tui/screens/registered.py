@@ -17,11 +17,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from xfdesk.tui.failures import save_failure
 from xfdesk.tui.styles import css
 from xfdesk.tui.widgets.fields import plain
+from xfdesk.tui.widgets.footer import DeskFooter
 
 FORM_NAME = "信访事项登记表"
 
@@ -61,7 +62,7 @@ class RegisteredScreen(ModalScreen[None]):
             yield Static(self._lines(), id="registered-numbers")
             yield Static(plain(f"P 打印{FORM_NAME}（{len(self.matters)}份）　F2 登记下一位　回车 关闭"),
                          id="registered-status")
-        yield Footer()
+        yield DeskFooter()
 
     def _lines(self) -> Content:
         parts: list[Content | str | tuple[str, str]] = ["信访人：", (self.who, "bold"),

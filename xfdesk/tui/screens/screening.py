@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import DataTable, Header, Input, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -26,6 +26,7 @@ from xfdesk.tui.screens._actions import SCREEN_CSS, offer_notice
 from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
 from xfdesk.tui.screens._reload import changed_since_read, mark_read
+from xfdesk.tui.widgets.footer import DeskFooter
 
 SUGGESTED_MARK = "★"
 
@@ -92,7 +93,7 @@ class ScreeningQueueScreen(Screen):
         yield Static(id="sq-count", classes="hd-title")
         yield DataTable(id="sq-table", cursor_type="row", zebra_stripes=False)
         yield Static(id="sq-suggest")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"甄别 · {self.operator.name}"
@@ -258,7 +259,7 @@ class ScreeningDecisionScreen(Screen[str | None]):
             yield FormField("④ 转送/途径", FieldInput("target", placeholder="转送的机关；导入法定途径时可改途径",
                                                      id="sd-target"), id="sdf-target", label_width=14)
             yield Static(id="sd-error", classes="hd-error")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         from xfdesk.services.handling import handling_summary

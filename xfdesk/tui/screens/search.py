@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.widgets.input import Selection
 
 from xfdesk.tui.screens._cells import fill_wrapping_table
 from xfdesk.tui.widgets.fields import FieldInput, FormField, plain
 from xfdesk.tui.styles import css
+from xfdesk.tui.widgets.footer import DeskFooter
 
 PAGE = 15
 SEARCH_DELAY = 0.2
@@ -64,7 +65,7 @@ class SearchScreen(Screen):
                                            placeholder="身份证/电话/姓名/拼音首字母/编号/诉求文字"), id="f-query")
         yield Static(id="search-status")
         yield DataTable(id="results", cursor_type="row", zebra_stripes=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "综合查询"

@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from xfdesk.domain.errors import Refused
 from xfdesk.services.context import Operator
 from xfdesk.tui.styles import css
 from xfdesk.tui.widgets.fields import ChoiceSuggester, plain, resolve_choice
+from xfdesk.tui.widgets.footer import DeskFooter
 
 
 class _Gate(Screen[Operator]):
@@ -69,7 +70,7 @@ class SignInScreen(_Gate):
             yield Static(id="sign-in-error", classes="form-error")
             yield Static(plain("账号：" + "、".join(self.names[:8]) + ("……" if len(self.names) > 8 else "")),
                          id="sign-in-names", classes="hint")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         (self._password() if self.locked_for else self.query_one("#sign-in-name", Input)).focus()
@@ -147,7 +148,7 @@ class FirstHeadScreen(_Gate):
             yield Static(plain("再输入一次密码"), classes="password-label")
             yield Input("", password=True, placeholder="密码", id="first-again")
             yield Static(id="sign-in-error", classes="form-error")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#first-name", Input).focus()

@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+from textual.widgets import DataTable, Header, Sparkline, Static
 
 from xfdesk.domain.errors import Refused
 from xfdesk.tui.screens._actions import SCREEN_CSS
 from xfdesk.tui.widgets.fields import lit, plain
+from xfdesk.tui.widgets.footer import DeskFooter
 
 # which list a figure's Enter opens (services.reports.FIGURES): the matters a county asks about
 DRILL = {"信访事项": "matters", "集体访": "group", "越级访": "skip_level", "重复访": "repeat",
@@ -92,7 +93,7 @@ class StatisticsScreen(Screen):
                 yield Static(id="st-trend-rate", classes="st-label")
                 yield Sparkline([], id="st-spark-rate")
                 yield DataTable(id="st-ranking", cursor_type="row", zebra_stripes=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"统计 · {self.operator.name}"
@@ -287,7 +288,7 @@ class FigureMattersScreen(Screen):
         yield Static(id="fm-title", classes="hd-title")
         yield DataTable(id="fm-table", cursor_type="row", zebra_stripes=False)
         yield Static(id="fm-note", classes="hd-hint")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"统计明细 · {self.operator.name}"

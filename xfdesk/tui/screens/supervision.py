@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from xfdesk.domain.deadlines import DUE_SOON_BASIS, due_counts_text
 from xfdesk.tui.screens.handling import SCREEN_CSS, ActionFormScreen, supervision_form
@@ -13,6 +13,7 @@ from xfdesk.tui.screens.screening import short_date
 from xfdesk.tui.screens._cells import days_text
 from xfdesk.tui.widgets.fields import lit, plain
 from xfdesk.tui.screens._reload import changed_since_read, mark_read
+from xfdesk.tui.widgets.footer import DeskFooter
 
 
 PAGE_ROWS = 100  # rows read and shown at a time: a screenful is 18; the next page comes as the cursor nears the end
@@ -52,7 +53,7 @@ class SupervisionScreen(Screen):
         yield Static(id="sv-title", classes="hd-title")
         yield DataTable(id="sv-board", cursor_type="row", zebra_stripes=False)
         yield DataTable(id="sv-issued", cursor_type="row", zebra_stripes=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"督办 · {self.operator.name}"
