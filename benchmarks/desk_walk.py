@@ -223,7 +223,7 @@ def walk(desk: Desk, user: str, password: str) -> None:
     desk.key("Escape")
     desk.key("F6", expect="接访日")
     desk.key("Enter", expect="约访")
-    desk.key("p", expect="打印|已送", timeout=30)
+    desk.key("p", expect="未能打印|发送到打印机", timeout=60)  # the set issued and sent, not only started
 
     desk.begin("老信访人新诉求")  # counted from F2 (the screens before it are left with Esc, not counted)
     desk.key("Escape")
