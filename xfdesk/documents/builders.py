@@ -242,6 +242,10 @@ class _Builder:
             select(Petitioner.name).join(ContactPetitioner, ContactPetitioner.petitioner_id == Petitioner.id)
             .where(ContactPetitioner.contact_id == m.contact_id, Petitioner.id != m.petitioner_id)
             .order_by(ContactPetitioner.position)).all()
+        representatives = self.session.exec(  # a group visit's 代表, as typed (the main petitioner may be one)
+            select(Petitioner.name).join(ContactPetitioner, ContactPetitioner.petitioner_id == Petitioner.id)
+            .where(ContactPetitioner.contact_id == m.contact_id, ContactPetitioner.representative == True)  # noqa: E712
+            .order_by(ContactPetitioner.position)).all()
         unit = self.session.get(Unit, m.unit_id) if m.unit_id else None
         # the clock that actually runs for the matter's kind (检举控告 and 建议意见 are not 第三十四条's)
         handling_limit = self.ctx.profile.limit_for("handling", m.kind)
@@ -260,6 +264,7 @@ class _Builder:
             "信访人住址": person.address,
             "所属村": person.village,
             "其他信访人": "、".join(others) if others else "无",
+            "代表": "、".join(representatives) if representatives else "无",
             "称谓": addressing(len(others) + 1, contact.headcount if contact else 1),
             "来访形式": contact.channel if contact else "",
             "来访日期": cn_date(m.received_on),
@@ -289,7 +294,7 @@ class _Builder:
             self.values.update({
                 "信访人姓名": RESTRICTED_NAME, "信访人性别": RESTRICTED_VALUE, "信访人身份证号": RESTRICTED_VALUE,
                 "信访人电话": RESTRICTED_VALUE, "信访人住址": RESTRICTED_VALUE, "所属村": RESTRICTED_VALUE,
-                "其他信访人": RESTRICTED_VALUE, "详细情况": RESTRICTED_DETAILS,
+                "其他信访人": RESTRICTED_VALUE, "代表": RESTRICTED_VALUE, "详细情况": RESTRICTED_DETAILS,
             })
             self.who = ""
 
