@@ -152,6 +152,7 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
                                "command_palette", "change_operator", "audit", "statistics",
                                "accounts", "password"})
     IDLE_CHECK_S = 5.0
+    PREPARE_CHECK_S = 1.0  # how often an idle home screen checks that the next F2's form is built
 
     def __init__(self, home: Home | str | None = None, *, ctx: AppContext | None = None,
                  operator: Operator | None = None, clock: Callable[[], dt.date] | None = None,
@@ -173,6 +174,7 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
         self.last_input = time.monotonic()
         self.idle_seconds: float | None = None  # None: the office's idle_lock_minutes setting (tests set seconds)
         self._idle_timer = None
+        self.prepared_register: Screen | None = None  # the next F2's form, built while the desk was idle
 
     # -- start-up ---------------------------------------------------------------------------------------------
     def keys_blocked(self) -> bool:
@@ -319,6 +321,7 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
     def _after_operator(self) -> None:
         if self._idle_timer is None:
             self._idle_timer = self.set_interval(self.IDLE_CHECK_S, self._check_idle, name="idle-lock")
+            self.set_interval(self.PREPARE_CHECK_S, self.prepare_register, name="prepare-register")
         self._refresh_home()
         self.interactive_at = time.perf_counter()
         if self._ask_drafts:
@@ -386,8 +389,42 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
             return
         if isinstance(self.screen, RegisterScreen):
             return
-        self.push_screen(RegisterScreen(self.ctx, self.operator, draft=draft, now=self.now,
-                                        petitioner_id=petitioner_id))
+        form = self.prepared_register
+        self.prepared_register = None
+        if form is not None and (draft is not None or petitioner_id is not None or form.operator is not self.operator):
+            form.remove()
+            form = None
+        if form is None:
+            form = RegisterScreen(self.ctx, self.operator, draft=draft, now=self.now, petitioner_id=petitioner_id)
+        else:
+            form.opening()
+        self.push_screen(form)
+
+    def prepare_register(self) -> None:
+        """Build the next F2's registration form while the home screen sits idle, so F2 only has to show it.
+
+        Composing and mounting the form's ~90 widgets is most of F2's time on an old PC (a bare Textual screen of
+        as many widgets takes 180-320 ms to appear in tmux on a 2-core machine, an already mounted one 80-180 ms).
+        The form is a new, empty one each time (a used form is never reused: nothing of the last visitor can
+        remain) and what depends on the moment it opens (the visit's time, a form left with Esc) is done by
+        ``RegisterScreen.opening`` when F2 shows it. Built only after a second without keys on the home screen:
+        building takes the UI thread for a few hundred milliseconds, which typing must not wait for."""
+        from xfdesk.tui.screens.home import HomeScreen
+        from xfdesk.tui.screens.register import RegisterScreen
+
+        form = self.prepared_register
+        if form is not None and form.operator is self.operator:
+            return
+        if self.ctx is None or self.operator is None or self.locked or not isinstance(self.screen, HomeScreen):
+            return
+        if time.monotonic() - self.last_input < self.PREPARE_CHECK_S:
+            return
+        if form is not None:  # made for the operator signed in before
+            form.remove()
+        form = RegisterScreen(self.ctx, self.operator, now=self.now, prepared=True)
+        self.prepared_register = form
+        # starts the screen (compose, mount) without showing it, as push_screen does for a screen not yet running
+        self._register(self, form)
 
     def action_search(self) -> None:
         from xfdesk.tui.screens.search import SearchScreen

@@ -150,8 +150,10 @@ class RegisterScreen(Screen):
     ]
 
     def __init__(self, ctx, operator, *, draft: draft_store.Draft | None = None,  # noqa: ANN001
-                 now: Callable[[], dt.datetime] | None = None, petitioner_id: int | None = None):
+                 now: Callable[[], dt.datetime] | None = None, petitioner_id: int | None = None,
+                 prepared: bool = False):
         super().__init__()
+        self.prepared = prepared  # built ahead of F2 while the desk is idle: opening() runs when it is shown
         self.preselect = petitioner_id  # a person already found elsewhere (search, person screen)
         self.ctx = ctx
         self.operator = operator
@@ -235,8 +237,19 @@ class RegisterScreen(Screen):
         self.query_one("#repeats", OptionList).can_focus = False
         self.query_one("#chosen", Static).display = False
         self.query_one("#reg-general-error", Static).display = False
-        self._apply_width(self.app.size.width)
         self.query_one("#reg-left-draft", Static).display = False
+        if not self.prepared:
+            self.opening()
+
+    def opening(self) -> None:
+        """What depends on the moment the form is opened, not on when it was built: the time of the visit, a form
+        left with Esc since, the draft or the person asked for. A form built in advance (``prepared``, see
+        ``XfdeskApp.prepare_register``) runs this when F2 shows it."""
+        self.prepared = False
+        self._apply_width(self.app.size.width)
+        received = self.query_one("#c-received_at", Input)
+        with self.prevent(Input.Changed):  # the default time is not typing: no draft for it
+            received.value = self.now().strftime(TIME_FORMAT)
         if self.draft is not None:  # asked for: the start-up offer after a crash, or Ctrl+D
             self.call_after_refresh(self.restore, self.draft.data)
             self.notify(f"已恢复未保存的登记（{self.draft.saved_at:%m-%d %H:%M}）", markup=False)

@@ -1,0 +1,101 @@
+"""F2's registration form is built while the home screen is idle; what it shows is still that of the moment F2 opens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.conftest import TODAY
+from tests.test_tui_helpers import screen_text, settle, type_text, wait_interactive
+from xfdesk.services.context import Operator
+
+
+def desk(ctx, operator, clock):  # noqa: ANN001, ANN201
+    from xfdesk.tui.app import XfdeskApp
+
+    return XfdeskApp(ctx.home, ctx=ctx, operator=operator, clock=lambda: TODAY, now=lambda: clock[0])
+
+
+async def prepare(pilot) -> None:  # noqa: ANN001
+    """As the idle timer does after a second without keys on the home screen."""
+    app = pilot.app
+    app.last_input -= 10
+    app.prepare_register()
+    await settle(pilot)
+    assert app.prepared_register is not None and app.prepared_register.is_mounted
+
+
+async def test_prepared_form_opens_empty_with_the_time_f2_was_pressed(ctx, clerk):
+    clock = [dt.datetime.combine(TODAY, dt.time(8, 5))]
+    app = desk(ctx, clerk, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await prepare(pilot)
+        prepared = app.prepared_register
+        clock[0] = dt.datetime.combine(TODAY, dt.time(10, 40))
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is prepared and app.prepared_register is None
+        assert app.focused.id == "find"
+        shown = screen_text(app)
+        assert "2026-11-21 10:40" in shown and "08:05" not in shown
+        assert "接待人：王芳" in shown
+        await type_text(pilot, "卫十二")
+        await settle(pilot)
+        assert "卫十二" in screen_text(app)
+        await pilot.press("ctrl+q")
+
+
+async def test_a_form_used_once_is_never_shown_again(ctx, clerk):
+    """Esc and the next F2: a new form, empty, the left one only offered on the line above."""
+    clock = [dt.datetime.combine(TODAY, dt.time(9, 0))]
+    app = desk(ctx, clerk, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await prepare(pilot)
+        first = app.prepared_register
+        await pilot.press("f2")
+        await settle(pilot)
+        await type_text(pilot, "卫十二")
+        await settle(pilot, 0.6)  # the debounced draft write
+        await pilot.press("escape")
+        await settle(pilot)
+        await prepare(pilot)
+        assert app.prepared_register is not first and not first.is_attached
+        await pilot.press("f2")
+        await settle(pilot, 0.3)
+        assert app.screen is not first and app.screen.query_one("#find").value == ""
+        shown = screen_text(app)
+        assert "上次未保存：卫十二" in shown and "Ctrl+D 接着填" in shown
+        await pilot.press("ctrl+q")
+
+
+async def test_a_form_prepared_for_one_clerk_is_not_shown_to_the_next(ctx, clerk):
+    clock = [dt.datetime.combine(TODAY, dt.time(9, 0))]
+    app = desk(ctx, clerk, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await prepare(pilot)
+        made_for_wang = app.prepared_register
+        app.operator = Operator("刘主任")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is not made_for_wang and not made_for_wang.is_attached
+        shown = screen_text(app)
+        assert "接待人：刘主任" in shown and "王芳" not in shown
+        await pilot.press("ctrl+q")
+
+
+async def test_no_form_is_built_while_typing_or_away_from_home(ctx, clerk):
+    clock = [dt.datetime.combine(TODAY, dt.time(9, 0))]
+    app = desk(ctx, clerk, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await pilot.press("down")  # a key just now
+        app.prepare_register()
+        assert app.prepared_register is None
+        await pilot.press("f3")
+        await settle(pilot)
+        app.last_input -= 10
+        app.prepare_register()
+        assert app.prepared_register is None  # only the home screen builds it
+        await pilot.press("ctrl+q")
