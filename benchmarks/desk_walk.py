@@ -221,8 +221,8 @@ def walk(desk: Desk, user: str, password: str) -> None:
 
     desk.begin("打印当日全套")
     desk.key("Escape")
-    desk.key("F6", expect="接访日")
-    desk.key("Enter", expect="约访")
+    desk.key("F6", expect="接访日历")
+    desk.key("Enter", expect=r"接访日 \d+月\d+日")  # F6 opens on the coming reception day
     desk.key("p", expect="未能打印|发送到打印机", timeout=60)  # the set issued and sent, not only started
 
     desk.begin("老信访人新诉求")  # counted from F2 (the screens before it are left with Esc, not counted)

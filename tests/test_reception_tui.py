@@ -11,6 +11,7 @@ from textual.app import App
 from textual.widgets import DataTable, Input, SelectionList, Static
 
 from tests.test_reception_support import register  # noqa: F401  (fixture)
+from tests.test_tui_helpers import screen_text
 from xfdesk.services import documents as ds
 from xfdesk.services import reception as rs
 from xfdesk.storage.models import Appointment, Document, Event, Matter, ReceptionDayLeader
@@ -104,7 +105,7 @@ async def test_calendar_reminds_of_notices_not_yet_issued(ctx, clerk, head, rost
     async with app.run_test(size=(100, 40)) as pilot:
         reminder = app.screen.query_one("#rx-cal-reminder", Static)
         assert reminder.display and "11月26日（星期四）（约访1件）" in str(reminder.render())
-        await pilot.press("down", "left", "left")  # today (Sat 21st) → Sat 28th → Thu 26th
+        # F6 opens on the coming reception day (today is Sat 21st, the next is Thu 26th): Enter opens it at once
         assert app.screen.selected_date() == NEXT_THURSDAY
         await pilot.press("enter", "p")  # open the day, print its set
         await _done(pilot)
@@ -112,6 +113,20 @@ async def test_calendar_reminds_of_notices_not_yet_issued(ctx, clerk, head, rost
         await _done(pilot)
         assert isinstance(app.screen, ReceptionCalendarScreen)
         assert not app.screen.query_one("#rx-cal-reminder", Static).display
+
+
+async def test_calendar_opens_on_the_coming_reception_day(ctx, head, roster):
+    app = ScreenApp(lambda: ReceptionCalendarScreen(ctx, head))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.screen.selected_date() == ctx.today()  # no reception day this month yet: today
+        rs.generate_schedule(ctx, head, 2026, 11, 2)
+        await pilot.press("pagedown", "t")  # back to this month, now with its reception days
+        await _done(pilot)
+        assert app.screen.selected_date() == NEXT_THURSDAY  # today is Saturday the 21st
+        await pilot.press("enter")
+        await _done(pilot)
+        assert isinstance(app.screen, ReceptionDayScreen) and app.screen.day == NEXT_THURSDAY
+        assert "接访日 11月26日" in screen_text(app)
 
 
 async def test_calendar_warns_about_a_year_without_data(ctx, head, roster):

@@ -161,7 +161,20 @@ class ReceptionCalendarScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = "领导接访日历"
         self.reload(select=self.ctx.today())
+        self._select_coming_day()
         self.query_one("#rx-grid", DataTable).focus()
+
+    def _select_coming_day(self) -> None:
+        """The cursor on the coming reception day (today's if today is one): what F6 is opened for, so that Enter
+        opens it at once. Today stays selected when the month has no reception day left."""
+        today = self.ctx.today()
+        coming = min((day for day in self.days if day >= today), default=None)
+        if coming is None:
+            return
+        grid = self.query_one("#rx-grid", DataTable)
+        for (r, c), day in self.cells.items():
+            if day == coming:
+                grid.move_cursor(row=r, column=c)
 
     def on_screen_resume(self) -> None:
         if changed_since_read(self, self.ctx):
@@ -267,6 +280,7 @@ class ReceptionCalendarScreen(Screen):
         today = self.ctx.today()
         self.year, self.month = today.year, today.month
         self.reload(select=today)
+        self._select_coming_day()
 
     def action_open_day(self) -> None:
         day = self.selected_date()
