@@ -85,7 +85,9 @@ async def test_a_form_prepared_for_one_clerk_is_not_shown_to_the_next(ctx, clerk
         await pilot.press("ctrl+q")
 
 
-async def test_no_form_is_built_while_typing_or_away_from_home(ctx, clerk):
+async def test_no_form_is_built_while_typing_or_while_a_worker_runs(ctx, clerk):
+    import threading
+
     clock = [dt.datetime.combine(TODAY, dt.time(9, 0))]
     app = desk(ctx, clerk, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -93,9 +95,31 @@ async def test_no_form_is_built_while_typing_or_away_from_home(ctx, clerk):
         await pilot.press("down")  # a key just now
         app.prepare_register()
         assert app.prepared_register is None
+        release = threading.Event()
+        app.run_worker(release.wait, thread=True, name="a document being made")
+        app.last_input -= 10
+        try:
+            app.prepare_register()
+            assert app.prepared_register is None
+        finally:
+            release.set()
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+
+
+async def test_f2_from_another_screen_shows_the_form_built_there(ctx, clerk):
+    clock = [dt.datetime.combine(TODAY, dt.time(9, 0))]
+    app = desk(ctx, clerk, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
         await pilot.press("f3")
         await settle(pilot)
+        await prepare(pilot)  # idle on the search screen
+        prepared = app.prepared_register
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is prepared and "查找信访人" in screen_text(app)
         app.last_input -= 10
         app.prepare_register()
-        assert app.prepared_register is None  # only the home screen builds it
+        assert app.prepared_register is None  # not while a registration form is on screen
         await pilot.press("ctrl+q")

@@ -152,7 +152,7 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
                                "command_palette", "change_operator", "audit", "statistics",
                                "accounts", "password"})
     IDLE_CHECK_S = 5.0
-    PREPARE_CHECK_S = 1.0  # how often an idle home screen checks that the next F2's form is built
+    PREPARE_CHECK_S = 1.0  # how often an idle desk checks that the next F2's form is built
 
     def __init__(self, home: Home | str | None = None, *, ctx: AppContext | None = None,
                  operator: Operator | None = None, clock: Callable[[], dt.date] | None = None,
@@ -401,23 +401,28 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
         self.push_screen(form)
 
     def prepare_register(self) -> None:
-        """Build the next F2's registration form while the home screen sits idle, so F2 only has to show it.
+        """Build the next F2's registration form while the desk sits idle, so F2 only has to show it.
 
         Composing and mounting the form's ~90 widgets is most of F2's time on an old PC (a bare Textual screen of
         as many widgets takes 180-320 ms to appear in tmux on a 2-core machine, an already mounted one 80-180 ms).
         The form is a new, empty one each time (a used form is never reused: nothing of the last visitor can
         remain) and what depends on the moment it opens (the visit's time, a form left with Esc) is done by
-        ``RegisterScreen.opening`` when F2 shows it. Built only after a second without keys on the home screen:
-        building takes the UI thread for a few hundred milliseconds, which typing must not wait for."""
-        from xfdesk.tui.screens.home import HomeScreen
+        ``RegisterScreen.opening`` when F2 shows it. Built on any screen but a registration form (a clerk often
+        presses F2 from a matter or a reception day, not only from home), and only after a second without keys and
+        with no worker running: building takes the UI thread for a few hundred milliseconds, which neither typing
+        nor a document or list being made in a worker (its result is shown on the UI thread) must wait for."""
+        from textual.worker import WorkerState
+
         from xfdesk.tui.screens.register import RegisterScreen
 
         form = self.prepared_register
         if form is not None and form.operator is self.operator:
             return
-        if self.ctx is None or self.operator is None or self.locked or not isinstance(self.screen, HomeScreen):
+        if self.ctx is None or self.operator is None or self.locked or isinstance(self.screen, RegisterScreen):
             return
         if time.monotonic() - self.last_input < self.PREPARE_CHECK_S:
+            return
+        if any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in self.workers):
             return
         if form is not None:  # made for the operator signed in before
             form.remove()
