@@ -331,8 +331,12 @@ def signature_block(document, *, signer: str = "{{ 机关名称 }}", seal: bool 
 
 
 def contact_note(document) -> None:  # noqa: ANN001
-    para(document, "", STYLE_NOTE)
-    para(document, "经办人：{{ 经办人 }}　　联系电话：{{ 信访部门电话 }}", STYLE_NOTE)
+    """Who to call about the document, under the date and on its page (never a last page of its own)."""
+    last = document.paragraphs[-1]
+    if "发文日期" in last.text:
+        last.paragraph_format.keep_with_next = True
+    keep_with_next(para(document, "", STYLE_NOTE))
+    keep_with_next(para(document, "经办人：{{ 经办人 }}　　联系电话：{{ 信访部门电话 }}", STYLE_NOTE))
     para(document, "地址：{{ 信访部门地址 }}", STYLE_NOTE)
 
 
@@ -367,9 +371,9 @@ def _cell_margins(table, *, side_mm: float = 1.4, vertical_mm: float = 0.8) -> N
     tblpr.append(mar)
 
 
-def _rows_unsplit(table) -> None:  # noqa: ANN001
-    """A row is never split across two pages."""
-    for row in table.rows:
+def _rows_unsplit(table, rows=None) -> None:  # noqa: ANN001
+    """These rows (all by default) are never split across two pages."""
+    for row in table.rows if rows is None else rows:
         trpr = row._tr.get_or_add_trPr()
         if trpr.find(qn("w:cantSplit")) is None:
             trpr.insert(0, OxmlElement("w:cantSplit"))
@@ -378,15 +382,21 @@ def _rows_unsplit(table) -> None:  # noqa: ANN001
 def form_table(document, rows: Sequence[Sequence[str]], widths_mm: Sequence[float], *,  # noqa: ANN001, ANN201
                style: str = STYLE_TABLE, vertical_mm: float = 0.8):
     """A bordered form. Each row lists cells label, value, label, value …; a row shorter than the grid spans its
-    last cell to the end (for long values: 诉求, 详细情况). Labels are bold and centred."""
+    last cell to the end (for long values: 诉求, 详细情况). Labels are bold and centred.
+
+    Rows of label/value pairs never split across pages; a spanning row may: a 200-character 诉求 that is not
+    allowed to split moves whole to the next page and leaves half of the first one blank."""
     columns = len(widths_mm)
     table = document.add_table(rows=0, cols=columns)
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    whole = []
     for spec in rows:
         row = table.add_row()
         cells = row.cells
+        if len(spec) == columns:
+            whole.append(row)
         if len(spec) < columns:
             merged = cells[len(spec) - 1].merge(cells[columns - 1])
             cells = list(cells[:len(spec) - 1]) + [merged]
@@ -396,7 +406,7 @@ def form_table(document, rows: Sequence[Sequence[str]], widths_mm: Sequence[floa
                        align=WD_ALIGN_PARAGRAPH.CENTER if is_label else WD_ALIGN_PARAGRAPH.LEFT, style=style)
     _set_widths(table, widths_mm)
     _cell_margins(table, vertical_mm=vertical_mm)
-    _rows_unsplit(table)
+    _rows_unsplit(table, whole)
     return table
 
 
@@ -698,7 +708,7 @@ def build_unit_attendance_notice(document) -> None:  # noqa: ANN001
     para(document, "定于{{ 接访日期 }}（{{ 接访星期 }}）在{{ 接访地点 }}举行领导接访日活动，接访领导：{{ 接访领导 }}。"
                    "下列{{ 事项件数 }}件信访事项涉及你单位职责，请你单位负责人携带有关材料准时参加，"
                    "并提前核实情况、提出初步处理意见。")
-    list_table(document, ROW_HEADERS_UNIT, ROW_CELLS_UNIT, "事项列表", (12, 22, 38, 26, 58))
+    list_table(document, ROW_HEADERS_UNIT, ROW_CELLS_UNIT, "事项列表", (12, 18, 33, 24, 69))
     para(document, "", STYLE_NOTE)
     para(document, "注：检举控告类事项不列信访人身份，不得将检举、揭发材料以及有关情况透露或者转给被检举、揭发的人员"
                    "或者单位（《信访工作条例》第三十条）。", STYLE_NOTE)
@@ -714,7 +724,7 @@ def build_leader_brief(document) -> None:  # noqa: ANN001
     list_table(document, ("序号", "时间", "信访人", "诉求摘要", "既往信访及标记", "责任单位"),
                ("{{ 行.序号 }}", "{{ 行.接访时间 }}", "{{ 行.信访人 }}\n{{ 行.所属村 }}",
                 "{{ 行.事项编号 }}\n{{ 行.诉求摘要 }}", "{{ 行.既往信访 }}\n{{ 行.事项标记 }}", "{{ 行.责任单位 }}"),
-               "事项列表", (12, 22, 24, 46, 32, 20))
+               "事项列表", (12, 18, 24, 64, 22, 16))
     para(document, "以上事项，请审阅。")
     signature_block(document, signer="{{ 信访部门 }}", seal=False)
     para(document, "领导批示：", STYLE_PLAIN)
@@ -740,7 +750,7 @@ def build_reception_schedule(document) -> None:  # noqa: ANN001
     list_table(document, ("日期", "星期", "接访领导", "接访地点", "预约数", "备注"),
                ("{{ 行.日期 }}", "{{ 行.星期 }}", "{{ 行.接访领导 }}", "{{ 行.接访地点 }}", "{{ 行.预约件数 }}",
                 "{{ 行.备注 }}"),
-               "安排", (30, 16, 32, 28, 18, 32), loop_var="行")
+               "安排", (42, 16, 30, 30, 16, 22), loop_var="行")
     para(document, "", STYLE_NOTE)
     para(document, "接访日逢法定节假日顺延至其后第一个工作日。来访群众请携带身份证件；联系电话：{{ 信访部门电话 }}。",
          STYLE_NOTE)
