@@ -111,3 +111,18 @@ async def test_keys_typed_before_the_database_is_open_are_not_lost(ctx, clerk):
         await _until(pilot, lambda: isinstance(app.screen, RegisterScreen) and app.screen.query("#find")
                      and app.screen.query_one("#find", Input).value == "zs")
         assert "zs" in screen_text(app)
+
+
+async def test_a_key_with_no_screen_on_the_stack_waits_instead_of_failing():
+    """The first screen not yet pushed, or the last one popped while quitting: the key is held, not a traceback."""
+    from textual.app import App
+
+    from xfdesk.tui.keys import KeyOrder
+
+    class Bare(KeyOrder, App):
+        pass
+
+    app = Bare()
+    assert not app._screen_stack
+    assert await app._ready_for_key() is False
+    assert app._focus_chain() == []

@@ -24,6 +24,7 @@ import time
 from collections import deque
 
 from textual import events
+from textual.app import ScreenStackError
 
 SETTLE_LIMIT = 5.0  # seconds (wall clock, a loaded PC included): a key is delivered after this even if something keeps the App busy
 START_LIMIT = 30.0  # seconds: keys typed while the office opens or a screen composes are kept this long at most
@@ -106,9 +107,10 @@ class KeyOrder:
 
     # -- when the next key may go -------------------------------------------------------------------------------
     async def _ready_for_key(self) -> bool:
-        screen = self.screen  # type: ignore[attr-defined]
-        # the office still opening, or a pushed screen still composing (F2 on a slow PC): its keys wait for it
-        if self.keys_blocked() or not screen.is_mounted:
+        screen = self._current_screen()
+        # the office still opening, or a pushed screen still composing (F2 on a slow PC): its keys wait for it;
+        # no screen at all (the first not yet pushed, or the last popped while quitting): they wait, never a traceback
+        if self.keys_blocked() or screen is None or not screen.is_mounted:
             self._was_waiting = True
             return self._overdue(START_LIMIT)
         if self._was_waiting:  # the settling below gets its own time, counted from now
@@ -147,8 +149,16 @@ class KeyOrder:
             await asyncio.sleep(0 if spins < 50 else 0.002)
             quiet = quiet + 1 if not any(_busy(w) for w in self._focus_chain()) else 0
 
+    def _current_screen(self):  # noqa: ANN202
+        try:
+            return self.screen  # type: ignore[attr-defined]
+        except ScreenStackError:
+            return None
+
     def _focus_chain(self) -> list:
-        screen = self.screen  # type: ignore[attr-defined]
+        screen = self._current_screen()
+        if screen is None:
+            return []
         widget = screen.focused or screen
         chain = []
         while widget is not None and widget is not self:
