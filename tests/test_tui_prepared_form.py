@@ -6,6 +6,7 @@ import datetime as dt
 
 from tests.conftest import TODAY
 from tests.test_tui_helpers import screen_text, settle, type_text, wait_interactive
+from tests.test_reception_support import register  # noqa: F401  (fixture)
 from xfdesk.services.context import Operator
 
 
@@ -123,3 +124,49 @@ async def test_f2_from_another_screen_shows_the_form_built_there(ctx, clerk):
         app.prepare_register()
         assert app.prepared_register is None  # not while a registration form is on screen
         await pilot.press("ctrl+q")
+
+
+def _sheet_loaded(app, name: str) -> bool:  # noqa: ANN001
+    from xfdesk.tui.styles import STYLES_DIR
+
+    path = next(STYLES_DIR.rglob(name))
+    return app.stylesheet.has_source(str(path), "")
+
+
+async def test_idle_desk_loads_the_sheets_of_f3_and_a_matter_with_the_form(ctx, clerk):
+    """Textual loads a screen's sheets at its first push and then re-parses and restyles everything: done ahead."""
+    clock = [dt.datetime.combine(TODAY, dt.time(9, 0))]
+    app = desk(ctx, clerk, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        assert not _sheet_loaded(app, "views.tcss")
+        await prepare(pilot)
+        assert _sheet_loaded(app, "views.tcss") and _sheet_loaded(app, "register.tcss")
+        await pilot.press("ctrl+q")
+
+
+async def test_a_matter_on_screen_loads_what_its_keys_open(ctx, clerk, register):  # noqa: F811
+    from xfdesk.tui.screens.matter import MatterScreen
+
+    matter_id = register().matter_ids[0]
+    clock = [dt.datetime.combine(TODAY, dt.time(9, 0))]
+    app = desk(ctx, clerk, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        assert not _sheet_loaded(app, "reception.tcss")
+        app.push_screen(MatterScreen(ctx, clerk, matter_id))
+        await settle(pilot)
+        assert _sheet_loaded(app, "reception.tcss")  # b 约访, before it is pressed
+        assert app.stylesheet.has_source(*_class_source("xfdesk.tui.screens.handling", "HandlingScreen"))
+        await pilot.press("b")
+        await settle(pilot)
+        assert "近期接访日" in screen_text(app)
+        await pilot.press("ctrl+q")
+
+
+def _class_source(module: str, name: str) -> tuple[str, str]:
+    import importlib
+    import inspect
+
+    cls = getattr(importlib.import_module(module), name)
+    return inspect.getfile(cls), f"{name}.CSS"

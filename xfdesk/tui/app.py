@@ -426,6 +426,12 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
             return
         if form is not None:  # made for the operator signed in before
             form.remove()
+        from xfdesk.tui.screens.matter import MatterScreen
+        from xfdesk.tui.screens.search import SearchScreen
+        from xfdesk.tui.styles import load_screen_styles
+
+        # with the sheets of F3 and of a matter: their first push then neither re-parses nor restyles everything
+        load_screen_styles(self, (RegisterScreen, SearchScreen, MatterScreen))
         form = RegisterScreen(self.ctx, self.operator, now=self.now, prepared=True)
         self.prepared_register = form
         # starts the screen (compose, mount) without showing it, as push_screen does for a screen not yet running
