@@ -56,3 +56,34 @@ def test_an_error_opening_the_desk_is_one_chinese_line_not_a_traceback(tmp_path)
     seen = start("--home", str(tmp_path / "office"), fail=True)
     assert seen["code"] == 1
     assert seen["stderr"].strip() == "错误：界面无法启动"
+
+
+def test_the_desk_at_rest_has_not_loaded_pypinyin(tmp_path):
+    """Signed in, the office open and the background warm-up done: pypinyin (11 MB) waits for its first use."""
+    code = textwrap.dedent(f"""
+        import asyncio, json, sys
+        from xfdesk.services.context import Operator
+        from xfdesk.tui.app import XfdeskApp
+
+        async def main():
+            app = XfdeskApp({str(tmp_path / "office")!r}, operator=Operator("王芳"), ask_drafts=False)
+            async with app.run_test(size=(80, 24)) as pilot:
+                for _ in range(400):
+                    await pilot.pause(0.05)
+                    if app.ctx is not None and not any(w.is_running for w in app.workers):
+                        break
+                app.last_input -= 10
+                app.prepare_register()  # the idle desk's next F2 form, too
+                await pilot.pause(0.5)
+                print(json.dumps({{"ready": app.ctx is not None and app.prepared_register is not None,
+                                  "warmed": "xfdesk.services.registration" in sys.modules,
+                                  "pypinyin": "pypinyin" in sys.modules}}))
+                await pilot.press("ctrl+q")
+
+        asyncio.run(main())
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    assert lines, done.stderr[-2000:]
+    seen = json.loads(lines[-1])
+    assert seen == {"ready": True, "warmed": True, "pypinyin": False}, seen

@@ -117,11 +117,10 @@ CONTRAST_THEME = Theme(
 
 
 def warm_up() -> None:
-    """Load, in the background, what the first keystrokes will need (pypinyin's tables, search, registration)."""
-    from xfdesk.domain.names import name_initials
+    """Load, in the background, what the first keystrokes will need (search, registration). Not pypinyin: 11 MB
+    for the desk at rest, and its first use (a name's initials when a person is saved, 问题类别 typed as cxjs)
+    takes ~30 ms once (issue 16: "pypinyin is not loaded at start")."""
     from xfdesk.services import registration, search  # noqa: F401
-
-    name_initials("预热")
 
 
 class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused once the keys before it are done
