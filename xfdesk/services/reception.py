@@ -42,11 +42,8 @@ from xfdesk.domain.reception import (
 )
 from xfdesk.domain.records import ContactInput
 from xfdesk.services.context import write_setting
-from xfdesk.services.documents import issue_day_set, issue_document, print_document
 from xfdesk.services.events import record_event
-from xfdesk.services.handling import assign_in
 from xfdesk.services.lifecycle import transition
-from xfdesk.services.supervision import supervise_in
 from xfdesk.services.reference import read_data
 from xfdesk.storage.models import (
     Appointment,
@@ -854,6 +851,12 @@ def record_instruction(ctx, operator, appointment_id: int, instruction: str, uni
                        due_on: dt.date | None, *, issue_documents: bool = True) -> InstructionOutcome:
     """领导批示: stored on the booking, the matter moves on to 交办 (first unit responsible) with the due date, and
     each unit gets a 督办 (event now, 督办通知书 issued right after the commit)."""
+    # imported here: the documents feature (docxtpl, jinja2, lxml: ~15 MB) loads when a document is made, not
+    # with the reception views the home screen shows (issue 16, the desk at rest)
+    from xfdesk.services.documents import issue_document
+    from xfdesk.services.handling import assign_in
+    from xfdesk.services.supervision import supervise_in
+
     instruction = instruction.strip()
     unit_ids = list(dict.fromkeys(unit_ids))
     with ctx.db.write() as session:
@@ -967,6 +970,8 @@ def print_day_set(ctx, operator, day: dt.date | int, *, send: bool = True) -> Da
     issued anew and only that is printed (``issue_day_set`` keeps every document that still says the same, and
     voids what it replaces); when nothing changed the set already issued is reprinted as it is — numbers are never
     taken twice for nothing, and a petitioner never holds two notices for one booking."""
+    from xfdesk.services.documents import issue_day_set, print_document  # see record_instruction
+
     view = day_view(ctx, day, operator=operator)
     made = issue_day_set(ctx, operator, view.id)
     if made.new or made.voided:
