@@ -170,3 +170,18 @@ def _class_source(module: str, name: str) -> tuple[str, str]:
 
     cls = getattr(importlib.import_module(module), name)
     return inspect.getfile(cls), f"{name}.CSS"
+
+
+async def test_f3_loads_what_a_matters_keys_open_while_the_query_is_typed(ctx, clerk):
+    import sys
+
+    clock = [dt.datetime.combine(TODAY, dt.time(9, 0))]
+    app = desk(ctx, clerk, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await pilot.press("f3")
+        await type_text(pilot, "XF-2026")
+        await settle(pilot)
+        assert _sheet_loaded(app, "reception.tcss") and "xfdesk.tui.screens.handling" in sys.modules
+        assert "XF-2026" in screen_text(app)
+        await pilot.press("ctrl+q")

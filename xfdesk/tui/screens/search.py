@@ -75,6 +75,9 @@ class SearchScreen(Screen):
         self.query_one("#query", Input).focus()
         if self.initial:
             self.run_search()
+        from xfdesk.tui.screens.matter import load_next_screens
+
+        self.call_after_refresh(load_next_screens, self.app)  # while the query is typed: what a matter's keys open
 
     def on_screen_resume(self) -> None:
         self.query_one("#query", Input).focus()  # back from a matter or a person: typing goes to the box
