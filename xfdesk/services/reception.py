@@ -851,7 +851,7 @@ def record_instruction(ctx, operator, appointment_id: int, instruction: str, uni
                        due_on: dt.date | None, *, issue_documents: bool = True) -> InstructionOutcome:
     """领导批示: stored on the booking, the matter moves on to 交办 (first unit responsible) with the due date, and
     each unit gets a 督办 (event now, 督办通知书 issued right after the commit)."""
-    # imported here: the documents feature (docxtpl, jinja2, lxml: ~15 MB) loads when a document is made, not
+    # imported here: the documents feature (docxtpl, python-docx, jinja2, lxml: 9 MB) loads when a document is made, not
     # with the reception views the home screen shows (issue 16, the desk at rest)
     from xfdesk.services.documents import issue_document
     from xfdesk.services.handling import assign_in

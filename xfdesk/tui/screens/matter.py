@@ -129,7 +129,6 @@ class MatterScreen(Screen):
         body.scroll_home(animate=False)
         self.call_after_refresh(load_next_screens, self.app)
 
-
     def on_screen_resume(self) -> None:
         if changed_since_read(self, self.ctx):  # a handling or booking screen changed the matter
             self.reload()
