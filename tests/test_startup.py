@@ -59,8 +59,8 @@ def test_an_error_opening_the_desk_is_one_chinese_line_not_a_traceback(tmp_path)
 
 
 def test_the_desk_at_rest_has_not_loaded_pypinyin_or_the_document_renderer(tmp_path):
-    """Signed in, the office open and the background warm-up done: pypinyin (11 MB) and docxtpl with python-docx,
-    jinja2 and lxml (9 MB) wait for their first use."""
+    """Signed in, the office open and the background warm-up done: pypinyin (11 MB), docxtpl with python-docx,
+    jinja2 and lxml (9 MB) and rapidfuzz (3 MB) wait for their first use."""
     code = textwrap.dedent(f"""
         import asyncio, json, sys
         from xfdesk.services.context import Operator
@@ -78,7 +78,7 @@ def test_the_desk_at_rest_has_not_loaded_pypinyin_or_the_document_renderer(tmp_p
                 await pilot.pause(0.5)
                 print(json.dumps({{"ready": app.ctx is not None and app.prepared_register is not None,
                                   "warmed": "xfdesk.services.registration" in sys.modules,
-                                  "pypinyin": "pypinyin" in sys.modules,
+                                  "pypinyin": "pypinyin" in sys.modules, "rapidfuzz": "rapidfuzz" in sys.modules,
                                   "documents": sorted({{"docx", "docxtpl", "jinja2"}} & set(sys.modules))}}))
                 await pilot.press("ctrl+q")
 
@@ -88,4 +88,4 @@ def test_the_desk_at_rest_has_not_loaded_pypinyin_or_the_document_renderer(tmp_p
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     assert lines, done.stderr[-2000:]
     seen = json.loads(lines[-1])
-    assert seen == {"ready": True, "warmed": True, "pypinyin": False, "documents": []}, seen
+    assert seen == {"ready": True, "warmed": True, "pypinyin": False, "rapidfuzz": False, "documents": []}, seen
