@@ -225,6 +225,26 @@ async def test_book_screen_offers_only_the_case_leaders_days_and_cancels(ctx, cl
         assert session.get(Appointment, appt.id).state == "cancelled"
 
 
+async def test_book_screen_says_at_once_that_a_matter_no_longer_handled_cannot_be_booked(ctx, clerk, head, roster,
+                                                                                          register):
+    from xfdesk.services.lifecycle import apply_action
+
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    matter_id = register().matter_ids[0]
+    apply_action(ctx, clerk, matter_id, "not_accept", reason="属于诉讼程序")
+    app = ScreenApp(lambda: BookMatterScreen(ctx, clerk, matter_id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _done(pilot)
+        flat = screen_text(app).replace(" ", "")
+        assert "当前为“不予受理”，已不在办理中，不能约访" in flat
+        assert "星期四" not in flat and "近期接访日" not in flat and "时段" not in flat  # nothing to choose from
+        await pilot.press("enter")
+        await _done(pilot)
+        assert isinstance(app.screen, BookMatterScreen)
+    with ctx.db.read() as session:
+        assert session.exec(select(Appointment).where(Appointment.matter_id == matter_id)).first() is None
+
+
 async def test_refused_booking_is_shown_in_chinese(ctx, clerk, head, roster, register):
     ctx.save_setting("reception_slots", 1)
     rs.generate_schedule(ctx, head, 2026, 11, 2)

@@ -230,3 +230,15 @@ def test_slots_that_do_not_fit_the_hours_are_refused_in_chinese():
     assert parse_sessions("") == ()
     assert parse_sessions("9:00-11:30，14:30～17:00") == HOURS
     assert sessions_label(HOURS) == "09:00-11:30、14:30-17:00"
+
+
+def test_only_a_matter_being_handled_can_be_booked():
+    from xfdesk.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
+    from xfdesk.domain.reception import booking_closed
+
+    for status in Status:
+        said = booking_closed("XF-2026-000001", status.value)
+        if status in OPEN_STATUSES:
+            assert said == "", status
+        else:
+            assert said == f"事项XF-2026-000001当前为“{STATUS_LABELS[status]}”，已不在办理中，不能约访", status

@@ -417,11 +417,17 @@ class BookingRequest:
     petitioner_name: str = ""
 
 
+def booking_closed(matter_number: str, matter_status: str) -> str:
+    """Why a matter cannot be booked at all (it is no longer being handled), or "" when it can."""
+    if Status(matter_status) in OPEN_STATUSES:
+        return ""
+    return f"事项{matter_number}当前为“{STATUS_LABELS[Status(matter_status)]}”，已不在办理中，不能约访"
+
+
 def decide_booking(req: BookingRequest) -> tuple[int, int]:
     """(slot, leader_id) for the booking, or BookingRefused naming the conflict."""
-    if Status(req.matter_status) not in OPEN_STATUSES:
-        raise BookingRefused(f"事项{req.matter_number}当前为“{STATUS_LABELS[Status(req.matter_status)]}”，"
-                             f"已不在办理中，不能约访")
+    if closed := booking_closed(req.matter_number, req.matter_status):
+        raise BookingRefused(closed)
     if req.day < req.today:
         raise BookingRefused(f"{date_label(req.day)}已经过去，不能再约访")
     if req.open_booking_day is not None:

@@ -32,6 +32,7 @@ from xfdesk.domain.reception import (
     ReceptionRule,
     ReceptionRuleError,
     SchedulePlan,
+    booking_closed,
     check_instruction,
     date_label,
     decide_booking,
@@ -650,6 +651,7 @@ class BookingInfo:
     case_leader: str
     current: tuple[DayView, AppointmentView] | None
     days: list[DayView]
+    closed: str = ""  # why the matter cannot be booked at all (archived, closed …); "" when it can
 
 
 def booking_info(ctx, operator, matter_id: int, *, limit: int = 12) -> BookingInfo | None:  # noqa: ANN001
@@ -670,12 +672,13 @@ def booking_info(ctx, operator, matter_id: int, *, limit: int = 12) -> BookingIn
         if case_leader is not None:
             query = query.join(ReceptionDayLeader, ReceptionDayLeader.reception_day_id == ReceptionDay.id).where(
                 ReceptionDayLeader.leader_id == case_leader.id)
-        days = [_view(session, ctx, row, with_bookings=True, operator=operator)
-                for row in session.exec(query.limit(limit))]
+        closed = booking_closed(matter.number, matter.status)
+        days = [] if closed else [_view(session, ctx, row, with_bookings=True, operator=operator)
+                                  for row in session.exec(query.limit(limit))]
         summary = shown_text(operator.role if operator else Role.CLERK, matter.is_restricted, matter.summary)
         return BookingInfo(matter.id, matter.number, STATUS_LABELS[Status(matter.status)], summary,
                            case_leader.id if case_leader else None, case_leader.name if case_leader else "",
-                           current, days)
+                           current, days, closed)
 
 
 def active_units(ctx) -> list[Unit]:  # noqa: ANN001

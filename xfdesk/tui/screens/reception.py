@@ -810,13 +810,14 @@ class BookMatterScreen(Screen):
         self.on_booked = on_booked
         self.days: list[Any] = []
         self.current: Any = None
+        self.closed = ""  # why the matter cannot be booked (booking_info), "" when it can
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         with VerticalScroll(id="rx-book-body"):
             yield Static(id="rx-book-head")
             yield Static(id="rx-book-current")
-            yield Static(plain("近期接访日"), classes="section-title")
+            yield Static(plain("近期接访日"), classes="section-title", id="rx-book-days-title")
             yield DataTable(id="rx-book-days", cursor_type="row", zebra_stripes=False)
             yield FormField("时段", FieldInput("slot", id="rx-book-slot", placeholder="空=自动取第一个空时段",
                                                restrict=r"\d*"), id="f-slot")
@@ -841,13 +842,18 @@ class BookMatterScreen(Screen):
                                      (f"\n包案领导：{info.case_leader}（只能约在其接访日）" if info.case_leader else "",
                                       "bold #FFAF00")))
         self.current = info.current
+        self.closed = info.closed
         current = self.query_one("#rx-book-current", Static)
         if self.current:
             d, a = self.current
             current.update(plain(f"已约：{date_label(d.day)} 第{a.slot}时段 {a.slot_label}，接访领导{a.leader_name}"
                                  f"（按 X 取消后可改约）"))
+        elif info.closed:  # said here, before a day is chosen, not as a refusal after Enter
+            current.update(Content.styled(info.closed, "bold #FFAF00"))
         else:
             current.update(plain("尚未约访"))
+        for part in ("#rx-book-days-title", "#rx-book-days", "#f-slot"):  # nothing to choose from when closed
+            self.query_one(part).display = not info.closed
         self.days = info.days
         table = self.query_one("#rx-book-days", DataTable)
         table.clear()
@@ -856,13 +862,16 @@ class BookMatterScreen(Screen):
             table.add_row(lit(date_label(d.day)), lit(d.leader_names or "未安排"),
                           Text(f"{d.booked}/{d.slots}" + ("（已满）" if full else ""),
                                style="#FF5F5F" if full else ""), lit(d.note))
-        if not self.days:
+        if not self.days and not info.closed:
             self.notify("近期没有可约的接访日，请先在接访日历中生成排班", severity="warning")
 
     def action_book(self) -> None:
         from xfdesk.services.reception import book_matter
 
         table = self.query_one("#rx-book-days", DataTable)
+        if self.closed:
+            self.notify(self.closed, severity="warning", markup=False)
+            return
         if not self.days or table.cursor_row is None:
             self.notify("请先选择接访日", severity="warning")
             return
