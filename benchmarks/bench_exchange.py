@@ -94,7 +94,7 @@ def export_sqlite3(home: Path, out: Path) -> dict:
         f.write('{"format": "xfdesk-exchange/1", "contacts": [')
         while True:
             page = con.execute("SELECT id, received_at, channel, headcount, clerk, note FROM contact "
-                               "WHERE received_at > ? OR (received_at = ? AND id > ?) ORDER BY received_at, id "
+                               "WHERE received_at >= ? AND (received_at, id) > (?, ?) ORDER BY received_at, id "
                                "LIMIT 500", (after[0], after[0], after[1])).fetchall()
             if not page:
                 break

@@ -94,3 +94,29 @@ def test_numbers_gap_free_on_postgres(pg_ctx, clerk):
         numbers += register_contact(pg_ctx, clerk, sample_contact(summaries=(f"第{i}件",),
                                                                   received_at=dt.datetime(2025, 3, 3, 9, 0))).numbers
     assert numbers == [f"XF-2025-{i:06d}" for i in range(1, 6)]
+
+
+def test_the_export_pages_through_contacts_of_the_same_second_on_postgres(pg_ctx, head, tmp_path, monkeypatch):
+    """Keyset paging by (received_at, id) as a row comparison: no contact dropped or repeated across pages, even
+    among contacts received at the same second (SQLite runs the same test in test_exchange)."""
+    import copy
+    import json
+
+    import xfdesk.services.exchange as exchange
+    from tests.test_exchange import exchange_file
+    from xfdesk.services.exchange import export_exchange, export_to_file, import_exchange
+
+    same_time = copy.deepcopy(exchange_file())
+    for c in same_time["contacts"]:
+        c["received_at"] = "2026-11-19T11:00:00+08:00"
+    import_exchange(pg_ctx, head, exchange_file())
+    import_exchange(pg_ctx, head, same_time)
+    monkeypatch.setattr(exchange, "_CHUNK", 2)
+    path = tmp_path / "streamed.json"
+    result = export_to_file(pg_ctx, head, path)
+    written = json.loads(path.read_text(encoding="utf-8"))
+    document = export_exchange(pg_ctx, head)
+    assert result.contacts == len(written["contacts"]) == len(document["contacts"]) == 6
+    received = [c["received_at"] for c in written["contacts"]]
+    assert received == sorted(received)
+    assert written["contacts"] == document["contacts"]
