@@ -51,6 +51,7 @@ class Step:
 class Desk:
     session: str
     steps: list[Step] = field(default_factory=list)
+    every_key: bool = False  # print each timed key's response as it happens (--keys)
 
     @property
     def step(self) -> Step:
@@ -89,6 +90,8 @@ class Desk:
         else:
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
+        if self.every_key and expect:
+            print(f"  {self.step.name} · {what[:20]!r} → {expect[:20]!r}: {elapsed * 1000:.0f} ms", flush=True)
         if elapsed > self.step.slowest:
             self.step.slowest, self.step.slowest_key = elapsed, what
 
@@ -217,7 +220,7 @@ def walk(desk: Desk, user: str, password: str) -> None:
     desk.type("安置房迟迟未建", expect="安置房")
     desk.key("Enter", expect="事项详情")
     desk.key("b", expect="接访")
-    desk.key("Enter", expect="已约|约访")
+    desk.key("Enter", expect="已约访：")  # the toast of a booking made (the booking screen says 约访 already)
 
     desk.begin("打印当日全套")
     desk.key("Escape")
@@ -284,6 +287,7 @@ def main() -> int:
     ap.add_argument("--user", default="王芳")
     ap.add_argument("--password", help="the demo clerk's password (printed by `xfdesk demo --no-tui`)")
     ap.add_argument("--xfdesk", default=str(Path(sys.executable).with_name("xfdesk")))
+    ap.add_argument("--keys", action="store_true", help="print every timed key's response, not only each step's slowest")
     a = ap.parse_args()
     if shutil.which("tmux") is None:
         print("desk_walk: tmux is not installed: skipped")
@@ -304,7 +308,7 @@ def main() -> int:
     ensure_accounts(home, a.user, password)
     session = "walk" + uuid.uuid4().hex[:6]
     tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"{a.xfdesk} --home {home}; sleep 3600")
-    desk = Desk(session)
+    desk = Desk(session, every_key=a.keys)
     stopped = None
     try:
         walk(desk, a.user, password)

@@ -89,3 +89,55 @@ def test_the_desk_at_rest_has_not_loaded_pypinyin_or_the_document_renderer(tmp_p
     assert lines, done.stderr[-2000:]
     seen = json.loads(lines[-1])
     assert seen == {"ready": True, "warmed": True, "pypinyin": False, "rapidfuzz": False, "documents": []}, seen
+
+
+def test_the_idle_desk_loads_a_matters_screens_at_rest_and_the_renderer_only_once_a_document_can_be_asked_for(
+        tmp_path):
+    """The idle tick (``prepare_ahead``) does one piece of work a tick: the F2 form, then the screens a matter's keys
+    open (without the DOCX stack, which ``services.handling`` no longer imports), then, after a matter has been on
+    screen, the document renderer. The first h after a matter showed took 230 ms while these were still loading."""
+    code = textwrap.dedent(f"""
+        import asyncio, json, sys
+        from xfdesk.services.context import Operator
+        from xfdesk.tui.app import XfdeskApp
+
+        DOCX = {{"docx", "docxtpl", "jinja2", "lxml"}}
+
+        async def idle_ticks(app, pilot, n):
+            for _ in range(n):
+                for _ in range(200):
+                    await pilot.pause(0.05)
+                    if not any(w.is_running for w in app.workers):
+                        break
+                app.last_input -= 10
+                app.prepare_ahead()
+
+        async def main():
+            app = XfdeskApp({str(tmp_path / "office")!r}, operator=Operator("王芳"), ask_drafts=False)
+            async with app.run_test(size=(80, 24)) as pilot:
+                for _ in range(400):
+                    await pilot.pause(0.05)
+                    if app.ctx is not None and not any(w.is_running for w in app.workers):
+                        break
+                await idle_ticks(app, pilot, 4)
+                at_rest = {{"form": app.prepared_register is not None,
+                           "screens": "xfdesk.tui.screens.handling" in sys.modules
+                                      and "xfdesk.services.handling" in sys.modules,
+                           "docx": sorted(DOCX & set(sys.modules))}}
+                from xfdesk.services.demo import generate_demo
+                generate_demo(app.ctx, matters=3)
+                app.open_matter(1)
+                await pilot.pause(0.3)
+                assert type(app.screen).__name__ == "MatterScreen"
+                await idle_ticks(app, pilot, 2)
+                print(json.dumps({{"at_rest": at_rest, "after_matter": sorted(DOCX & set(sys.modules))}}))
+                await pilot.press("ctrl+q")
+
+        asyncio.run(main())
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    assert lines, done.stderr[-3000:]
+    seen = json.loads(lines[-1])
+    assert seen == {"at_rest": {"form": True, "screens": True, "docx": []},
+                    "after_matter": ["docx", "docxtpl", "jinja2", "lxml"]}, seen

@@ -7,7 +7,10 @@ prints this catalogue; ``xfdesk doc check`` refuses a template that uses anythin
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from xfdesk.documents.kinds import KINDS, DocumentKind, get_kind
 
@@ -290,3 +293,21 @@ def describe(kind: DocumentKind | str) -> str:
 
 def all_catalogues() -> dict[str, tuple[FieldSpec, ...]]:
     return {k.key: catalogue(k) for k in KINDS}
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not allowed in XML; \a \f would also split paragraphs
+
+
+def clean_value(value: Any) -> Any:
+    """Values as they should print: text without characters XML cannot hold, lists of rows cleaned likewise."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    if isinstance(value, Mapping):
+        return {k: clean_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_value(v) for v in value]
+    if isinstance(value, (int, float)):
+        return value
+    return clean_value(str(value))

@@ -28,8 +28,8 @@ from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from xfdesk.domain.errors import Refused
-from xfdesk.documents.fields import field_names, list_fields
+from xfdesk.documents.fields import clean_value, field_names, list_fields
+from xfdesk.documents.refusals import RenderError, RenderLimit, TemplateProblem
 from xfdesk.documents.kinds import DocumentKind
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -41,20 +41,6 @@ ALLOWED_FILTERS = frozenset({"upper", "lower", "trim", "length", "join", "replac
 ALLOWED_TESTS = frozenset({"defined", "none", "number", "string", "equalto", "eq", "ne", "sameas"})
 
 _FULL_WIDTH = re.compile(r"[｛｝]{2}|[｛｝][{}%]|[{}%][｛｝]|｛\s*%|%\s*｝")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not allowed in XML; \a \f would also split paragraphs
-
-
-class TemplateProblem(Refused):
-    """The template cannot be used; ``problems`` lists every reason in Chinese."""
-
-    def __init__(self, template: str, problems: list[str]):
-        self.template = template
-        self.problems = problems
-        super().__init__(f"模板“{template}”有问题：" + "；".join(problems))
-
-
-class RenderError(Refused):
-    """Filling failed (a field without a value, a refused operation); the message is Chinese."""
 
 
 @dataclass(frozen=True)
@@ -69,10 +55,6 @@ MAX_VALUE_CHARS = 200_000  # one value made inside the template (repetition, rep
 MAX_RENDER_SECONDS = 15.0
 MAX_DOCX_BYTES = 10 * 1024 * 1024
 MAX_LOOP_DEPTH = 2  # a table row loop, and one inside it at most
-
-
-class RenderLimit(RenderError):
-    """A render stopped at one of the bounds (too long, too slow)."""
 
 
 def _limited_text(value: Any, what: str) -> Any:
@@ -396,21 +378,6 @@ def require_valid(path: Path | str | io.BytesIO, kind: DocumentKind, *, label: s
 
 
 # -- filling ------------------------------------------------------------------------------------------------------
-
-def clean_value(value: Any) -> Any:
-    """Values as they should print: text without characters XML cannot hold, lists of rows cleaned likewise."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
-    if isinstance(value, Mapping):
-        return {k: clean_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [clean_value(v) for v in value]
-    if isinstance(value, (int, float)):
-        return value
-    return clean_value(str(value))
-
 
 _checked: dict[tuple[str, float, int, str], None] = {}
 

@@ -31,9 +31,9 @@ from xfdesk.documents.builders import (
     cn_date,
     numbering_config,
 )
-from xfdesk.documents.fields import same_content
+from xfdesk.documents.fields import clean_value, same_content
 from xfdesk.documents.kinds import KINDS, DocumentKind, Scope, get_kind
-from xfdesk.documents.render import TemplateProblem, check_template, clean_value, docx_text, render_docx
+from xfdesk.documents.refusals import TemplateProblem
 from xfdesk.domain.lifecycle import (
     NOTICE_RULES,
     TRANSITIONS,
@@ -96,6 +96,7 @@ def template_path(ctx, kind: DocumentKind | str) -> Path:  # noqa: ANN001
 
 def check_templates(ctx, name: str | None = None) -> dict[str, list[str]]:  # noqa: ANN001
     """Problems of every template in use (or of one: a kind, or a .docx file path), keyed by file shown to users."""
+    from xfdesk.documents import render  # the DOCX stack loads with the first document filled
     if name:
         path = Path(name)
         if path.suffix.lower() == ".docx" and not path.exists():
@@ -107,11 +108,11 @@ def check_templates(ctx, name: str | None = None) -> dict[str, list[str]]:  # no
             if kind is None:
                 known = "、".join(k.file_name for k in KINDS)
                 return {str(path): [f"无法判断模板“{path.name}”属于哪种文书：文件名应为以下之一：{known}"]}
-            return {str(path): check_template(path, kind)}
+            return {str(path): render.check_template(path, kind)}
         kind = get_kind(name)
         path = template_path(ctx, kind)
-        return {str(path): check_template(path, kind)}
-    found = {str(template_path(ctx, k)): check_template(template_path(ctx, k), k) for k in KINDS}
+        return {str(path): render.check_template(path, kind)}
+    found = {str(template_path(ctx, k)): render.check_template(template_path(ctx, k), k) for k in KINDS}
     found.update(misnamed_templates(ctx))
     return found
 
@@ -345,6 +346,7 @@ def preview_document(ctx, operator, kind: DocumentKind | str, *, matter_id: int 
                      reception_day_id: int | None = None, unit_id: int | None = None,
                      appointment_id: int | None = None, extra: dict[str, Any] | None = None) -> str:
     """The filled text of the document as it would print, without taking a number (文号 shows “（保存时编号）”)."""
+    from xfdesk.documents import render  # the DOCX stack loads with the first document filled
     kind = kind if isinstance(kind, DocumentKind) else get_kind(kind)
     target = _target(kind, matter_id, reception_day_id, unit_id, appointment_id)
     with ctx.db.read() as session:
@@ -358,12 +360,13 @@ def preview_document(ctx, operator, kind: DocumentKind | str, *, matter_id: int 
         with ctx.db.write() as session:
             _guard_restricted(session, operator, kind, target, log=True)
     buffer = io.BytesIO()
-    render_docx(template_path(ctx, kind), kind, built.values, buffer)
-    return docx_text(buffer.getvalue())
+    render.render_docx(template_path(ctx, kind), kind, built.values, buffer)
+    return render.docx_text(buffer.getvalue())
 
 
 def _issue_in(session: Session, ctx, operator, kind: DocumentKind, target: Target,  # noqa: ANN001
               extra: dict[str, Any] | None, written: list[Path], again: bool = True) -> Document:
+    from xfdesk.documents import render  # the DOCX stack loads with the first document filled
     _guard_restricted(session, operator, kind, target, log=True)
     notice_problem(session, kind, target.matter_id, again=again)
     today = ctx.today()
@@ -383,7 +386,7 @@ def _issue_in(session: Session, ctx, operator, kind: DocumentKind, target: Targe
     path = _output_path(ctx, kind, number_text, who, today)
     partial = path.with_name(path.name + ".part")
     written.append(partial)
-    render_docx(template_path(ctx, kind), kind, built.values, partial)
+    render.render_docx(template_path(ctx, kind), kind, built.values, partial)
     os.replace(partial, path)
     written.append(path)
     doc = Document(kind=kind.key, number_text=number_text, year=year, seq=seq, matter_id=built.matter_id,
@@ -558,6 +561,7 @@ def document_file(ctx, document_id: int, operator=None) -> Path:  # noqa: ANN001
     """The stored file of a document in this data folder; when it has gone, rendered again with the values it was
     issued with (its own 文号, date, 经办人 and record as they were: a reprint is the issued document, never
     today's data). Rows from before values were kept are rendered from the records, with the issuer as 经办人."""
+    from xfdesk.documents import render  # the DOCX stack loads with the first document filled
     doc = _load(ctx, document_id)
     path = Path(doc.file_path)
     if path.exists():
@@ -577,7 +581,7 @@ def document_file(ctx, document_id: int, operator=None) -> Path:  # noqa: ANN001
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     try:
-        render_docx(template_path(ctx, kind), kind, _with_defaults(kind, values), partial)
+        render.render_docx(template_path(ctx, kind), kind, _with_defaults(kind, values), partial)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

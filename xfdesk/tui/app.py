@@ -151,7 +151,7 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
                                "command_palette", "change_operator", "audit", "statistics",
                                "accounts", "password"})
     IDLE_CHECK_S = 5.0
-    PREPARE_CHECK_S = 1.0  # how often an idle desk checks that the next F2's form is built
+    PREPARE_CHECK_S = 1.0  # how often an idle desk checks for work to do ahead (tui/ahead.py)
 
     def __init__(self, home: Home | str | None = None, *, ctx: AppContext | None = None,
                  operator: Operator | None = None, clock: Callable[[], dt.date] | None = None,
@@ -320,7 +320,7 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
     def _after_operator(self) -> None:
         if self._idle_timer is None:
             self._idle_timer = self.set_interval(self.IDLE_CHECK_S, self._check_idle, name="idle-lock")
-            self.set_interval(self.PREPARE_CHECK_S, self.prepare_register, name="prepare-register")
+            self.set_interval(self.PREPARE_CHECK_S, self.prepare_ahead, name="prepare-ahead")
         self._refresh_home()
         self.interactive_at = time.perf_counter()
         if self._ask_drafts:
@@ -399,7 +399,7 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
             form.opening()
         self.push_screen(form)
 
-    def prepare_register(self) -> None:
+    def prepare_register(self) -> bool:
         """Build the next F2's registration form while the desk sits idle, so F2 only has to show it.
 
         Composing and mounting the form's ~90 widgets is most of F2's time on an old PC (a bare Textual screen of
@@ -410,19 +410,13 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
         presses F2 from a matter or a reception day, not only from home), and only after a second without keys and
         with no worker running: building takes the UI thread for a few hundred milliseconds, which neither typing
         nor a document or list being made in a worker (its result is shown on the UI thread) must wait for."""
-        from textual.worker import WorkerState
-
         from xfdesk.tui.screens.register import RegisterScreen
 
         form = self.prepared_register
         if form is not None and form.operator is self.operator:
-            return
-        if self.ctx is None or self.operator is None or self.locked or isinstance(self.screen, RegisterScreen):
-            return
-        if time.monotonic() - self.last_input < self.PREPARE_CHECK_S:
-            return
-        if any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in self.workers):
-            return
+            return False
+        if not self._quiet() or isinstance(self.screen, RegisterScreen):
+            return False
         if form is not None:  # made for the operator signed in before
             form.remove()
         from xfdesk.tui.screens.matter import MatterScreen
@@ -435,6 +429,28 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
         self.prepared_register = form
         # starts the screen (compose, mount) without showing it, as push_screen does for a screen not yet running
         self._register(self, form)
+        return True
+
+    def _quiet(self) -> bool:
+        """Signed in, unlocked, a second without keys and no worker running (see ``prepare_ahead``)."""
+        from textual.worker import WorkerState
+
+        if self.ctx is None or self.operator is None or self.locked:
+            return False
+        if time.monotonic() - self.last_input < self.PREPARE_CHECK_S:
+            return False
+        return not any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in self.workers)
+
+    def prepare_ahead(self) -> None:
+        """The idle tick: one piece of work ahead of the keys that will need it (``tui/ahead.py``), in this order:
+        the next F2's form, what a matter's keys open, the document renderer once a document can be asked for."""
+        from xfdesk.tui.ahead import load_next_screens, load_renderer
+
+        if not self._quiet():
+            return
+        if self.prepare_register() or load_next_screens(self):
+            return
+        load_renderer(self)
 
     def action_search(self) -> None:
         from xfdesk.tui.screens.search import SearchScreen

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Static
 from xfdesk.domain.deadlines import state_words
 from xfdesk.tui.screens._cells import OVERDUE_STYLE, days_text, fill_wrapping_table, labelled_grid
 from xfdesk.tui.widgets.fields import lit, plain
+from xfdesk.tui.ahead import load_next_screens, want_documents
 from xfdesk.tui.styles import css
 from xfdesk.tui.screens._reload import changed_since_read, mark_read
 from xfdesk.tui.widgets.footer import DeskFooter
@@ -46,40 +47,6 @@ def deadline_cell(item: dict, due_soon_days: int) -> Text:
 def citation(basis: str) -> str:
     """The article a deadline rests on (``《信访工作条例》第二十二条``): the basis up to its first colon."""
     return basis.split("：", 1)[0]
-
-
-# What the keys of a matter lead to (h 办理 and its dialogs, b 约访, d 文书): their modules and style sheets are loaded
-# once the matter is on screen, so that their first use pays for neither (the first b: 116 ms of style sheets on the
-# 3k office). Not at start-up: the desk at rest stays small (issue 16). The modules (the document renderer among
-# them: docxtpl, python-docx, jinja2, lxml) are imported in a thread, so that a key pressed meanwhile is not held
-# behind ~100 ms of imports; the sheets are then added on the UI thread, which owns the stylesheet.
-NEXT_SCREENS = (("xfdesk.tui.screens.handling", ("HandlingScreen", "ActionFormScreen")),
-                ("xfdesk.tui.screens.screening", ("ScreeningDecisionScreen",)),
-                ("xfdesk.tui.screens.reception", ("BookMatterScreen", "ReceptionDayScreen")),
-                ("xfdesk.tui.screens.documents", ("ChooseDocumentScreen", "DocumentPreviewScreen")))
-
-
-def import_next_screens() -> list[type]:
-    import importlib
-
-    importlib.import_module("xfdesk.services.handling")  # the document renderer comes with it
-    return [getattr(importlib.import_module(module), name) for module, names in NEXT_SCREENS for name in names]
-
-
-def load_next_screens(app) -> None:  # noqa: ANN001
-    """Once per app, from F3 (a matter is usually found there) or a matter shown: see NEXT_SCREENS."""
-    if getattr(app, "_next_screens_started", False):
-        return
-    app._next_screens_started = True
-
-    def load() -> None:
-        from xfdesk.tui.styles import load_screen_styles
-
-        classes = import_next_screens()
-        app.call_from_thread(load_screen_styles, app, classes)
-
-    # ahead-of-time work only: if it fails (the desk quitting meanwhile), the first push loads what it needs
-    app.run_worker(load, thread=True, group="next-screens", name="next-screens", exit_on_error=False)
 
 
 class MatterScreen(Screen):
@@ -128,6 +95,7 @@ class MatterScreen(Screen):
         body.focus(scroll_visible=False)
         body.scroll_home(animate=False)
         self.call_after_refresh(load_next_screens, self.app)
+        want_documents(self.app)
 
     def on_screen_resume(self) -> None:
         if changed_since_read(self, self.ctx):  # a handling or booking screen changed the matter

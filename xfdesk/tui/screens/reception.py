@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Header, Input, OptionList, SelectionList,
 
 from xfdesk.domain.lifecycle import TransitionRefused
 from xfdesk.domain.reception import WEEKDAY_CHARS, BookingRefused, ReceptionRuleError, date_label, month_weeks
+from xfdesk.tui.ahead import want_documents
 from xfdesk.tui.screens._cells import labelled_grid
 from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
 from xfdesk.tui.screens._reload import changed_since_read, mark_read
@@ -160,6 +161,7 @@ class ReceptionCalendarScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "领导接访日历"
+        want_documents(self.app)  # a day's set is printed from here (Enter, P)
         self.reload(select=self.ctx.today())
         self._select_coming_day()
         self.query_one("#rx-grid", DataTable).focus()
@@ -362,6 +364,7 @@ class ReceptionDayScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = f"接访日 {date_label(self.day)}"
+        want_documents(self.app)  # P prints the day's set
         table = self.query_one("#rx-slots", DataTable)
         # widths keep the useful columns inside 80 columns; the long texts come last
         for label, width in DAY_COLUMNS:

@@ -75,7 +75,7 @@ class SearchScreen(Screen):
         self.query_one("#query", Input).focus()
         if self.initial:
             self.run_search()
-        from xfdesk.tui.screens.matter import load_next_screens
+        from xfdesk.tui.ahead import load_next_screens
 
         self.call_after_refresh(load_next_screens, self.app)  # while the query is typed: what a matter's keys open
 

@@ -1,0 +1,66 @@
+"""Work done ahead of the keys that will need it, while the desk is idle or the clerk reads.
+
+Each piece takes the UI thread (building a form, adding style sheets) or the GIL (importing modules in a thread) for
+tens to hundreds of milliseconds, which a key pressed meanwhile would wait for: the first ``h`` right after a matter
+showed took 230 ms while the modules below were still being imported, 81 ms once they were in. So the app's idle
+tick (``XfdeskApp.prepare_ahead``: a second without keys, no worker running) does one piece a tick, and F3 or a
+matter on screen starts the next screens at once if the idle desk has not yet.
+
+What is loaded when, for memory at rest (issue 16): the screens a matter's keys open are small (~2 MB) and load at
+rest; the document renderer (docxtpl, python-docx, Jinja2, lxml: 9 MB, ~65 ms) only once a document can be asked
+for, i.e. after a matter or a reception day has been on screen.
+"""
+
+from __future__ import annotations
+
+# What the keys of a matter lead to (h 办理 and its dialogs, b 约访, d 文书): their modules and style sheets. Textual
+# adds a screen's sheets at its first push and then re-parses every sheet and restyles every widget (the first b
+# paid 116 ms for it on the 3k office). The modules are imported in a thread; the sheets are then added on the UI
+# thread, which owns the stylesheet.
+NEXT_SCREENS = (("xfdesk.tui.screens.handling", ("HandlingScreen", "ActionFormScreen")),
+                ("xfdesk.tui.screens.screening", ("ScreeningDecisionScreen",)),
+                ("xfdesk.tui.screens.reception", ("BookMatterScreen", "ReceptionDayScreen")),
+                ("xfdesk.tui.screens.documents", ("ChooseDocumentScreen", "DocumentPreviewScreen")))
+
+
+def import_next_screens() -> list[type]:
+    import importlib
+
+    importlib.import_module("xfdesk.services.handling")
+    return [getattr(importlib.import_module(module), name) for module, names in NEXT_SCREENS for name in names]
+
+
+def import_renderer() -> None:
+    import xfdesk.documents.render  # noqa: F401
+
+
+def load_next_screens(app) -> bool:  # noqa: ANN001
+    """Once per app: see NEXT_SCREENS. True when started by this call."""
+    if getattr(app, "_next_screens_started", False):
+        return False
+    app._next_screens_started = True
+
+    def load() -> None:
+        from xfdesk.tui.styles import load_screen_styles
+
+        classes = import_next_screens()
+        app.call_from_thread(load_screen_styles, app, classes)
+
+    # ahead-of-time work only: if it fails (the desk quitting meanwhile), the first push loads what it needs
+    app.run_worker(load, thread=True, group="ahead", name="next-screens", exit_on_error=False)
+    return True
+
+
+def want_documents(app) -> None:  # noqa: ANN001
+    """A document can now be asked for (a matter or a reception day is on screen): the idle desk loads the
+    renderer, so the first preview or notice does not wait for it."""
+    app._documents_wanted = True
+
+
+def load_renderer(app) -> bool:  # noqa: ANN001
+    """Once per app, once wanted (``want_documents``). True when started by this call."""
+    if not getattr(app, "_documents_wanted", False) or getattr(app, "_renderer_started", False):
+        return False
+    app._renderer_started = True
+    app.run_worker(import_renderer, thread=True, group="ahead", name="renderer", exit_on_error=False)
+    return True
