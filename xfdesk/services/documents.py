@@ -58,7 +58,7 @@ VOIDED = "document_voided"
 PRINT_TIMEOUT_S = 60
 
 __all__ = [
-    "DocumentRefused", "PrintResult", "TemplateProblem", "issue_document", "preview_document", "print_document",
+    "DocumentRefused", "docx_text", "PrintResult", "TemplateProblem", "issue_document", "preview_document", "print_document",
     "void_document", "documents_for_day", "issue_day_set", "DayIssue", "DAY_SET_KINDS", "kinds_for_matter",
     "template_path", "check_templates",
     "document_file", "convert_to_pdf", "series_name", "NoticeAlreadyIssued", "notice_problem", "stored_path",
@@ -92,6 +92,13 @@ def template_path(ctx, kind: DocumentKind | str) -> Path:  # noqa: ANN001
     """The office's own template when it has one, else the shipped one."""
     kind = kind if isinstance(kind, DocumentKind) else get_kind(kind)
     return ctx.home.template_file(kind.file_name)
+
+
+def docx_text(source: Path | str | bytes | io.BytesIO) -> str:
+    """The text of a filled document, in reading order (``documents.render.docx_text``, loaded when first used)."""
+    from xfdesk.documents import render
+
+    return render.docx_text(source)
 
 
 def check_templates(ctx, name: str | None = None) -> dict[str, list[str]]:  # noqa: ANN001

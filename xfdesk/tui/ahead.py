@@ -33,6 +33,15 @@ def import_next_screens() -> list[type]:
 def import_renderer() -> None:
     import xfdesk.documents.render  # noqa: F401
 
+    freeze_modules()
+
+
+def freeze_modules() -> None:
+    """Modules just imported live as long as the desk: frozen at once (see ``settle_heap``)."""
+    import gc
+
+    gc.freeze()
+
 
 def load_next_screens(app) -> bool:  # noqa: ANN001
     """Once per app: see NEXT_SCREENS. True when started by this call."""
@@ -44,6 +53,7 @@ def load_next_screens(app) -> bool:  # noqa: ANN001
         from xfdesk.tui.styles import load_screen_styles
 
         classes = import_next_screens()
+        freeze_modules()
         app.call_from_thread(load_screen_styles, app, classes)
 
     # ahead-of-time work only: if it fails (the desk quitting meanwhile), the first push loads what it needs
@@ -64,3 +74,39 @@ def load_renderer(app) -> bool:  # noqa: ANN001
     app._renderer_started = True
     app.run_worker(import_renderer, thread=True, group="ahead", name="renderer", exit_on_error=False)
     return True
+
+
+# A full garbage collection scans every object the desk holds (~0.5 million, most of them made at start-up and kept
+# for good: modules, style sheets, screens). Left to Python it comes at random moments of work, and the walk of
+# issue 9 met eleven of them, 11 → 112 ms each as the heap grew, inside the keys' responses. So the idle desk does
+# it itself and then freezes what survived (``gc.freeze``): the collections that still come during work scan only
+# what was made since. Before each collection what was frozen is unfrozen, so that objects frozen alive and dropped
+# since (a used registration form, a closed screen) are collected, not kept for good.
+HEAP_SETTLE_S = 30.0  # at most this often, and only after some work since the last time
+
+
+def settle_heap(app) -> bool:  # noqa: ANN001
+    """Collect and freeze the heap at an idle moment (see above). True when done by this call."""
+    import gc
+    import time
+
+    worked = sum(s["collections"] for s in gc.get_stats()[:2])  # young collections: objects were made
+    last = getattr(app, "_heap_settled", None)
+    if last is not None and (worked == last[1] or time.monotonic() - last[0] < HEAP_SETTLE_S):
+        return False
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    app._heap_settled = (time.monotonic(), sum(s["collections"] for s in gc.get_stats()[:2]))
+    return True
+
+
+def freeze_start_up(app) -> None:  # noqa: ANN001
+    """Once, when the first clerk has signed in: what start-up made (modules, sheets, the home screen) is frozen at
+    once, without a collection (it is nearly all alive and ``gc.freeze`` costs nothing), so that the collections
+    before the first idle moment do not scan it. A fast clerk can work for minutes without one."""
+    import gc
+
+    if not getattr(app, "_start_up_frozen", False):
+        app._start_up_frozen = True
+        gc.freeze()

@@ -121,6 +121,9 @@ def warm_up() -> None:
     for the desk at rest, and its first use (a name's initials when a person is saved, 问题类别 typed as cxjs)
     takes ~30 ms once (issue 16: "pypinyin is not loaded at start")."""
     from xfdesk.services import registration, search  # noqa: F401
+    from xfdesk.tui.ahead import freeze_modules
+
+    freeze_modules()
 
 
 class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused once the keys before it are done
@@ -323,6 +326,9 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
             self.set_interval(self.PREPARE_CHECK_S, self.prepare_ahead, name="prepare-ahead")
         self._refresh_home()
         self.interactive_at = time.perf_counter()
+        from xfdesk.tui.ahead import freeze_start_up
+
+        freeze_start_up(self)
         if self._ask_drafts:
             self._offer_draft()
 
@@ -443,14 +449,15 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
 
     def prepare_ahead(self) -> None:
         """The idle tick: one piece of work ahead of the keys that will need it (``tui/ahead.py``), in this order:
-        the next F2's form, what a matter's keys open, the document renderer once a document can be asked for."""
-        from xfdesk.tui.ahead import load_next_screens, load_renderer
+        the next F2's form, what a matter's keys open, the document renderer once a document can be asked for, and
+        a garbage collection with the heap frozen afterwards."""
+        from xfdesk.tui.ahead import load_next_screens, load_renderer, settle_heap
 
         if not self._quiet():
             return
-        if self.prepare_register() or load_next_screens(self):
+        if self.prepare_register() or load_next_screens(self) or load_renderer(self):
             return
-        load_renderer(self)
+        settle_heap(self)
 
     def action_search(self) -> None:
         from xfdesk.tui.screens.search import SearchScreen
