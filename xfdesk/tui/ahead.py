@@ -82,7 +82,7 @@ def load_renderer(app) -> bool:  # noqa: ANN001
 # it itself and then freezes what survived (``gc.freeze``): the collections that still come during work scan only
 # what was made since. Before each collection what was frozen is unfrozen, so that objects frozen alive and dropped
 # since (a used registration form, a closed screen) are collected, not kept for good.
-HEAP_SETTLE_S = 30.0  # at most this often, and only after some work since the last time
+HEAP_SETTLE_S = 300.0  # at most this often (a full collection takes 50-100 ms), and only after work since
 
 
 def settle_heap(app) -> bool:  # noqa: ANN001
