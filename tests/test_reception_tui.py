@@ -204,6 +204,9 @@ async def test_book_screen_offers_only_the_case_leaders_days_and_cancels(ctx, cl
     async with app.run_test(size=(120, 50)) as pilot:
         screen = app.screen
         assert screen.days and all(any(s.leader_id == leader.id for s in d.leaders) for d in screen.days)
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "约到所选接访日" in footer and "取消现有约访" not in footer  # nothing booked yet: no X
         await pilot.press("enter")
         await _done(pilot)
         assert isinstance(app.screen, ReceptionDayScreen)
@@ -215,6 +218,8 @@ async def test_book_screen_offers_only_the_case_leaders_days_and_cancels(ctx, cl
     app = ScreenApp(lambda: BookMatterScreen(ctx, clerk, matter_id))
     async with app.run_test(size=(120, 50)) as pilot:
         assert "已约" in str(app.screen.query_one("#rx-book-current", Static).render())
+        await pilot.pause()
+        assert "取消现有约访" in screen_text(app).splitlines()[-1]
         await pilot.press("x")
         await _done(pilot)
         await pilot.press(*"改期")
@@ -238,6 +243,7 @@ async def test_book_screen_says_at_once_that_a_matter_no_longer_handled_cannot_b
         flat = screen_text(app).replace(" ", "")
         assert "当前为“不予受理”，已不在办理中，不能约访" in flat
         assert "星期四" not in flat and "近期接访日" not in flat and "时段" not in flat  # nothing to choose from
+        assert "约到所选接访日" not in flat and "取消现有约访" not in flat  # nor a key that would do nothing
         await pilot.press("enter")
         await _done(pilot)
         assert isinstance(app.screen, BookMatterScreen)

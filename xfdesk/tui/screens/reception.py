@@ -27,6 +27,7 @@ from xfdesk.tui.ahead import want_documents
 from xfdesk.tui.screens._cells import labelled_grid
 from xfdesk.tui.widgets.fields import FieldInput, FormField, lit, plain
 from xfdesk.tui.screens._reload import changed_since_read, mark_read
+from xfdesk.tui.widgets.check_list import CheckList
 from xfdesk.tui.widgets.footer import DeskFooter
 
 CSS_FILE = str(Path(__file__).with_name("reception.tcss"))
@@ -664,7 +665,7 @@ class InstructionScreen(ModalScreen[bool]):
             yield FormField("批示内容", FieldInput("instruction", id="rx-instruction", placeholder="领导批示原文"),
                             id="f-instruction")
             yield Static(plain("责任单位（空格勾选，可多选）"), classes="rx-hint")
-            yield SelectionList[int](*[(Content(u.name), u.id) for u in units], id="rx-units")
+            yield CheckList(*[(Content(u.name), u.id) for u in units], id="rx-units")
             yield FormField("办理期限", FieldInput("due_on", due.isoformat(), id="rx-due", placeholder="2026-12-10"),
                             id="f-due")
             yield Static(id="rx-instruction-error", classes="form-error")
@@ -846,6 +847,7 @@ class BookMatterScreen(Screen):
                                       "bold #FFAF00")))
         self.current = info.current
         self.closed = info.closed
+        self.refresh_bindings()
         current = self.query_one("#rx-book-current", Static)
         if self.current:
             d, a = self.current
@@ -867,6 +869,15 @@ class BookMatterScreen(Screen):
                                style="#FF5F5F" if full else ""), lit(d.note))
         if not self.days and not info.closed:
             self.notify("近期没有可约的接访日，请先在接访日历中生成排班", severity="warning")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers what can be done: no Enter for a matter no longer handled (the screen says why), X only
+        while the matter has a booking to cancel."""
+        if action == "book":
+            return not self.closed
+        if action == "cancel_booking":
+            return bool(self.current)
+        return True
 
     def action_book(self) -> None:
         from xfdesk.services.reception import book_matter
