@@ -51,7 +51,8 @@ def main() -> None:
         for i in range(7):
             rs.add_leader(ctx, OP, f"领导{i + 1}", "副镇长")
         ctx.save_setting("reception_leaders_per_day", 2)
-        ctx.save_setting("reception_slots", 40)
+        ctx.save_setting("reception_slots", 40)  # a busy county day: 40 bookings of 7 minutes fit the default hours
+        ctx.save_setting("reception_slot_minutes", 7)
         seconds, result = timed(lambda: rs.generate_schedule(ctx, OP, 2026, 1, 12))
         print(f"generate a year in the database: {seconds * 1000:.0f} ms, {len(result.created)} days")
         seconds, result = timed(lambda: rs.generate_schedule(ctx, OP, 2026, 1, 12))
