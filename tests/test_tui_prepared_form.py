@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.conftest import TODAY
 from tests.test_tui_helpers import screen_text, settle, type_text, wait_interactive
 from tests.test_reception_support import register  # noqa: F401  (fixture)
@@ -133,19 +135,28 @@ def _sheet_loaded(app, name: str) -> bool:  # noqa: ANN001
     return app.stylesheet.has_source(str(path), "")
 
 
-async def test_idle_desk_loads_the_sheets_of_f3_and_a_matter_with_the_form(ctx, clerk):
-    """Textual loads a screen's sheets at its first push and then re-parses and restyles everything: done ahead."""
+async def test_start_up_loads_the_sheets_of_the_first_screens_and_of_a_matters_keys(ctx, clerk):
+    """Textual loads a screen's sheets at its first push and then re-parses and restyles everything: done while the
+    office opens (the sign-in box is up), for F2, F3, a matter and what its keys open."""
     clock = [dt.datetime.combine(TODAY, dt.time(9, 0))]
     app = desk(ctx, clerk, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_interactive(pilot)
-        assert not _sheet_loaded(app, "views.tcss")
-        await prepare(pilot)
-        assert _sheet_loaded(app, "views.tcss") and _sheet_loaded(app, "register.tcss")
+        await settle(pilot)
+        assert all(_sheet_loaded(app, name) for name in ("views.tcss", "register.tcss", "reception.tcss"))
+        assert app.stylesheet.has_source(*_class_source("xfdesk.tui.screens.handling", "HandlingScreen"))
         await pilot.press("ctrl+q")
 
 
-async def test_a_matter_on_screen_loads_what_its_keys_open(ctx, clerk, register):  # noqa: F811
+@pytest.fixture
+def no_warm_up_screens(monkeypatch):  # noqa: ANN001, ANN201
+    """As if the start-up worker had not loaded the screens (it failed, or the desk was faster)."""
+    import xfdesk.tui.ahead as ahead
+
+    monkeypatch.setattr(ahead, "warm_up_screens", lambda app: None)
+
+
+async def test_a_matter_on_screen_loads_what_its_keys_open(ctx, clerk, register, no_warm_up_screens):  # noqa: F811
     from xfdesk.tui.screens.matter import MatterScreen
 
     matter_id = register().matter_ids[0]
@@ -172,7 +183,7 @@ def _class_source(module: str, name: str) -> tuple[str, str]:
     return inspect.getfile(cls), f"{name}.CSS"
 
 
-async def test_f3_loads_what_a_matters_keys_open_while_the_query_is_typed(ctx, clerk):
+async def test_f3_loads_what_a_matters_keys_open_while_the_query_is_typed(ctx, clerk, no_warm_up_screens):
     import sys
 
     clock = [dt.datetime.combine(TODAY, dt.time(9, 0))]

@@ -23,6 +23,11 @@ NEXT_SCREENS = (("xfdesk.tui.screens.handling", ("HandlingScreen", "ActionFormSc
                 ("xfdesk.tui.screens.documents", ("ChooseDocumentScreen", "DocumentPreviewScreen")))
 
 
+# F2, F3 and a matter: by module name, as NEXT_SCREENS (the screens import this module; no import back)
+FIRST_SCREENS = (("xfdesk.tui.screens.register", "RegisterScreen"), ("xfdesk.tui.screens.search", "SearchScreen"),
+                 ("xfdesk.tui.screens.matter", "MatterScreen"))
+
+
 def import_next_screens() -> list[type]:
     import importlib
 
@@ -59,6 +64,25 @@ def load_next_screens(app) -> bool:  # noqa: ANN001
     # ahead-of-time work only: if it fails (the desk quitting meanwhile), the first push loads what it needs
     app.run_worker(load, thread=True, group="ahead", name="next-screens", exit_on_error=False)
     return True
+
+
+def warm_up_screens(app) -> None:  # noqa: ANN001
+    """In the start-up worker, once the office is open (the sign-in box is up, the clerk types a password): the
+    screens of the first minutes (F2, F3, a matter) and what a matter's keys open, with their style sheets, so that
+    neither the first F3 nor the first h after it waits for them (the desk walk pressed h 185 ms after a matter
+    showed while they were still loading). Ahead-of-time work only: a failure is left to the first push."""
+    from xfdesk.tui.styles import load_screen_styles
+
+    import importlib
+
+    try:
+        app._next_screens_started = True
+        classes = [getattr(importlib.import_module(module), name) for module, name in FIRST_SCREENS]
+        classes += import_next_screens()
+        freeze_modules()
+        app.call_from_thread(load_screen_styles, app, classes)
+    except Exception:  # noqa: BLE001, S110 — the desk quitting meanwhile, or a screen that will say so when pushed
+        pass
 
 
 def want_documents(app) -> None:  # noqa: ANN001

@@ -116,14 +116,18 @@ CONTRAST_THEME = Theme(
 )
 
 
-def warm_up() -> None:
-    """Load, in the background, what the first keystrokes will need (search, registration). Not pypinyin: 11 MB
-    for the desk at rest, and its first use (a name's initials when a person is saved, 问题类别 typed as cxjs)
-    takes ~30 ms once (issue 16: "pypinyin is not loaded at start")."""
+def warm_up(app: App | None = None) -> None:
+    """Load, in the background, what the first keystrokes will need (search, registration), and with ``app`` the
+    screens of the first minutes with their style sheets (``ahead.warm_up_screens``): this runs while the sign-in
+    box is up and the clerk types a password. Not pypinyin: 11 MB for the desk at rest, and its first use (a name's
+    initials when a person is saved, 问题类别 typed as cxjs) takes ~30 ms once (issue 16: "pypinyin is not loaded at
+    start")."""
     from xfdesk.services import registration, search  # noqa: F401
-    from xfdesk.tui.ahead import freeze_modules
+    from xfdesk.tui.ahead import freeze_modules, warm_up_screens
 
     freeze_modules()
+    if app is not None:
+        warm_up_screens(app)
 
 
 class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused once the keys before it are done
@@ -210,7 +214,7 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
             self.call_from_thread(self._database_failed, exc)
             return
         self.call_from_thread(self._database_ready, ctx)
-        warm_up()
+        warm_up(self)
         self._daily_backup(ctx)
 
     def _daily_backup(self, ctx: AppContext) -> None:
@@ -228,7 +232,7 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
     def _database_ready(self, ctx: AppContext) -> None:
         self.ctx = ctx
         if self._given_ctx is not None:
-            self.run_worker(warm_up, thread=True, group="warm-up", name="warm-up")
+            self.run_worker(lambda: warm_up(self), thread=True, group="warm-up", name="warm-up")
         for message in ctx.warnings + ctx.calendar_warnings():
             self.notify(message, severity="warning", timeout=10, markup=False)
         if self.operator is None:

@@ -84,7 +84,8 @@ class DocumentPreviewScreen(ModalScreen[Any]):
     def on_mount(self) -> None:
         self.query_one("#doc-body", Static).update(_content("正在生成预览……"))
         self.busy = True
-        self._preview()
+        # the worker starts once the words are drawn: rendering holds the GIL, and the answer must show first
+        self.call_after_refresh(self._preview)
 
     @work(thread=True, exclusive=True, group="document-preview")
     def _preview(self) -> None:
@@ -129,7 +130,7 @@ class DocumentPreviewScreen(ModalScreen[Any]):
             return
         self.busy = True
         self._status("正在打印……" if print_it else "正在保存……")
-        self._save(print_it, self.again)
+        self.call_after_refresh(self._save, print_it, self.again)  # drawn first, then the worker (see on_mount)
 
     @work(thread=True, exclusive=True, group="document-save")
     def _save(self, print_it: bool, again: bool) -> None:
@@ -384,7 +385,7 @@ class DayPrintScreen(ModalScreen[Any]):
             return
         self.busy = True
         self._status("正在生成当日接访文书……")
-        self._generate()
+        self.call_after_refresh(self._generate)  # drawn first, then the worker
 
     @work(thread=True, exclusive=True, group="day-documents")
     def _generate(self) -> None:
@@ -412,7 +413,7 @@ class DayPrintScreen(ModalScreen[Any]):
             return
         self.busy = True
         self._status(f"正在打印{len(docs)}份……")
-        self._send(docs)
+        self.call_after_refresh(self._send, docs)  # drawn first, then the worker
 
     @work(thread=True, exclusive=True, group="day-documents")
     def _send(self, docs: list) -> None:

@@ -474,7 +474,7 @@ class ReceptionDayScreen(Screen):
             return
         self.printing = True
         self.notify("正在生成并打印当日文书……", timeout=4, markup=False)
-        self._print_day(self.view.id)
+        self.call_after_refresh(self._print_day, self.view.id)  # the toast drawn first, then the worker
 
     @work(thread=True, exclusive=True, group="reception-day-print")
     def _print_day(self, day_id: int) -> None:
