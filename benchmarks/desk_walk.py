@@ -193,13 +193,13 @@ def walk(desk: Desk, user: str, password: str) -> None:
     desk.key("Enter")
     desk.type("属本镇职权范围", expect="属本镇职权范围")
     desk.key("C-s", expect="受理告知书（预览）", timeout=20)
-    desk.work("s", answer="正在保存|办理所选", done="办理所选", timeout=20)
+    desk.work("s", answer="保存……|办理所选", done="办理所选", timeout=20)  # 正在保存…… or 预览生成后即保存……
 
     desk.begin("交办")
     desk.choose("交办", expect=DIALOG)
     desk.type("cjb", expect="cjb")
     desk.key("C-s", expect="交办单（预览）", timeout=20)
-    desk.work("s", answer="正在保存|办理所选", done="办理所选", timeout=20)
+    desk.work("s", answer="保存……|办理所选", done="办理所选", timeout=20)  # 正在保存…… or 预览生成后即保存……
 
     desk.begin("调处，调解未成")
     desk.choose("调处", expect=DIALOG)
@@ -216,7 +216,7 @@ def walk(desk: Desk, user: str, password: str) -> None:
     desk.key("Enter")
     desk.type("条例第三十二条", expect="三十二条")
     desk.key("C-s", expect="（预览）", timeout=20)
-    desk.work("s", answer="正在保存|办理所选", done="办理所选", timeout=20)
+    desk.work("s", answer="保存……|办理所选", done="办理所选", timeout=20)  # 正在保存…… or 预览生成后即保存……
 
     desk.begin("回访")
     desk.choose("回访", expect=DIALOG)
@@ -224,7 +224,7 @@ def walk(desk: Desk, user: str, password: str) -> None:
     desk.key("Enter")
     desk.type("my", expect="my")
     desk.key("C-s", expect="（预览）", timeout=20)
-    desk.work("s", answer="正在保存|办理所选", done="办理所选", timeout=20)
+    desk.work("s", answer="保存……|办理所选", done="办理所选", timeout=20)  # 正在保存…… or 预览生成后即保存……
 
     desk.begin("归档")
     desk.choose("归档", expect=DIALOG)
