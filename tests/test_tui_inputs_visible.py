@@ -71,6 +71,8 @@ async def walk_inputs(pilot, screen_type: type) -> list[str]:  # noqa: ANN001
         await type_text(pilot, value)
         await pilot.pause(0.15)
         shown = screen_text(app)
+        if getattr(widget, "password", False):  # a password shows one dot a character, never the characters
+            value = "•" * len(value)
         if value not in shown:
             missing.append(f"{type(app.screen).__name__}#{widget.id}: typed {value!r}, not on screen")
     return missing
@@ -175,6 +177,37 @@ async def test_reception_dialogs_show_what_is_typed(office, size):
         await wait_interactive(pilot)
         for screen in (ReasonScreen("为什么取消？", "原因"), LeaderFormScreen(ctx, head), RuleScreen(ctx, head),
                        BookMatterScreen(ctx, head, matter_id)):
+            app.push_screen(screen)
+            missing += await walk_inputs(pilot, type(screen))
+            app.pop_screen()
+            await pilot.pause()
+    assert missing == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_reception_day_and_account_dialogs_show_what_is_typed(office, size):
+    """The 批示 of a reception day, a walk-in typed on the day, the sign-in and first-start boxes and the password
+    dialog (a password shows as dots, one a character)."""
+    from xfdesk.services import reception as rs
+    from xfdesk.tui.screens.accounts import PasswordScreen
+    from xfdesk.tui.screens.reception import InstructionScreen
+    from xfdesk.tui.screens.reception_walkin import WalkInScreen
+    from xfdesk.tui.screens.sign_in import FirstHeadScreen, SignInScreen
+
+    ctx, clerk, head, matter_id = office
+    rs.add_leader(ctx, head, "刘建国", "党委书记")
+    rs.generate_schedule(ctx, head, 2026, 11, 2)
+    day = dt.date(2026, 11, 26)
+    rs.book_matter(ctx, clerk, matter_id, day)
+    appointment = rs.day_view(ctx, day, operator=head).appointments[0]
+    app = make_app(ctx, head)
+    missing: list[str] = []
+    async with app.run_test(size=size) as pilot:
+        await wait_interactive(pilot)
+        for screen in (InstructionScreen(ctx, head, appointment, day),
+                       WalkInScreen(ctx, head, day, now=lambda: dt.datetime.combine(day, dt.time(10, 20))),
+                       SignInScreen(ctx, "琴江镇", [("王芳", "clerk")]), FirstHeadScreen(ctx, "琴江镇"),
+                       PasswordScreen(ctx, head)):
             app.push_screen(screen)
             missing += await walk_inputs(pilot, type(screen))
             app.pop_screen()
