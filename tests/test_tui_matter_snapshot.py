@@ -112,5 +112,24 @@ def test_screening_queue_at_80x24(snap_compare, ctx, clerk):
         await _still(pilot)
         shown = screen_text(pilot.app)
         assert "钟秀英" in shown and "欧阳德华" in shown and "曾德泰" in shown
+        assert "儿子在县城务工被拖欠" in shown  # no flag in the queue: the demand takes the flags' cells
 
     assert snap_compare(make_app(ctx, clerk, ask_drafts=False), terminal_size=(80, 24), run_before=opened)
+
+
+async def test_screening_queue_keeps_room_for_flags_when_a_matter_has_one(ctx, clerk):
+    from xfdesk.services.registration import register_contact
+
+    register_contact(ctx, clerk, sample_contact(name="钟秀英", id_number=make_id_number(serial=41), headcount=6,
+                                                summaries=("村集体征地补偿款至今未分配到户，要求公开账目",)))
+    app = make_app(ctx, clerk, ask_drafts=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_interactive(pilot)
+        await pilot.press("f4")
+        for _ in range(50):
+            await settle(pilot)
+            if "钟秀英" in screen_text(app):
+                break
+        row = next(line for line in screen_text(app).splitlines() if "钟秀英" in line)
+        assert "集体访" in row and "村集体征地补偿" in row, row
+        await pilot.press("ctrl+q")

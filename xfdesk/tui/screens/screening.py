@@ -7,6 +7,7 @@ list is grouped by route (受理 / 不予受理 / 不再受理 / 转送 / 导入
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -29,6 +30,7 @@ from xfdesk.tui.screens._reload import changed_since_read, mark_read
 from xfdesk.tui.widgets.footer import DeskFooter
 
 SUGGESTED_MARK = "★"
+SUMMARY_WIDTH, FLAGS_WIDTH = 18, 10  # F4 queue columns at 80 (see ScreeningQueueScreen._columns)
 
 
 def suggestion_lines(suggestions: list[Suggestion]) -> Content:
@@ -97,14 +99,6 @@ class ScreeningQueueScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = f"甄别 · {self.operator.name}"
-        table = self.query_one("#sq-table", DataTable)
-        # 80 columns: the registration date is left out (the queue is in its order and the 告知期限 follows from
-        # it), the demand gets 18 and the flags 10 (a second flag is cut with "…"; the matter screen shows all).
-        table.add_column(SUGGESTED_MARK, key="mark", width=2)  # filled in when the suggestions are known
-        table.add_columns("编号", "告知期限", "剩余")
-        table.add_column("诉求摘要", width=18)  # the demand matters most; the person follows it
-        table.add_column("信访人")
-        table.add_column("标记", width=10)
         self.reload()
         self.query_one("#sq-table", DataTable).focus()
 
@@ -124,7 +118,7 @@ class ScreeningQueueScreen(Screen):
         today = self.ctx.today()
         self._suggestions.clear()
         table = self.query_one("#sq-table", DataTable)
-        table.clear()
+        self._columns(table)
         soon = self.ctx.settings.due_soon_days
         for r in self.rows:
             table.add_row(lit(""), lit(r.number), lit(short_date(r.notice_due, today)), days_text(r.days_left, soon),
@@ -137,6 +131,19 @@ class ScreeningQueueScreen(Screen):
         self.query_one("#sq-count", Static).update(plain(self.count_text))
         self.show_suggestions()
         self.mark_suggestions([r.id for r in self.rows])
+
+    def _columns(self, table: DataTable) -> None:
+        """80 columns: the registration date is left out (the queue is in its order and the 告知期限 follows from
+        it); the demand matters most and gets 18 cells and whatever the flags leave of their 10 (without a flag in
+        the queue, 24: 11 characters instead of 8); a second flag is cut with "…" (the matter screen shows all)."""
+        flags = max((cell_len("、".join(r.flags)) for r in self.rows), default=0)
+        flags_width = max(cell_len("标记"), min(FLAGS_WIDTH, flags))
+        table.clear(columns=True)
+        table.add_column(SUGGESTED_MARK, key="mark", width=2)  # filled in when the suggestions are known
+        table.add_columns("编号", "告知期限", "剩余")
+        table.add_column("诉求摘要", width=SUMMARY_WIDTH + FLAGS_WIDTH - flags_width)  # the person follows it
+        table.add_column("信访人")
+        table.add_column("标记", width=flags_width)
 
     @work(thread=True, exclusive=True, group="screening-suggestions")
     def mark_suggestions(self, ids: list[int]) -> None:
