@@ -23,7 +23,7 @@ def test_settle_heap_collects_frozen_garbage_then_freezes_what_lives(monkeypatch
         cycle.other = Node()
         cycle.other.other = cycle  # garbage only a collection frees
         gone = weakref.ref(cycle)
-        gc.freeze()  # frozen while alive, e.g. by freeze_start_up or a module import
+        gc.freeze()  # frozen while alive, e.g. with a module import
         del cycle
         gc.collect()
         assert gone() is not None  # a frozen cycle is not collected ...
@@ -42,15 +42,15 @@ def test_settle_heap_collects_frozen_garbage_then_freezes_what_lives(monkeypatch
         gc.unfreeze()
 
 
-def test_freeze_start_up_freezes_once():
+def test_freeze_modules_collects_before_it_freezes():
     try:
         gc.unfreeze()
-        desk = Desk()
-        ahead.freeze_start_up(desk)
-        frozen = gc.get_freeze_count()
-        assert frozen > 0
-        gc.unfreeze()
-        ahead.freeze_start_up(desk)
-        assert gc.get_freeze_count() == 0
+        cycle = Node()
+        cycle.other = cycle
+        gone = weakref.ref(cycle)
+        del cycle
+        ahead.freeze_modules()
+        assert gone() is None  # the garbage of the moment was collected, not frozen
+        assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()

@@ -42,9 +42,12 @@ def import_renderer() -> None:
 
 
 def freeze_modules() -> None:
-    """Modules just imported live as long as the desk: frozen at once (see ``settle_heap``)."""
+    """Modules just imported live as long as the desk: frozen (see ``settle_heap``), in the worker that imported
+    them. Collected first, so that no garbage of the moment is frozen with them (a process that runs many desks
+    one after another, the test suite, grew by hundreds of MB when it was)."""
     import gc
 
+    gc.collect()
     gc.freeze()
 
 
@@ -123,14 +126,3 @@ def settle_heap(app) -> bool:  # noqa: ANN001
     gc.freeze()
     app._heap_settled = (time.monotonic(), sum(s["collections"] for s in gc.get_stats()[:2]))
     return True
-
-
-def freeze_start_up(app) -> None:  # noqa: ANN001
-    """Once, when the first clerk has signed in: what start-up made (modules, sheets, the home screen) is frozen at
-    once, without a collection (it is nearly all alive and ``gc.freeze`` costs nothing), so that the collections
-    before the first idle moment do not scan it. A fast clerk can work for minutes without one."""
-    import gc
-
-    if not getattr(app, "_start_up_frozen", False):
-        app._start_up_frozen = True
-        gc.freeze()

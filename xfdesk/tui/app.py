@@ -330,9 +330,6 @@ class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused
             self.set_interval(self.PREPARE_CHECK_S, self.prepare_ahead, name="prepare-ahead")
         self._refresh_home()
         self.interactive_at = time.perf_counter()
-        from xfdesk.tui.ahead import freeze_start_up
-
-        freeze_start_up(self)
         if self._ask_drafts:
             self._offer_draft()
 
