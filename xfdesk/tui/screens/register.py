@@ -715,7 +715,9 @@ class RegisterScreen(Screen):
         self.refresh_repeats()
 
     def _schedule_draft(self) -> None:
-        if self.saved:
+        # a form built ahead (``prepared``) has no draft until it is opened: its fields filling in at mount would
+        # otherwise write an empty draft 0.4 s later, i.e. delete the one left with Esc before F2 offers it back
+        if self.saved or self.prepared:
             return
         self._draft_dirty = True
         self._restart(self._draft_timer, "_draft_timer", DRAFT_DELAY, self.write_draft)
@@ -737,7 +739,7 @@ class RegisterScreen(Screen):
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
-        if self.saved or not self._draft_dirty:
+        if self.saved or self.prepared or not self._draft_dirty:
             return
         self._draft_dirty = False
         data = self.collect()
