@@ -131,3 +131,21 @@ async def test_the_tui_shows_the_damage_and_the_restore_command(office, tmp_path
     assert app.db_error and "数据库文件已损坏" in app.db_error and "xfdesk restore" in app.db_error
     assert "数据库文件已损坏" in text
     assert "Traceback" not in text
+
+
+def test_a_file_that_looks_short_while_another_desk_checkpoints_is_looked_at_again(tmp_path, monkeypatch):
+    """The header names the new page count before the file has grown to it (another desk's checkpoint): with a
+    -wal beside the file the look is taken again, and the desk opens; a file that stays short is still refused."""
+    from xfdesk.paths import Home
+    from xfdesk.storage import backup as backups
+
+    home = tmp_path / "home"
+    assert run(["--home", str(home), "init"]) == 0
+    (home / "xfdesk.db-wal").write_bytes(b"")  # the database is in use
+    looks = iter(["文件不完整，只有应有大小的93%，可能复制中断或磁盘损坏"])
+    monkeypatch.setattr(backups, "file_problem", lambda path: next(looks, None))
+    open_database(Home(home)).dispose()  # looked again: whole
+
+    monkeypatch.setattr(backups, "file_problem", lambda path: "文件不完整，只有应有大小的93%，可能复制中断或磁盘损坏")
+    with pytest.raises(DatabaseDamaged):
+        open_database(Home(home))
