@@ -64,6 +64,17 @@ async def settle(pilot, seconds: float = 0.2) -> None:  # noqa: ANN001
     await pilot.pause()
 
 
+async def still(pilot) -> None:  # noqa: ANN001
+    """Before a snapshot: cursors still, workers done and toasts gone, so the picture is the same every run."""
+    from textual.widgets import Input
+
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await settle(pilot)
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
 async def wait_interactive(pilot, timeout: float = 20.0) -> None:  # noqa: ANN001
     """Until the database is open and the operator known (the app's 'interactive' moment)."""
     app = pilot.app

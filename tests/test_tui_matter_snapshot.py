@@ -10,20 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import Input
-
 from tests.conftest import make_id_number, sample_contact
 from tests.test_tui_handling_snapshot import handled  # noqa: F401  (fixture)
-from tests.test_tui_helpers import make_app, screen_text, settle, type_text, wait_interactive
-
-
-async def _still(pilot) -> None:  # noqa: ANN001
-    """Cursors still and toasts gone, so the picture is the same every run."""
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
-    await settle(pilot)
-    pilot.app.clear_notifications()
-    await pilot.pause()
+from tests.test_tui_helpers import make_app, screen_text, settle, still, type_text, wait_interactive
 
 
 async def _on_matter(pilot, matter_id: int) -> None:  # noqa: ANN001
@@ -35,7 +24,7 @@ async def _on_matter(pilot, matter_id: int) -> None:  # noqa: ANN001
 def test_matter_screen_at_80x24(snap_compare, ctx, head, handled):  # noqa: F811
     async def opened(pilot) -> None:  # noqa: ANN001
         await _on_matter(pilot, handled)
-        await _still(pilot)
+        await still(pilot)
         shown = screen_text(pilot.app)
         assert "事项详情" in shown and "孙杰" in shown and "办理中" in shown  # its top: 编号, 状态, 信访人
 
@@ -47,7 +36,7 @@ def test_handling_list_at_80x24(snap_compare, ctx, head, handled):  # noqa: F811
         await _on_matter(pilot, handled)
         await pilot.press("h")
         await settle(pilot)
-        await _still(pilot)
+        await still(pilot)
         assert "办理所选" in screen_text(pilot.app)
 
     assert snap_compare(make_app(ctx, head, ask_drafts=False), terminal_size=(80, 24), run_before=opened)
@@ -63,7 +52,7 @@ def test_notice_preview_at_80x24(snap_compare, ctx, head, handled):  # noqa: F81
             await settle(pilot)
             if "正在生成预览" not in screen_text(pilot.app):
                 break
-        await _still(pilot)
+        await still(pilot)
         shown = screen_text(pilot.app)
         assert "（预览）" in shown and "S 保存并编号" in shown and "孙杰" in shown
 
@@ -83,7 +72,7 @@ def test_booking_screen_with_a_slot_typed_at_80x24(snap_compare, ctx, clerk, hea
         await settle(pilot)
         await pilot.press("down", "tab")  # the second day, then the slot box
         await type_text(pilot, "3")
-        await _still(pilot)
+        await still(pilot)
         shown = screen_text(pilot.app)
         assert "近期接访日" in shown and "约到所选接访日" in shown and "时段" in shown
         assert pilot.app.focused.value == "3"
@@ -109,7 +98,7 @@ def test_screening_queue_at_80x24(snap_compare, ctx, clerk):
             await settle(pilot)
             if "钟秀英" in screen_text(pilot.app):
                 break
-        await _still(pilot)
+        await still(pilot)
         shown = screen_text(pilot.app)
         assert "钟秀英" in shown and "欧阳德华" in shown and "曾德泰" in shown
         assert "儿子在县城务工被拖欠" in shown  # no flag in the queue: the demand takes the flags' cells

@@ -13,10 +13,8 @@ import datetime as dt
 import re
 
 import pytest
-from textual.widgets import Input
-
 from tests.test_reception_support import register  # noqa: F401  (fixture)
-from tests.test_tui_helpers import make_app, screen_text, settle, type_text, wait_interactive
+from tests.test_tui_helpers import make_app, screen_text, settle, still, type_text, wait_interactive
 from xfdesk.services import reception as rs
 
 NEXT_THURSDAY = dt.date(2026, 11, 26)
@@ -44,14 +42,6 @@ def booked(ctx, clerk, head, register):  # noqa: ANN001, ANN201
                        NEXT_THURSDAY)
 
 
-async def _still(pilot) -> None:  # noqa: ANN001
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
-    await settle(pilot)
-    pilot.app.clear_notifications()
-    await pilot.pause()
-
-
 async def _on_day(pilot, day: dt.date) -> None:  # noqa: ANN001
     from xfdesk.tui.screens.reception import ReceptionDayScreen
 
@@ -65,7 +55,7 @@ async def _on_day(pilot, day: dt.date) -> None:  # noqa: ANN001
 def test_reception_day_at_80x24(snap_compare, ctx, clerk, booked):
     async def opened(pilot) -> None:  # noqa: ANN001
         await _on_day(pilot, NEXT_THURSDAY)
-        await _still(pilot)
+        await still(pilot)
         shown = screen_text(pilot.app)
         assert "钟秀英" in shown and "欧阳德华" in shown and "约访 3/8" in shown.replace("　", " ")
 
@@ -78,7 +68,7 @@ def test_cancel_booking_reason_at_80x24(snap_compare, ctx, clerk, booked):
         await pilot.press("x")
         await settle(pilot)
         await type_text(pilot, "信访人来电，儿子住院，申请改约下周")
-        await _still(pilot)
+        await still(pilot)
         assert "改约下周" in screen_text(pilot.app)
 
     assert snap_compare(make_app(ctx, clerk, ask_drafts=False), terminal_size=(80, 24), run_before=typed)
@@ -95,7 +85,7 @@ def test_session_with_an_instruction_typed_at_80x24(snap_compare, ctx, clerk, he
         await settle(pilot)
         await type_text(pilot, "请城建办三日内现场查看，督促养猪场落实防臭措施")
         await pilot.press("tab", *["down"] * 5, "space")  # the units: 城建办 ticked
-        await _still(pilot)
+        await still(pilot)
         rows = {unit: box for box, unit in re.findall(r"▐(.)▌ (\S+)", screen_text(pilot.app))}
         assert "防臭措施" in screen_text(pilot.app)
         # a ticked box shows its X, an unticked one is empty (not the same X told apart by colour alone)
@@ -114,7 +104,7 @@ def test_walk_in_typed_at_80x24(snap_compare, ctx, clerk, booked):
         await type_text(pilot, "赖水生")
         await pilot.press("tab")
         await settle(pilot, 0.1)
-        await _still(pilot)
+        await still(pilot)
         shown = screen_text(pilot.app)
         assert "现场登记" in shown and "赖水生" in shown and "2026-11-26 10:20" in shown
 
@@ -133,7 +123,7 @@ def test_leaders_and_the_add_form_at_80x24(snap_compare, ctx, clerk, head, booke
         await type_text(pilot, "黄志坚")
         await pilot.press("enter")
         await type_text(pilot, "人大主席")
-        await _still(pilot)
+        await still(pilot)
         shown = screen_text(pilot.app)
         assert "添加接访领导" in shown and "人大主席" in shown
 
@@ -149,7 +139,7 @@ def test_reception_rule_being_changed_at_80x24(snap_compare, ctx, clerk, head, b
         await settle(pilot)
         await pilot.press("end", "ctrl+u")
         await type_text(pilot, "二")  # Tuesdays from now on
-        await _still(pilot)
+        await still(pilot)
         shown = screen_text(pilot.app)
         assert "接访日规则" in shown and "每周几" in shown
 

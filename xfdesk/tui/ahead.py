@@ -3,8 +3,9 @@
 Each piece takes the UI thread (building a form, adding style sheets) or the GIL (importing modules in a thread) for
 tens to hundreds of milliseconds, which a key pressed meanwhile would wait for: the first ``h`` right after a matter
 showed took 230 ms while the modules below were still being imported, 81 ms once they were in. So the app's idle
-tick (``XfdeskApp.prepare_ahead``: a second without keys, no worker running) does one piece a tick, and F3 or a
-matter on screen starts the next screens at once if the idle desk has not yet.
+tick (``XfdeskApp.prepare_ahead``: a second without keys, no worker running) does one piece a tick. The screens
+themselves are loaded earlier, by the start-up worker while the sign-in box is up (``warm_up_screens``); F3 or a
+matter on screen loads them at once if that did not happen.
 
 What is loaded when, for memory at rest (issue 16): the screens a matter's keys open are small (~2 MB) and load at
 rest; the document renderer (docxtpl, python-docx, Jinja2, lxml: 9 MB, ~65 ms) only once a document can be asked
@@ -74,9 +75,9 @@ def warm_up_screens(app) -> None:  # noqa: ANN001
     screens of the first minutes (F2, F3, a matter) and what a matter's keys open, with their style sheets, so that
     neither the first F3 nor the first h after it waits for them (the desk walk pressed h 185 ms after a matter
     showed while they were still loading). Ahead-of-time work only: a failure is left to the first push."""
-    from xfdesk.tui.styles import load_screen_styles
-
     import importlib
+
+    from xfdesk.tui.styles import load_screen_styles
 
     try:
         app._next_screens_started = True

@@ -125,9 +125,10 @@ def warm_up(app: App | None = None) -> None:
     from xfdesk.services import registration, search  # noqa: F401
     from xfdesk.tui.ahead import freeze_modules, warm_up_screens
 
-    freeze_modules()
     if app is not None:
-        warm_up_screens(app)
+        warm_up_screens(app)  # freezes what it and the lines above imported
+    else:
+        freeze_modules()
 
 
 class XfdeskApp(KeyOrder, App):  # KeyOrder: each key reaches the widget focused once the keys before it are done

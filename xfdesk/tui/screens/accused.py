@@ -56,8 +56,7 @@ class AccusedUnitsScreen(ModalScreen[Any]):
         with Vertical(id="accused-box"):
             yield Static(Content.assemble(("被检举单位　", "bold"), self.matter_number), id="accused-title")
             yield Static(plain("空格勾选本事项所检举控告的单位（可多选）"), id="accused-hint")
-            yield CheckList(*[(Content(name), uid, uid in chosen) for uid, name in units],
-                                     id="accused-units")
+            yield CheckList(*[(Content(name), uid, uid in chosen) for uid, name in units], id="accused-units")
             yield Static(id="accused-error")
             yield Static(plain("保存后不能向所勾单位交办、督办或约其参与接访（条例第三十条）"), id="accused-basis")
         yield DeskFooter()
