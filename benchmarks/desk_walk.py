@@ -237,7 +237,7 @@ def walk(desk: Desk, user: str, password: str) -> None:
     desk.type("安置房迟迟未建", expect="安置房")
     desk.key("Enter", expect="事项详情")
     desk.key("b", expect="接访")
-    desk.key("Enter", expect="已约访：")  # the toast of a booking made (the booking screen says 约访 already)
+    desk.key("Enter", expect="已约访：")  # the day screen says the booking made (the booking screen says 约访 already)
 
     desk.begin("打印当日全套")
     desk.key("Escape")

@@ -178,6 +178,8 @@ async def test_book_from_matter_screen_then_print_the_days_set(ctx, clerk, head,
         with ctx.db.read() as session:
             appt = session.exec(select(Appointment).where(Appointment.matter_id == matter_id)).one()
         assert appt.state == "booked" and appt.slot == 1
+        number = app.screen.view.appointments[0].matter_number
+        assert f"已约访：{number} 第1时段" in screen_text(app)  # said on the day's screen, not in a fading toast
         await pilot.press("p")  # one key: the day's notices issued and sent to the printer
         await _done(pilot)
         assert any("已全部发送到打印机" in n.message for n in app._notifications)

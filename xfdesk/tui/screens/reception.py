@@ -343,12 +343,16 @@ class ReceptionDayScreen(Screen):
     ]
     CSS_PATH = CSS_FILE
 
-    def __init__(self, ctx, operator, day: dt.date, *, highlight: int | None = None):  # noqa: ANN001
+    def __init__(self, ctx, operator, day: dt.date, *, highlight: int | None = None,  # noqa: ANN001
+                 news: str = ""):
         super().__init__()
         self.ctx = ctx
         self.operator = operator
         self.day = day
         self.highlight = highlight  # appointment id to put the cursor on
+        # what was just done here (已约访：…): a line of the head, in the first frame and kept while the day is open,
+        # not a toast drawn a frame later that fades before the clerk has read it
+        self.news = news
         self.view: Any = None
         self.row_appointments: list[Any] = []
         self.printed: list[Any] = []
@@ -403,6 +407,8 @@ class ReceptionDayScreen(Screen):
                                   f"　约访 {self.view.booked}/{self.view.slots}　现场登记 {self.view.walk_ins}")]
         if self.view.note:
             parts.append(Content(self.view.note))
+        if self.news:
+            parts.append(Content.styled(self.news, "bold #5FFF5F"))
         head.update(Content("\n").join(parts))
         active = [a for a in self.view.appointments if a.state != "cancelled"]
         by_slot = {a.slot: a for a in active if a.slot > 0}
@@ -533,7 +539,7 @@ class ReceptionDayScreen(Screen):
                 _say(self, exc)
                 return
             self.highlight = appt.id
-            self.notify(f"已约访：{matter.number} 第{appt.slot}时段", markup=False)
+            self.news = f"已约访：{matter.number} 第{appt.slot}时段"
             self.reload()
 
         where = f"第{slot}时段" if slot else "第一个空时段"
@@ -815,6 +821,7 @@ class BookMatterScreen(Screen):
         self.days: list[Any] = []
         self.current: Any = None
         self.closed = ""  # why the matter cannot be booked (booking_info), "" when it can
+        self.number = ""  # the matter's 编号, once read
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -841,6 +848,7 @@ class BookMatterScreen(Screen):
         if info is None:
             head.update(plain("找不到该事项"))
             return
+        self.number = info.number
         head.update(Content.assemble((info.number, "bold #00D7FF"), "　", (info.status_label, "bold"), "　",
                                      info.summary,
                                      (f"\n包案领导：{info.case_leader}（只能约在其接访日）" if info.case_leader else "",
@@ -897,10 +905,10 @@ class BookMatterScreen(Screen):
         except REFUSALS as exc:
             _say(self, exc)
             return
-        self.notify(f"已约访：{date_label(day.day)} 第{appt.slot}时段", title="约访成功", timeout=8, markup=False)
         if self.on_booked is not None:
             self.on_booked(appt)
-        self.app.switch_screen(ReceptionDayScreen(self.ctx, self.operator, day.day, highlight=appt.id))
+        self.app.switch_screen(ReceptionDayScreen(self.ctx, self.operator, day.day, highlight=appt.id,
+                                                  news=f"已约访：{self.number} 第{appt.slot}时段"))
 
     def action_cancel_booking(self) -> None:
         from xfdesk.services.reception import cancel_booking
